@@ -1,0 +1,56 @@
+"""The one exception family of dreamgen; every failure a user can cause is one of these."""
+
+__all__ = [
+    "DreamgenError",
+    "GrammarError",
+    "ArcError",
+    "CorpusError",
+    "LimitError",
+    "OutputError",
+]
+
+
+class DreamgenError(Exception):
+    """Base of every error dreamgen raises on purpose.
+
+    ``str(err)`` is one line: ``path:line:col: message`` with whatever context is known.
+    """
+
+    def __init__(self, message, *, path=None, line=None, column=None, symbol=None, beat=None):
+        super().__init__(message)
+        self.message = message
+        self.path = None if path is None else str(path)
+        self.line = line
+        self.column = column
+        self.symbol = symbol
+        self.beat = beat
+
+    def location(self):
+        """``path:line:col`` (as much of it as is known), or ``""``."""
+        parts = [p for p in (self.path, self.line, self.column) if p is not None]
+        return ":".join(str(p) for p in parts)
+
+    def __str__(self):
+        where = self.location()
+        msg = self.message.replace("\n", " ")
+        return f"{where}: {msg}" if where else msg
+
+
+class GrammarError(DreamgenError):
+    """A grammar file cannot be read, fails a check, or fails while expanding."""
+
+
+class ArcError(GrammarError):
+    """The arc file is missing, malformed, or does not match the grammar."""
+
+
+class CorpusError(DreamgenError):
+    """A corpus file cannot be read or yields no usable sentences."""
+
+
+class LimitError(DreamgenError):
+    """A configured limit (depth, size, tries) was exceeded."""
+
+
+class OutputError(DreamgenError):
+    """An output file cannot be written safely."""
