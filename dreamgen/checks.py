@@ -2,13 +2,11 @@
 
 import re
 
-from .compose import split_sentences
+from .compose import FIRST_PERSON, YOU, split_sentences
 
-__all__ = ["dream_problems", "word_count", "FIRST_PERSON", "MARKUP"]
+__all__ = ["MARKUP", "dream_problems", "word_count"]
 
 MARKUP = ("((", "#", "[", "]")
-FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|myself|we|us|our|ours|ourselves)\b")
-_YOU = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
 _WORD = re.compile(r"\S+")
 
 
@@ -30,7 +28,7 @@ def dream_problems(dream, beat_names):
             found.append(f"beat {beat.name!r} is empty")
         if i == 0:
             continue
-        if not _YOU.search(beat.text):
+        if not YOU.search(beat.text):
             found.append(f"beat {beat.name!r} does not address you")
         m = FIRST_PERSON.search(beat.text)
         if m:

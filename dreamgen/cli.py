@@ -1,6 +1,7 @@
 """The ``dreamgen`` command line: options, calls into the library, errors to exit codes."""
 
 import functools
+import io
 import secrets
 import sys
 import time
@@ -149,7 +150,17 @@ def generate(seed, count, fmt, out, force, quiet, **kw):
     dreams = dreamer.dreams(seed, count)
     show = not quiet and count >= 50 and sys.stderr.isatty()
     if out is None:
-        _emit(dreams, fmt, count, click.get_text_stream("stdout"), show)
+        # UTF-8 and "\n" whatever the locale, so stdout and --out hold the same bytes.
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+        try:
+            _emit(dreams, fmt, count, stream, show)
+        except BrokenPipeError:
+            _quiet_pipe()
+        finally:
+            try:
+                stream.detach()
+            except ValueError:
+                pass
     else:
         with atomic_writer(out, force=force) as f:
             _emit(dreams, fmt, count, f, show)
@@ -198,14 +209,18 @@ def beats(fmt, **kw):
         click.echo(f"{i:2}. {b.name:<11} #{b.entry}#  {b.purpose}")
 
 
+def _quiet_pipe():
+    # The reader went away (``dreamgen generate | head -1``): stop quietly, successfully.
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(0)
+
+
 def main(prog_name=None):
-    """Console entry point: quiet on a closed pipe."""
+    """Console entry point."""
     try:
         cli.main(prog_name=prog_name or "dreamgen")
     except BrokenPipeError:
-        # The reader went away (``dreamgen generate | head -1``); that is not an error.
-        import os
-
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
+        _quiet_pipe()

@@ -16,11 +16,12 @@ from .corpus import DEFAULT_MAX_CORPUS_BYTES
 from .resources import builtin_dir, user_grammar_files
 from .rng import dream_random
 
-__all__ = ["BeatText", "Dream", "Dreamer", "Sentence", "Settings", "split_sentences"]
+__all__ = ["FIRST_PERSON", "YOU", "BeatText", "Dream", "Dreamer", "Sentence", "Settings", "split_sentences"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z#])")
-_YOU = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
-_FIRST_PERSON = re.compile(r"\b(?:I|me|my|mine|myself|we|us|our|ours|ourselves)\b")
+YOU = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
+# Hyphens count as word characters here, so "forget-me-nots" is not a narrator.
+FIRST_PERSON = re.compile(r"(?<![\w-])(?:I|me|my|mine|myself|we|us|our|ours|ourselves)(?![\w-])")
 _WELL_ENDED = re.compile(r"[^\W_][.!?]$")
 _CORPUS_TAG = re.compile(r"#([^#\s]*)#")
 
@@ -96,8 +97,8 @@ def markov_fits(words):
     text = " ".join(words)
     first = words[0]
     starts = first[:1].isupper() or (first.startswith("#") and ".capitalize" in first)
-    return (starts and _WELL_ENDED.search(text) is not None and _YOU.search(text) is not None
-            and _FIRST_PERSON.search(text) is None)
+    return (starts and _WELL_ENDED.search(text) is not None and YOU.search(text) is not None
+            and FIRST_PERSON.search(text) is None)
 
 
 class Dreamer:

@@ -1,0 +1,55 @@
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_dirs(tmp_path_factory):
+    """Every test runs with its own model cache and no user overlays."""
+    cache = tmp_path_factory.mktemp("cache")
+    config = tmp_path_factory.mktemp("config")
+    old = {k: os.environ.get(k) for k in ("DREAMGEN_CACHE_DIR", "DREAMGEN_CONFIG_DIR")}
+    os.environ["DREAMGEN_CACHE_DIR"] = str(cache)
+    os.environ["DREAMGEN_CONFIG_DIR"] = str(config)
+    yield
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@pytest.fixture(scope="session")
+def dreamer():
+    from dreamgen import Dreamer
+
+    return Dreamer.load()
+
+
+@pytest.fixture(scope="session")
+def dreams200(dreamer):
+    return [dreamer.dream(seed) for seed in range(200)]
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write a file under tmp_path: text, bytes, or JSON for dicts and lists."""
+
+    def _write(name, content):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        elif isinstance(content, (dict, list)):
+            path.write_text(json.dumps(content, indent=2), encoding="utf-8")
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return _write

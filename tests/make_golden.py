@@ -1,0 +1,35 @@
+"""Rewrite tests/golden/ from the current code: run it only when a change of output is meant.
+
+    python tests/make_golden.py
+"""
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+os.environ.setdefault("DREAMGEN_CONFIG_DIR", tempfile.mkdtemp())
+
+from dreamgen import Dreamer  # noqa: E402
+from dreamgen.render import render  # noqa: E402
+
+CASES = {
+    "seed-0.txt": ([0], "text"),
+    "seed-42.txt": ([42], "text"),
+    "seed-1000.md": ([1000], "markdown"),
+    "seeds-7-8.jsonl": ([7, 8], "jsonl"),
+}
+
+
+def main():
+    dreamer = Dreamer.load(user_overlays=False)
+    for name, (seeds, fmt) in CASES.items():
+        text = render([dreamer.dream(s) for s in seeds], fmt)
+        (HERE / "golden" / name).write_bytes(text.encode("utf-8"))
+        print("wrote", name)
+
+
+if __name__ == "__main__":
+    main()

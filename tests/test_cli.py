@@ -1,0 +1,153 @@
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+import dreamgen
+from dreamgen.cli import cli
+from dreamgen.render import SEPARATOR
+
+from conftest import ROOT
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def _run(*args, **kw):
+        return runner.invoke(cli, list(args), catch_exceptions=False, **kw)
+
+    return _run
+
+
+def test_version(run):
+    result = run("--version")
+    assert result.exit_code == 0
+    assert dreamgen.__version__ in result.output
+
+
+def test_every_command_has_help_with_an_example(run):
+    for name, command in cli.commands.items():
+        result = run(name, "--help")
+        assert result.exit_code == 0, name
+        assert "Example" in result.output, name
+        for param in command.params:
+            if isinstance(param, type(command.params[0])) and param.name != "help":
+                assert getattr(param, "help", None), (name, param.name)
+
+
+def test_generate_prints_the_dream_of_the_seed(run, dreamer):
+    result = run("generate", "--seed", "42")
+    assert result.exit_code == 0
+    assert result.output == dreamer.dream(42).text + "\n"
+
+
+def test_count_prints_consecutive_dreams_with_a_separator(run, dreamer):
+    result = run("generate", "--seed", "42", "--count", "3")
+    parts = result.output.split(f"\n{SEPARATOR}\n\n")
+    assert parts == [dreamer.dream(s).text + "\n" for s in (42, 43, 44)]
+
+
+def test_jsonl_and_json_carry_the_same_records(run, dreamer):
+    lines = run("generate", "--seed", "10", "--count", "2", "--format", "jsonl").output
+    records = [json.loads(line) for line in lines.splitlines()]
+    assert records == json.loads(run("generate", "--seed", "10", "--count", "2",
+                                      "--format", "json").output)
+    assert records[1] == dreamer.dream(11).to_dict()
+
+
+def test_json_with_count_zero_is_an_empty_list(run):
+    assert json.loads(run("generate", "--seed", "1", "--count", "0", "--format", "json").output) == []
+
+
+def test_markdown_has_a_heading_per_dream(run):
+    out = run("generate", "--seed", "5", "--count", "2", "--format", "markdown").output
+    assert out.startswith("## Dream 5\n\n") and "\n## Dream 6\n\n" in out
+
+
+def test_without_seed_a_seed_is_drawn_and_shown(run):
+    result = CliRunner().invoke(cli, ["generate", "--format", "jsonl"])
+    seed = json.loads(result.stdout)["seed"]
+    assert f"--seed {seed}" in result.stderr
+    again = run("generate", "--seed", str(seed), "--format", "jsonl").stdout
+    assert again == result.stdout
+
+
+def test_out_writes_the_same_bytes_as_stdout(run, tmp_path):
+    out = tmp_path / "d.txt"
+    assert run("generate", "--seed", "3", "--count", "2", "--out", str(out)).exit_code == 0
+    assert out.read_text(encoding="utf-8") == run("generate", "--seed", "3", "--count", "2").output
+
+
+def test_out_refuses_an_existing_file_without_force(run, tmp_path):
+    out = tmp_path / "d.txt"
+    out.write_text("keep me")
+    result = run("generate", "--seed", "3", "--out", str(out))
+    assert result.exit_code == 1
+    assert "already exists" in result.output and str(out) in result.output
+    assert out.read_text() == "keep me"
+    assert run("generate", "--seed", "3", "--out", str(out), "--force").exit_code == 0
+    assert out.read_text() != "keep me"
+
+
+def test_beats_lists_the_arc(run):
+    lines = run("beats").output.splitlines()
+    assert len(lines) == 15
+    assert lines[0].split()[1] == "invocation" and lines[-1].split()[1] == "waking"
+
+
+def test_grammar_overlay_replaces_a_symbol(run, write):
+    overlay = write("o.json", {"fallers": ["glass harp"]})
+    out = run("generate", "--seed", "1", "--grammar", str(overlay)).output
+    assert "glass harp" in out
+
+
+@pytest.mark.parametrize("content, expected", [
+    (None, "no such file"),
+    ("{not json", "invalid JSON"),
+    ({"omen": ["#nosuchsymbol#"]}, "unknown symbol 'nosuchsymbol'"),
+])
+def test_bad_grammar_is_a_one_line_error(run, write, tmp_path, content, expected):
+    path = tmp_path / "missing.json" if content is None else write("g.json", content)
+    result = run("generate", "--seed", "1", "--grammar", str(path))
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1
+    assert str(path) in result.output and expected in result.output
+    assert "Traceback" not in result.output
+
+
+def test_empty_corpus_is_a_one_line_error(run, write):
+    path = write("empty.txt", "   \n\n")
+    result = run("generate", "--seed", "1", "--corpus", str(path))
+    assert result.exit_code == 1
+    assert f"{path}: no usable sentences" in result.output
+
+
+def test_a_failed_run_leaves_no_output_file(run, write, tmp_path):
+    out = tmp_path / "out.txt"
+    bad = write("g.json", "{")
+    assert run("generate", "--grammar", str(bad), "--out", str(out)).exit_code == 1
+    assert not out.exists() and list(tmp_path.iterdir()) == [bad]
+
+
+def _subprocess(args, hashseed, env_extra=None):
+    env = dict(os.environ, PYTHONHASHSEED=str(hashseed), **(env_extra or {}))
+    return subprocess.run([sys.executable, "-m", "dreamgen", *args], capture_output=True,
+                          env=env, cwd=ROOT, check=True).stdout
+
+
+def test_output_is_identical_across_processes_and_hash_seeds(tmp_path):
+    args = ["generate", "--seed", "3", "--count", "2", "--format", "jsonl"]
+    cold = _subprocess(args, 0, {"DREAMGEN_CACHE_DIR": str(tmp_path / "fresh")})
+    warm = _subprocess(args, 1, {"DREAMGEN_CACHE_DIR": str(tmp_path / "fresh")})
+    other = _subprocess(args, 12345)
+    assert cold == warm == other
+    assert (tmp_path / "fresh").is_dir()
+
+
+def test_python_dash_m_and_library_agree(dreamer):
+    out = _subprocess(["generate", "--seed", "9"], 7)
+    assert out.decode("utf-8") == dreamer.dream(9).text + "\n"
