@@ -47,6 +47,8 @@ def dream_options(f):
                           "Markov model; repeatable."),
         click.option("--no-user-grammars", is_flag=True,
                      help="Ignore the overlays in your dreamgen config folder."),
+        click.option("--no-builtin-corpus", is_flag=True,
+                     help="Train the Markov model on --corpus text only."),
         click.option("--state-size", type=click.IntRange(1, 5), default=DEFAULT_STATE_SIZE,
                      show_default=True, help="Words of context in the Markov chain."),
         click.option("--markov-tries", type=click.IntRange(1, 100_000), default=DEFAULT_TRIES,
@@ -87,7 +89,8 @@ def _load(kw, quiet=False):
     settings = _settings(kw)
     warn = None if quiet else (lambda msg: click.echo(f"warning: {msg}", err=True))
     return Dreamer.load(kw.pop("grammars"), kw.pop("corpora"), settings=settings,
-                        user_overlays=not kw.pop("no_user_grammars"), warn=warn)
+                        user_overlays=not kw.pop("no_user_grammars"),
+                        builtin_corpus=not kw.pop("no_builtin_corpus"), warn=warn)
 
 
 def handle_errors(f):
@@ -216,6 +219,35 @@ def _quiet_pipe():
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     sys.exit(0)
+
+
+@cli.command()
+@click.option("--count", "-n", type=click.IntRange(2), default=200, show_default=True,
+              help="How many dreams to measure.")
+@click.option("--seed", "-s", type=click.IntRange(0), default=0, show_default=True,
+              help="First dream number.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@dream_options
+@handle_errors
+def stats(count, seed, fmt, **kw):
+    """Measure a grammar and corpus over COUNT dreams: novelty, diversity, Markov effort,
+    how much each beat can say, and lexicon entries never used.
+
+    \b
+    Examples:
+      dreamgen stats
+      dreamgen stats --count 50 --grammar mine.json --format json
+    """
+    import json
+
+    from .stats import format_report, report
+
+    result = report(_load(kw, quiet=True), start=seed, count=count)
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_report(result), nl=False)
 
 
 def main(prog_name=None):

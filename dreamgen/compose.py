@@ -22,7 +22,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z#])")
 YOU = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
 # Hyphens count as word characters here, so "forget-me-nots" is not a narrator.
 FIRST_PERSON = re.compile(r"(?<![\w-])(?:I|me|my|mine|myself|we|us|our|ours|ourselves)(?![\w-])")
-_WELL_ENDED = re.compile(r"[^\W_][.!?]$")
+_WELL_ENDED = re.compile(r"[^\W_#][.!?]$|#[.!?]$")
+_INNER_END = re.compile(r"[.!?] +[A-Z#]")
 _CORPUS_TAG = re.compile(r"#([^#\s]*)#")
 
 
@@ -97,7 +98,8 @@ def markov_fits(words):
     text = " ".join(words)
     first = words[0]
     starts = first[:1].isupper() or (first.startswith("#") and ".capitalize" in first)
-    return (starts and _WELL_ENDED.search(text) is not None and YOU.search(text) is not None
+    return (starts and _WELL_ENDED.search(text) is not None and not _INNER_END.search(text)
+            and YOU.search(text) is not None
             and FIRST_PERSON.search(text) is None)
 
 
@@ -109,13 +111,17 @@ class Dreamer:
     'I am dreaming. You are dreaming.'
     """
 
-    def __init__(self, grammar, arc, models, corpus_sha256, settings=Settings()):
+    def __init__(self, grammar, arc, models, corpus, settings=Settings()):
         self.grammar = grammar
         self.arc = arc
         self.models = models
-        self.corpus_sha256 = corpus_sha256
+        self.corpus = corpus
+        self.corpus_sha256 = corpus.sha256
         self.settings = settings
         self.grammar_sha256 = grammar.sha256
+        # Counted for `dreamgen stats`; plain integer adds cost nothing measurable.
+        self.markov_attempts = 0
+        self.markov_accepted = 0
 
     @classmethod
     def load(cls, grammars=(), corpora=(), *, settings=Settings(), builtin_corpus=True,
@@ -147,7 +153,7 @@ class Dreamer:
         models = load_models(corpus, settings.model, version=__version__, use_cache=use_cache,
                              warn=warn)
         digest = grammar.sha256
-        return cls(grammar, arc, models, corpus.sha256, settings)._with_digest(digest)
+        return cls(grammar, arc, models, corpus, settings)._with_digest(digest)
 
     def _with_digest(self, digest):
         import hashlib
@@ -157,10 +163,13 @@ class Dreamer:
             f"{digest}|{self.arc.cast}|{arc_part}".encode()).hexdigest()
         return self
 
-    def dream(self, seed):
-        """Dream number ``seed``: the same number always gives the same dream."""
+    def dream(self, seed, *, trace=None):
+        """Dream number ``seed``: the same number always gives the same dream.
+
+        ``trace``, a list, receives ``(symbol, rule_index, depth)`` for every choice made.
+        """
         rng = dream_random(seed)
-        exp = Expander(self.grammar, rng, self.settings.limits)
+        exp = Expander(self.grammar, rng, self.settings.limits, trace)
         exp.symbol(self.arc.cast)
         cast = exp.variables()
         used = set()
@@ -187,6 +196,7 @@ class Dreamer:
     def _markov(self, beat, rng, exp, used):
         models, s = self.models, self.settings
         for _ in range(s.markov_tries):
+            self.markov_attempts += 1
             words = models.walk(beat, rng, s.max_words)
             if not words or len(words) < s.min_words or not markov_fits(words):
                 continue
@@ -197,8 +207,9 @@ class Dreamer:
             except RuleSyntaxError:
                 continue
             text = exp.rule(rule, 1, beat)
-            if text not in used:
+            if text not in used and models.is_novel(text.split()):
                 used.add(text)
+                self.markov_accepted += 1
                 return text
         return None
 

@@ -24,6 +24,7 @@ __all__ = [
     "build_grammar",
     "check_layers",
     "compile_rule",
+    "reachable",
     "read_layer",
 ]
 
@@ -548,6 +549,20 @@ def check_layers(layers, *, roots=(), persistent=()):
 
     problems.sort(key=lambda p: (p.severity != "error",))
     return problems
+
+
+def reachable(grammar, roots):
+    """The symbols of ``grammar`` that expanding ``roots`` can reach."""
+    seen, todo = set(), [r for r in roots if r in grammar.compiled]
+    while todo:
+        symbol = todo.pop()
+        if symbol in seen:
+            continue
+        seen.add(symbol)
+        for rule in grammar.compiled[symbol]:
+            todo.extend(n.symbol for n in _walk(rule)
+                        if isinstance(n, Tag) and n.symbol in grammar.compiled)
+    return seen
 
 
 def build_grammar(layers, *, roots=(), persistent=()):

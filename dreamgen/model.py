@@ -37,8 +37,8 @@ DEFAULT_STATE_SIZE = 2
 # A beat's own paragraphs outweigh the whole corpus, which still lends it words to wander in.
 DEFAULT_BEAT_WEIGHT = 6
 DEFAULT_NOVELTY_WORDS = 8
-DEFAULT_MIN_WORDS = 8
-DEFAULT_MAX_WORDS = 45
+DEFAULT_MIN_WORDS = 10
+DEFAULT_MAX_WORDS = 38
 DEFAULT_TRIES = 300
 FORMAT_VERSION = 1
 BACKGROUND = "*"
@@ -46,7 +46,9 @@ BEGIN, END = 0, 1
 _SEP = "\x1f"
 _MAGIC = b"DGM1"
 _RESERVED = ("___BEGIN__", "___END__")
+_SHIELD = "\u01c2"  # a letter (so \w matches it) that corpus text never holds
 _PUNCT = re.compile(r"^[^\w#]+|[^\w#]+$")
+_TAG = re.compile(r"#([^#\s.]+)(?:\.[^#\s]*)?#")
 
 
 @dataclass(frozen=True)
@@ -208,7 +210,11 @@ def _sentences(paragraph_text):
 
     # markovify's own input filter (quotes, brackets) without building a throwaway model.
     judge = types.SimpleNamespace(well_formed=True, reject_pat=markovify.Text.reject_pat)
-    for sentence in markovify.split_into_sentences(paragraph_text):
+    # markovify's splitter wants a word character before the full stop, so "#colour#. A"
+    # would not end a sentence: hide the tag marks behind a letter while splitting.
+    shielded = paragraph_text.replace("#", _SHIELD)
+    for sentence in markovify.split_into_sentences(shielded):
+        sentence = sentence.replace(_SHIELD, "#")
         if not markovify.Text.test_sentence_input(judge, sentence):
             continue
         if any(r in sentence for r in _RESERVED):
@@ -232,6 +238,18 @@ def build_payload(corpus, settings, *, cache_key=""):
                     runs.setdefault(para.beat, []).append(words)
         if not used:
             raise CorpusError("no usable sentences in this corpus file", path=doc.path)
+    k = settings.novelty_words
+    grams = set()
+    for doc in corpus.documents:
+        # Each file also counts with its own cast filled in, so a sentence whose tags happen
+        # to expand back into the file's literal words is caught too.
+        cast = dict(doc.header)
+        for para in doc.paragraphs:
+            filled = _TAG.sub(lambda m: cast.get(m.group(1), m.group(0)), para.text)
+            for text in {para.text, filled}:
+                for words in _sentences(text):
+                    norm = [normalise(w) for w in words]
+                    grams.update(_ngram_hash(norm[i:i + k]) for i in range(len(norm) - k + 1))
     vocab = ["___BEGIN__", "___END__"]
     ids = {markovify.chain.BEGIN: BEGIN, markovify.chain.END: END}
     for words in runs[BACKGROUND]:
@@ -243,11 +261,7 @@ def build_payload(corpus, settings, *, cache_key=""):
     for name, beat_runs in runs.items():
         model = markovify.Chain(beat_runs, n).model
         chains[name] = tuple(a.tobytes() for a in _compile(model, ids, n))
-    grams = array("Q", sorted({
-        _ngram_hash(norm[i:i + settings.novelty_words])
-        for words in runs[BACKGROUND]
-        for norm in [[normalise(w) for w in words]]
-        for i in range(len(norm) - settings.novelty_words + 1)}))
+    grams = array("Q", sorted(grams))
     return {
         "format": FORMAT_VERSION,
         "key": cache_key,

@@ -1,0 +1,183 @@
+"""Figures a grammar author needs: novelty, diversity, Markov effort and grammar reach."""
+
+import math
+import re
+from collections import Counter
+from itertools import combinations
+
+from .compose import split_sentences
+from .grammar import Action, Tag, reachable
+from .model import normalise
+
+__all__ = ["beat_reach", "diversity", "report", "format_report"]
+
+_TAG = re.compile(r"#([^#\s.]+)(?:\.[^#\s]*)?#")
+
+
+def _words(text):
+    return text.split()
+
+
+def diversity(dreams, *, skip_beats=("invocation",)):
+    """Distinct word pairs, mean trigram Jaccard between dreams, and the most shared sentence.
+
+    The ``skip_beats`` are fixed formulas (the invocation) left out of the sentence count.
+    """
+    pairs_total, pairs = 0, set()
+    trigram_sets = []
+    sentence_dreams = Counter()
+    for d in dreams:
+        words = _words(d.text)
+        bigrams = list(zip(words, words[1:]))
+        pairs_total += len(bigrams)
+        pairs.update(bigrams)
+        trigram_sets.append(frozenset(zip(words, words[1:], words[2:])))
+        sentence_dreams.update({s for b in d.beats if b.name not in skip_beats
+                                for s in split_sentences(b.text)})
+    jaccards = [len(a & b) / len(a | b) for a, b in combinations(trigram_sets, 2) if a or b]
+    top, top_n = (sentence_dreams.most_common(1) or [("", 0)])[0]
+    return {
+        "dreams": len(dreams),
+        "distinct_pair_ratio": len(pairs) / pairs_total if pairs_total else 0.0,
+        "mean_trigram_jaccard": sum(jaccards) / len(jaccards) if jaccards else 0.0,
+        "max_sentence_share": top_n / len(dreams) if dreams else 0.0,
+        "most_shared_sentence": top,
+    }
+
+
+def _corpus_ngrams(corpus, k):
+    """Normalised k-grams of the corpus, both as written (with tags) and with each file's
+    own cast filled in, so literal copies are caught either way."""
+    grams = set()
+    for doc in corpus.documents:
+        cast = dict(doc.header)
+        for para in doc.paragraphs:
+            filled = _TAG.sub(lambda m: cast.get(m.group(1), m.group(0)), para.text)
+            for text in (para.text, filled):
+                norm = [normalise(w) for w in text.split()]
+                grams.update(tuple(norm[i:i + k]) for i in range(len(norm) - k + 1))
+    return grams
+
+
+def novelty(dreams, corpus, k=8):
+    """Sentences (and within-dream repeats) that share ``k`` words in a row with the corpus."""
+    grams = _corpus_ngrams(corpus, k)
+    copied, repeats, total = [], 0, 0
+    for d in dreams:
+        seen = set()
+        for b in d.beats:
+            for s in b.sentences:
+                total += 1
+                if s.text in seen:
+                    repeats += 1
+                seen.add(s.text)
+                norm = [normalise(w) for w in s.text.split()]
+                if any(tuple(norm[i:i + k]) in grams for i in range(len(norm) - k + 1)):
+                    copied.append((d.seed, s.origin, s.text))
+    return {"sentences": total, "copied": len(copied), "copied_examples": copied[:5],
+            "repeats_in_dream": repeats}
+
+
+def beat_reach(grammar, arc):
+    """Per beat, how many distinct expansions its entry symbol has (``math.inf`` if unbounded).
+
+    Counts derivations with the cast fixed, so it is what the grammar can say about one cast.
+    """
+    memo = {}
+
+    def count(symbol, stack):
+        if symbol in memo:
+            return memo[symbol]
+        if symbol in stack or symbol not in grammar.compiled:
+            return 1 if symbol not in grammar.compiled else math.inf
+        stack = stack | {symbol}
+        total = 0
+        for rule in grammar.compiled[symbol]:
+            total += rule_count(rule, stack)
+        memo[symbol] = total
+        return total
+
+    def rule_count(rule, stack):
+        n = 1
+        for item in rule:
+            if isinstance(item, Tag):
+                for a in item.preactions:
+                    n *= action_count(a, stack)
+                n *= count(item.symbol, stack)
+            elif isinstance(item, Action):
+                n *= action_count(item, stack)
+        return n
+
+    def action_count(action, stack):
+        if action.kind == "pop":
+            return 1
+        n = 1
+        for r in action.rules:
+            n *= rule_count(r, stack)
+        return n
+
+    return {b.name: count(b.entry, frozenset()) for b in arc.beats}
+
+
+def report(dreamer, *, start=0, count=200):
+    """Every figure of ``dreamgen stats`` for dreams ``start`` to ``start + count - 1``."""
+    dreamer.markov_attempts = dreamer.markov_accepted = 0
+    used = Counter()
+    dreams = []
+    for seed in range(start, start + count):
+        trace = []
+        dreams.append(dreamer.dream(seed, trace=trace))
+        used.update((symbol, index) for symbol, index, _depth in trace)
+    words = Counter()
+    for d in dreams:
+        for b in d.beats:
+            for s in b.sentences:
+                words[s.origin] += len(s.text.split())
+    all_words = sum(words.values()) or 1
+    # A lexicon is a reachable symbol whose rules are all plain text.
+    lexicons = {s: dreamer.grammar.compiled[s]
+                for s in sorted(reachable(dreamer.grammar, dreamer.arc.roots()))
+                if all(all(isinstance(x, str) for x in r) for r in dreamer.grammar.compiled[s])}
+    unused = {s: [dreamer.grammar.rules[s][i] for i in range(len(rules)) if (s, i) not in used]
+              for s, rules in lexicons.items()}
+    reach = beat_reach(dreamer.grammar, dreamer.arc)
+    return {
+        **diversity(dreams),
+        **novelty(dreams, dreamer.corpus),
+        "markov_attempts_per_sentence": (dreamer.markov_attempts / dreamer.markov_accepted
+                                         if dreamer.markov_accepted else None),
+        "grammar_word_share": words["grammar"] / all_words,
+        "markov_word_share": words["markov"] / all_words,
+        "beat_reach": {k: (None if v == math.inf else v) for k, v in reach.items()},
+        "unused_entries": {s: v for s, v in unused.items() if v},
+        "lexicon_entries": sum(len(r) for r in lexicons.values()),
+    }
+
+
+def _big(n):
+    return "unbounded" if n is None else (f"{n:,}" if n < 10**9 else f"{n:.2e}")
+
+
+def format_report(r):
+    """The text form of :func:`report`."""
+    lines = [
+        f"dreams                          {r['dreams']}",
+        f"sentences                       {r['sentences']}",
+        f"copied 8+ words from corpus     {r['copied']}",
+        f"repeated within a dream         {r['repeats_in_dream']}",
+        f"distinct word pairs / all       {r['distinct_pair_ratio']:.3f}",
+        f"mean trigram Jaccard (pairs)    {r['mean_trigram_jaccard']:.4f}",
+        f"most shared sentence in         {r['max_sentence_share']:.1%} of dreams",
+        f"Markov attempts per sentence    "
+        + ("n/a" if r["markov_attempts_per_sentence"] is None
+           else f"{r['markov_attempts_per_sentence']:.2f}"),
+        f"words from grammar / Markov     {r['grammar_word_share']:.1%} / "
+        f"{r['markov_word_share']:.1%}",
+        "distinct grammar outputs per beat (one cast):",
+        *(f"  {name:<11} {_big(n)}" for name, n in r["beat_reach"].items()),
+    ]
+    n_unused = sum(len(v) for v in r["unused_entries"].values())
+    lines.append(f"lexicon entries never used      {n_unused} of {r['lexicon_entries']}")
+    for symbol, entries in r["unused_entries"].items():
+        lines.append(f"  {symbol}: " + "; ".join(entries))
+    return "\n".join(lines) + "\n"
