@@ -226,8 +226,9 @@ def _quiet_pipe():
               help="How many dreams to measure.")
 @click.option("--seed", "-s", type=click.IntRange(0), default=0, show_default=True,
               help="First dream number.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", show_default=True,
+              help="Output format (markdown: the README's table).")
 @dream_options
 @handle_errors
 def stats(count, seed, fmt, **kw):
@@ -241,11 +242,13 @@ def stats(count, seed, fmt, **kw):
     """
     import json
 
-    from .stats import format_report, report
+    from .stats import format_markdown, format_report, report
 
     result = report(_load(kw, quiet=True), start=seed, count=count)
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    elif fmt == "markdown":
+        click.echo(format_markdown(result), nl=False)
     else:
         click.echo(format_report(result), nl=False)
 

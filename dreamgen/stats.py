@@ -9,7 +9,7 @@ from .compose import split_sentences
 from .grammar import Action, Tag, reachable
 from .model import normalise
 
-__all__ = ["beat_reach", "diversity", "report", "format_report"]
+__all__ = ["beat_reach", "diversity", "format_markdown", "format_report", "report"]
 
 _TAG = re.compile(r"#([^#\s.]+)(?:\.[^#\s]*)?#")
 
@@ -180,4 +180,25 @@ def format_report(r):
     lines.append(f"lexicon entries never used      {n_unused} of {r['lexicon_entries']}")
     for symbol, entries in r["unused_entries"].items():
         lines.append(f"  {symbol}: " + "; ".join(entries))
+    return "\n".join(lines) + "\n"
+
+
+def format_markdown(r):
+    """The headline figures as a Markdown table, with the targets they answer to."""
+    attempts = r["markov_attempts_per_sentence"]
+    rows = [
+        ("dreams measured", f"{r['dreams']}", ""),
+        ("sentences sharing 8+ words with the corpus", f"{r['copied']}", "0"),
+        ("sentences repeated within a dream", f"{r['repeats_in_dream']}", "0"),
+        ("distinct word pairs / all word pairs", f"{r['distinct_pair_ratio']:.3f}", ">= 0.30"),
+        ("mean trigram Jaccard between two dreams", f"{r['mean_trigram_jaccard']:.4f}",
+         "<= 0.08"),
+        ("dreams the most shared sentence is in", f"{r['max_sentence_share']:.1%}", "<= 2%"),
+        ("Markov attempts per accepted sentence",
+         "n/a" if attempts is None else f"{attempts:.2f}", ""),
+        ("words from grammar / Markov",
+         f"{r['grammar_word_share']:.0%} / {r['markov_word_share']:.0%}", ""),
+    ]
+    lines = ["| figure | value | target |", "| --- | ---: | ---: |"]
+    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,86 @@
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from dreamgen import Dreamer
+from dreamgen.cli import cli
+from dreamgen.compose import BeatText, Dream, Sentence
+from dreamgen.stats import diversity
+
+from conftest import FIXTURES
+
+TINY = FIXTURES / "tiny"
+
+
+@pytest.fixture(scope="module")
+def tiny_report():
+    args = ["stats", "--count", "20", "--no-builtin-corpus", "--format", "json",
+            "--corpus", str(TINY / "corpus.txt"), "--grammar", str(TINY / "grammar.json")]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def _dream(seed, *sentences):
+    beat = BeatText("threshold", tuple(Sentence(s, "threshold", "grammar") for s in sentences))
+    return Dream(seed, (beat,), {})
+
+
+def test_diversity_counts_pairs_trigrams_and_shared_sentences():
+    a = _dream(0, "You see a red moth.", "You wake.")
+    b = _dream(1, "You see a red moth.", "You rise.")
+    r = diversity([a, b])
+    # a: 7 words -> 6 pairs; b likewise, all but ("You", "rise.") repeating a's.
+    assert r["distinct_pair_ratio"] == pytest.approx(7 / 12)
+    # trigrams: 5 each, 4 in common -> 4 / 6
+    assert r["mean_trigram_jaccard"] == pytest.approx(4 / 6)
+    assert r["max_sentence_share"] == 1.0
+    assert r["most_shared_sentence"] == "You see a red moth."
+
+
+def test_beat_reach_is_counted_not_sampled(tiny_report):
+    reach = tiny_report["beat_reach"]
+    assert reach["invocation"] == 1
+    assert reach["omen"] == 3 + 2  # one rule with 3 skies, one with 2 sounds (cast fixed)
+    assert reach["touch"] == 40 * 3
+    assert reach["threshold"] == 3
+
+
+def test_unused_entries_are_those_no_dream_drew(tiny_report):
+    unused = tiny_report["unused_entries"]
+    assert set(unused) == {"bird"}  # every other reachable lexicon is small enough to be used
+    assert len(unused["bird"]) == 24
+    # Unreachable symbols are check's business (a warning), not stats'.
+    assert "neverSaid" not in unused
+    assert tiny_report["lexicon_entries"] == 2 + 3 + 3 + 2 + 40 + 1
+
+
+def test_novelty_and_effort_figures(tiny_report):
+    assert tiny_report["copied"] == 0
+    assert tiny_report["repeats_in_dream"] == 0
+    assert tiny_report["sentences"] == 20 * 18
+    assert tiny_report["markov_attempts_per_sentence"] == pytest.approx(9.75)
+    assert tiny_report["grammar_word_share"] + tiny_report["markov_word_share"] == pytest.approx(1)
+    assert 0 < tiny_report["markov_word_share"] < 0.5
+
+
+def test_text_report_names_every_figure():
+    result = CliRunner().invoke(cli, ["stats", "--count", "5", "--no-builtin-corpus",
+                                      "--corpus", str(TINY / "corpus.txt"),
+                                      "--grammar", str(TINY / "grammar.json")])
+    for label in ("copied 8+ words", "distinct word pairs", "trigram Jaccard",
+                  "most shared sentence", "Markov attempts", "grammar / Markov",
+                  "distinct grammar outputs", "never used"):
+        assert label in result.output
+
+
+def test_built_in_grammar_meets_the_diversity_targets(dreamer):
+    from dreamgen.stats import report
+
+    r = report(dreamer, count=200)
+    assert r["copied"] == 0
+    assert r["repeats_in_dream"] == 0
+    assert r["distinct_pair_ratio"] >= 0.30
+    assert r["mean_trigram_jaccard"] <= 0.08
+    assert r["max_sentence_share"] <= 0.02
