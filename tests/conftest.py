@@ -53,3 +53,10 @@ def write(tmp_path):
         return path
 
     return _write
+
+
+@pytest.fixture(scope="session")
+def builtin_report(dreamer):
+    from dreamgen.stats import report
+
+    return report(dreamer, count=200)
