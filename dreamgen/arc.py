@@ -106,7 +106,8 @@ def arc_overlay_problems(arc, overlay):
             continue
         for beat, target in value.items():
             if beat not in names:
-                found.append((beat, f"'$arc' {section!r} names beat {beat!r}, which the arc "
+                what = "an entry symbol" if section == "entries" else "a Markov count"
+                found.append((beat, f"'$arc' gives {what} for beat {beat!r}, which the arc "
                                     f"does not have{_hint(beat, names)}"))
             elif section == "entries" and not (isinstance(target, str) and target):
                 found.append((beat, f"'$arc' entry for beat {beat!r} must be a symbol name"))

@@ -70,7 +70,8 @@ class Problem:
 
     def __str__(self):
         tag = "" if self.severity == "error" else f"{self.severity}: "
-        return f"{self.path}:{self.line}:{self.column}: {tag}{self.message}"
+        where = ":".join(str(p) for p in (self.path, self.line, self.column) if p is not None)
+        return f"{where}: {tag}{self.message}"
 
     def to_dict(self):
         return {

@@ -3,7 +3,7 @@
 import difflib
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .arc import apply_arc_overlay, arc_overlay_problems, load_arc
@@ -24,8 +24,8 @@ class Report:
 
     problems: tuple
     symbols: int
-    beats: int
-    lexicons: dict  # symbol -> entries, for symbols whose rules are plain text
+    beats: int  # None for a standalone grammar
+    lexicons: dict  # symbol -> entries, for word lists (plain-text symbols no beat expands)
 
     @property
     def errors(self):
@@ -44,10 +44,11 @@ class Report:
             lex = f"{len(sizes)} lexicon{'s' * (len(sizes) != 1)} of {sizes[0]} entries"
         else:
             lex = f"{len(sizes)} lexicons of {sizes[0]} to {sizes[-1]} entries"
-        state = f"{len(self.errors)} error(s)" if self.errors else "ok"
+        state = _count(len(self.errors), "error") if self.errors else "ok"
         if self.warnings:
-            state += f" with {len(self.warnings)} warning(s)"
-        return (f"{state}: {self.symbols} symbols, {self.beats} beats, {lex} "
+            state += f" with {_count(len(self.warnings), 'warning')}"
+        beats = "" if self.beats is None else f"{_count(self.beats, 'beat')}, "
+        return (f"{state}: {_count(self.symbols, 'symbol')}, {beats}{lex} "
                 f"({sum(sizes):,} in all)")
 
     def to_dict(self):
@@ -61,6 +62,10 @@ class Report:
             "problems": [p.to_dict() for p in self.problems],
             "summary": self.summary(),
         }
+
+
+def _count(n, noun):
+    return f"{n:,} {noun}{'s' * (n != 1)}"
 
 
 def _as_problem(err):
@@ -205,13 +210,24 @@ def check_files(paths=(), *, standalone=False, user_overlays=True,
     if paths:
         named = {str(p) for p in paths}
         warnings = [w for w in warnings if w.path in named]
+    if arc is not None:
+        warnings = [_standalone_hint(w) for w in warnings]
     problems = [*problems, *errors, *warnings]
     order = {str(p): n for n, p in enumerate(layer.path for layer in layers)}
     problems.sort(key=lambda p: (p.severity != "error", order.get(p.path, -1),
                                  p.line or 0, p.column or 0))
+    entries = set(roots)
     return Report(problems=tuple(problems), symbols=len(rules),
-                  beats=len(arc.beats) if arc else 0,
-                  lexicons={s: len(r) for s, r in rules.items() if _is_lexicon(r)})
+                  beats=len(arc.beats) if arc else None,
+                  lexicons={s: len(r) for s, r in rules.items()
+                            if s not in entries and _is_lexicon(r)})
+
+
+def _standalone_hint(warning):
+    if warning.symbol != STANDALONE_ROOT or "never reached" not in warning.message:
+        return warning
+    return replace(warning, message=warning.message + " (a standalone Tracery grammar? check "
+                                                      "it with --standalone)")
 
 
 def load_grammar(paths=(), *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES):
