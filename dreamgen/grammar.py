@@ -662,8 +662,9 @@ def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc"):
                     add(symbol, i, f"variable {var!r} is pushed in {named(symbol, i)} and "
                         "never popped; it stays in force for the rest of the dream", "warning")
 
-    # A symbol is productive once some rule of it uses only productive symbols.
-    productive = set(pushed)
+    # A symbol is productive once some rule of it uses only productive symbols. A symbol with
+    # a rule that does not parse counts as productive: that error is reported already.
+    productive = set(pushed) | {s for s, rl in compiled.items() if None in rl}
     changed = True
     while changed:
         changed = False

@@ -148,7 +148,8 @@ def _arc_problems(arc, layers, entry_where, rules, warnings):
             path, line, col = entry_where.get(beat.name, (arc.path, 1, 1))
             found.append(Problem(path, line, col, f"beat {beat.name!r} needs its entry symbol "
                                  f"{beat.entry!r}, which no grammar file defines"
-                                 f"{_hint(beat.entry, rules)}", symbol=beat.entry))
+                                 f"{_hint(beat.entry, set(rules) - set(arc.names), cutoff=0.75)}",
+                                 symbol=beat.entry))
     if arc.cast not in rules:
         path, line, col = entry_where.get(None, (arc.path, 1, 1))
         found.append(Problem(path, line, col, f"the cast symbol {arc.cast!r} is not defined",
@@ -171,8 +172,8 @@ def _arc_problems(arc, layers, entry_where, rules, warnings):
     return found
 
 
-def _hint(name, candidates, suffix=""):
-    close = difflib.get_close_matches(name, sorted(candidates), n=1)
+def _hint(name, candidates, suffix="", cutoff=0.6):
+    close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=cutoff)
     return f"; did you mean {close[0] + suffix!r}?" if close else ""
 
 
