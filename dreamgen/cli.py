@@ -210,7 +210,6 @@ def beats(fmt, **kw):
 
 
 @cli.command()
-@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--standalone", is_flag=True,
               help="Check each FILE as a plain Tracery grammar on its own, starting from "
                    "'origin', instead of as an overlay over the built-in grammar.")
@@ -221,6 +220,7 @@ def beats(fmt, **kw):
               help="Ignore the overlays in your dreamgen config folder.")
 @click.option("--max-grammar-bytes", type=click.IntRange(1), default=DEFAULT_MAX_GRAMMAR_BYTES,
               show_default=True, help="Size of one grammar file at most.")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @handle_errors
 def check(files, standalone, fmt, strict, no_user_grammars, max_grammar_bytes):
     """Check grammar files and print every problem as FILE:LINE:COL: message.
@@ -253,12 +253,12 @@ def check(files, standalone, fmt, strict, no_user_grammars, max_grammar_bytes):
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--out", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the overlay here (atomically) instead of standard output: YAML with "
                    "each entry's source line as a comment, or, for a .json name, Tracery JSON "
                    "plus a FILE.sources.json sidecar.")
 @click.option("--force", is_flag=True, help="Replace --out (and its sidecar) if it exists.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @handle_errors
 def mine(paths, out, force):
     """Propose a grammar overlay from your own text: colours, scents, sounds, materials,

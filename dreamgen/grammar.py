@@ -34,6 +34,7 @@ APPEND_PREFIX = "+"
 ARC_KEY = "$arc"
 _BAD_NAME = re.compile(r"[.#\[\]:]")
 _STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
 _EATEN_TAG = re.compile(r"\s+(#[^\s#][^#]*#)")
 
 
@@ -294,7 +295,15 @@ def _parse_yaml(path, text, report):
             continue
         where[key] = pos(knode)
         if key == ARC_KEY:
-            data[key] = yaml.load(yaml.serialize(vnode), Loader=yaml.SafeLoader)
+            try:
+                data[key] = yaml.load(yaml.serialize(vnode), Loader=yaml.SafeLoader)
+            except yaml.YAMLError as exc:
+                report(f"invalid YAML in {ARC_KEY!r}: {getattr(exc, 'problem', exc)}",
+                       *pos(vnode), key)
+            continue
+        if isinstance(vnode, yaml.SequenceNode) and vnode.tag != _SEQ_TAG:
+            report(f"the rules of {key!r} carry the YAML tag {vnode.tag!r}; only plain lists "
+                   "of strings are allowed", *pos(vnode), key)
             continue
         items = vnode.value if isinstance(vnode, yaml.SequenceNode) else [vnode]
         rules = []

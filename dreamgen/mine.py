@@ -177,9 +177,10 @@ def mine_text(text, *, path="<text>"):
             if noun:
                 add("simileNouns", " ".join(noun), n)
         for m in _AS_IF.finditer(line):
-            clause = _trim_clause(m.group(1), max_words=DEFAULT_MAX_WORDS + 4)
+            opener, rest = m.group(1).split(None, 2)[:2], m.group(1).split(None, 2)[2:]
+            clause = _trim_clause(rest[0], max_words=DEFAULT_MAX_WORDS + 2) if rest else None
             if clause:
-                add("asIf", clause, n)
+                add("asIf", " ".join(opener) + " " + clause, n)
         for m in _TOKEN.finditer(line):
             word = m.group(0).lower().strip("’'")
             parts = word.split("-")
