@@ -215,3 +215,19 @@ def test_generate_names_the_first_check_error_and_how_many_more(run, write):
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {path}:3:7: unknown symbol 'nope'")
     assert "(and 1 more; run 'dreamgen check')" in result.output
+
+
+def test_readme_check_transcript_is_true(run):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("nothing reaches. A clean grammar prints one summary line:")[1]
+    shown = shown.split("```text\n")[1].split("```")[0]
+    result = run("check", "--no-user-grammars", str(ROOT / "examples" / "lantern.json"))
+    assert result.output == shown, "update the `dreamgen check` transcript in README.md"
+
+
+def test_author_guide_and_readme_name_the_new_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "docs/grammar.md" in readme
+    for name in ("check", "mine"):
+        assert f"dreamgen {name}" in readme
+        assert f"dreamgen {name}" in (ROOT / "docs" / "grammar.md").read_text(encoding="utf-8")

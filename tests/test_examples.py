@@ -36,3 +36,18 @@ def test_example_changes_what_dreams_contain(lantern):
         fall = d.beats[3].text
         assert any(mark in fall for mark in ("Its candle gutters", "its ribs of",
                                              "rides the night")), seed
+
+
+def test_author_guide_lists_every_symbol_each_beat_uses(dreamer):
+    from dreamgen.grammar import Tag, _walk
+
+    guide = (ROOT / "docs" / "grammar.md").read_text(encoding="utf-8")
+    table = guide.split("<!-- beat-symbols -->")[1].split("<!-- /beat-symbols -->")[0]
+    rows = {line.split("|")[1].strip().strip("`"): line.split("|")[3]
+            for line in table.splitlines() if line.startswith("| `")}
+    assert list(rows) == list(dreamer.arc.names)
+    for beat in dreamer.arc.beats:
+        used = {n.symbol for r in dreamer.grammar.compiled[beat.entry] for n in _walk(r)
+                if isinstance(n, Tag)}
+        listed = {w.strip("` ") for w in rows[beat.name].split(",") if "`" in w}
+        assert listed == used, beat.name
