@@ -36,7 +36,7 @@ class Report:
         return tuple(p for p in self.problems if p.severity != "error")
 
     def summary(self):
-        """One line: ``ok: 95 symbols, 15 beats, 71 lexicons of 15 to 20 entries (1,130 in all)``."""
+        """One line, such as ``ok: 91 symbols, 15 beats, 74 lexicons of 3 to 20 entries``."""
         sizes = sorted(self.lexicons.values())
         if not sizes:
             lex = "no lexicons"
