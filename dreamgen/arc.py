@@ -1,12 +1,20 @@
 """The arc: the beats every dream keeps, read from ``grammars/arc.json``."""
 
+import difflib
 import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import ArcError
 
-__all__ = ["Arc", "Beat", "load_arc", "apply_arc_overlay"]
+__all__ = [
+    "ARC_OVERLAY_KEYS",
+    "Arc",
+    "Beat",
+    "apply_arc_overlay",
+    "arc_overlay_problems",
+    "load_arc",
+]
 
 _BEAT_KEYS = {"name", "purpose", "entry", "markov"}
 
@@ -74,32 +82,62 @@ def load_arc(path):
     return Arc(beats=tuple(beats), cast=cast, path=path)
 
 
+ARC_OVERLAY_KEYS = ("cast", "entries", "entry_suffix", "markov")
+
+
+def _hint(name, candidates):
+    close = difflib.get_close_matches(str(name), sorted(candidates), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def arc_overlay_problems(arc, overlay):
+    """Everything wrong with an overlay's ``"$arc"`` section, as ``(beat, message)`` pairs."""
+    found = []
+    for key in overlay:
+        if key not in ARC_OVERLAY_KEYS:
+            found.append((None, f"'$arc' has unknown key {key!r}{_hint(key, ARC_OVERLAY_KEYS)} "
+                                f"(known: {', '.join(ARC_OVERLAY_KEYS)})"))
+    names = arc.names
+    for section in ("entries", "markov"):
+        value = overlay.get(section, {})
+        if not isinstance(value, dict):
+            found.append((None, f"'$arc' {section!r} must map beat names to "
+                                + ("symbol names" if section == "entries" else "counts")))
+            continue
+        for beat, target in value.items():
+            if beat not in names:
+                what = "an entry symbol" if section == "entries" else "a Markov count"
+                found.append((beat, f"'$arc' gives {what} for beat {beat!r}, which the arc "
+                                    f"does not have{_hint(beat, names)}"))
+            elif section == "entries" and not (isinstance(target, str) and target):
+                found.append((beat, f"'$arc' entry for beat {beat!r} must be a symbol name"))
+            elif section == "markov" and not (isinstance(target, int) and
+                                               not isinstance(target, bool) and
+                                               0 <= target <= 10):
+                found.append((beat, f"'$arc' markov count for beat {beat!r} must be a whole "
+                                    "number 0 to 10"))
+    for key in ("entry_suffix", "cast"):
+        if key in overlay and not (isinstance(overlay[key], str) and overlay[key]):
+            found.append((None, f"'$arc' {key!r} must be a non-empty string"))
+    return found
+
+
 def apply_arc_overlay(arc, overlay, *, path="<overlay>"):
     """Apply a grammar overlay's ``"$arc"`` section: re-point entries, keep the beats.
 
     ``{"entries": {"omen": "myOmen"}}`` re-points single beats; ``{"entry_suffix": "Noir"}``
-    re-points every beat to ``<name>Noir``; ``{"cast": "myCast"}`` swaps the cast symbol;
-    ``{"markov": {"omen": 0}}`` changes how many Markov sentences a beat gets.
+    re-points every beat not in ``entries`` to ``<name>Noir``; ``{"cast": "myCast"}`` swaps the cast
+    symbol; ``{"markov": {"omen": 0}}`` changes how many Markov sentences a beat gets.
+    Raises :class:`ArcError` for the first problem :func:`arc_overlay_problems` finds.
     """
-    known = {"entries", "entry_suffix", "cast", "markov"}
-    extra = set(overlay) - known
-    if extra:
-        raise ArcError(f"'$arc' has unknown keys: {', '.join(sorted(extra))} "
-                       f"(known: {', '.join(sorted(known))})", path=path)
-    names = set(arc.names)
-    entries = dict(overlay.get("entries") or {})
-    markov = dict(overlay.get("markov") or {})
-    for beat in list(entries) + list(markov):
-        if beat not in names:
-            raise ArcError(f"'$arc' names beat {beat!r}, which the arc does not have "
-                           f"(beats: {', '.join(arc.names)})", path=path, beat=beat)
+    problems = arc_overlay_problems(arc, overlay)
+    if problems:
+        beat, message = problems[0]
+        raise ArcError(message, path=path, beat=beat)
+    entries = overlay.get("entries") or {}
+    markov = overlay.get("markov") or {}
     suffix = overlay.get("entry_suffix")
-    beats = []
-    for b in arc.beats:
-        entry = entries.get(b.name) or (b.name + suffix if suffix else b.entry)
-        count = markov.get(b.name, b.markov)
-        if not isinstance(count, int) or not 0 <= count <= 10:
-            raise ArcError(f"'$arc' markov count for {b.name!r} must be 0 to 10", path=path,
-                           beat=b.name)
-        beats.append(replace(b, entry=str(entry), markov=count))
-    return Arc(beats=tuple(beats), cast=str(overlay.get("cast", arc.cast)), path=arc.path)
+    beats = tuple(replace(b, markov=markov.get(b.name, b.markov),
+                          entry=entries.get(b.name) or (b.name + suffix if suffix else b.entry))
+                  for b in arc.beats)
+    return Arc(beats=beats, cast=overlay.get("cast", arc.cast), path=arc.path)

@@ -212,6 +212,86 @@ def beats(fmt, **kw):
         click.echo(f"{i:2}. {b.name:<11} #{b.entry}#  {b.purpose}")
 
 
+@cli.command()
+@click.option("--standalone", is_flag=True,
+              help="Check each FILE as a plain Tracery grammar on its own, starting from "
+                   "'origin', instead of as an overlay over the built-in grammar.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="Output format.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings as well as errors.")
+@click.option("--no-user-grammars", is_flag=True,
+              help="Ignore the overlays in your dreamgen config folder.")
+@click.option("--max-grammar-bytes", type=click.IntRange(1), default=DEFAULT_MAX_GRAMMAR_BYTES,
+              show_default=True, help="Size of one grammar file at most.")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@handle_errors
+def check(files, standalone, fmt, strict, no_user_grammars, max_grammar_bytes):
+    """Check grammar files and print every problem as FILE:LINE:COL: message.
+
+    Each FILE is checked as an overlay, layered over the built-in grammar and your own
+    overlays just as `generate --grammar FILE` would load it. Without FILE, the grammar that
+    `generate` uses is checked. Exits 1 when there is an error (or, with --strict, a warning);
+    a clean grammar prints a one-line summary.
+
+    \b
+    Examples:
+      dreamgen check examples/lantern.json
+      dreamgen check --standalone my-tracery-grammar.json
+      dreamgen check --format json mine.yaml
+    """
+    import json
+
+    from .lint import check_files
+
+    report = check_files(files, standalone=standalone, user_overlays=not no_user_grammars,
+                         max_bytes=max_grammar_bytes)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        for problem in report.problems:
+            click.echo(str(problem))
+        click.echo(report.summary())
+    if report.errors or (strict and report.warnings):
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--out", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the overlay here (atomically) instead of standard output: YAML with "
+                   "each entry's source line as a comment, or, for a .json name, Tracery JSON "
+                   "plus a FILE.sources.json sidecar.")
+@click.option("--force", is_flag=True, help="Replace --out (and its sidecar) if it exists.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@handle_errors
+def mine(paths, out, force):
+    """Propose a grammar overlay from your own text: colours, scents, sounds, materials,
+    similes ("like a ..."), "as if ..." clauses and the nouns that fill them.
+
+    PATH is a text file or a folder of .txt and .md files. Edit the result, then check it
+    and dream with it.
+
+    \b
+    Examples:
+      dreamgen mine my-dreams/ --out mine.yaml
+      dreamgen check mine.yaml && dreamgen generate --grammar mine.yaml
+    """
+    from .mine import mine_files, to_json, to_sources, to_yaml
+
+    finds = mine_files(paths)
+    if out is None:
+        click.echo(to_yaml(finds, command="dreamgen mine " + " ".join(paths)), nl=False)
+    elif out.endswith(".json"):
+        sidecar = out[:-len(".json")] + ".sources.json"
+        with atomic_writer(out, force=force) as f, atomic_writer(sidecar, force=force) as g:
+            f.write(to_json(finds))
+            g.write(to_sources(finds))
+    else:
+        with atomic_writer(out, force=force) as f:
+            f.write(to_yaml(finds, command="dreamgen mine " + " ".join(paths)))
+    if out is not None:
+        click.echo(f"{len(finds)} finds written to {out}", err=True)
+
+
 def _quiet_pipe():
     # The reader went away (``dreamgen generate | head -1``): stop quietly, successfully.
     import os

@@ -4,16 +4,15 @@ import re
 from dataclasses import dataclass, field
 
 from . import __version__
-from .arc import apply_arc_overlay, load_arc
 from .corpus import read_corpus
-from .errors import CorpusError, GrammarError
+from .errors import CorpusError
 from .expand import Expander, Limits
-from .grammar import (DEFAULT_MAX_GRAMMAR_BYTES, RuleSyntaxError, build_grammar, compile_rule,
-                      read_layer)
+from .grammar import DEFAULT_MAX_GRAMMAR_BYTES, RuleSyntaxError, compile_rule
+from .lint import load_grammar
 from .model import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_TRIES, ModelSettings,
                     load_models)
 from .corpus import DEFAULT_MAX_CORPUS_BYTES
-from .resources import builtin_dir, user_grammar_files
+from .resources import builtin_dir
 from .rng import dream_random
 
 __all__ = ["FIRST_PERSON", "YOU", "BeatText", "Dream", "Dreamer", "Sentence", "Settings", "split_sentences"]
@@ -127,24 +126,8 @@ class Dreamer:
     def load(cls, grammars=(), corpora=(), *, settings=Settings(), builtin_corpus=True,
              user_overlays=True, use_cache=True, warn=None):
         """Load the built-in grammar (plus overlays, in order) and corpus (plus ``corpora``)."""
-        gdir = builtin_dir("grammars")
-        arc = load_arc(gdir / "arc.json")
-        builtin = sorted(p for p in gdir.glob("*.json") if p.name != "arc.json")
-        paths = [*builtin, *(user_overlay for user_overlay in
-                             (user_grammar_files() if user_overlays else ())), *grammars]
-        layers = [read_layer(p, max_bytes=settings.max_grammar_bytes) for p in paths]
-        for layer in layers:
-            if layer.arc is not None:
-                arc = apply_arc_overlay(arc, layer.arc, path=layer.path)
-        grammar = build_grammar(layers, roots=arc.roots(), persistent=(arc.cast,))
-        for beat in arc.beats:
-            if beat.entry not in grammar.rules:
-                raise GrammarError(f"beat {beat.name!r} needs its entry symbol {beat.entry!r}, "
-                                   "which no grammar file defines", path=arc.path,
-                                   symbol=beat.entry, beat=beat.name)
-        if arc.cast not in grammar.rules:
-            raise GrammarError(f"the cast symbol {arc.cast!r} is not defined", path=arc.path,
-                               symbol=arc.cast)
+        arc, grammar = load_grammar(grammars, user_overlays=user_overlays,
+                                    max_bytes=settings.max_grammar_bytes)
         sources = ([builtin_dir("corpus")] if builtin_corpus else []) + list(corpora)
         if not sources:
             raise CorpusError("no corpus given")

@@ -24,6 +24,7 @@ __all__ = [
     "build_grammar",
     "check_layers",
     "compile_rule",
+    "markup_errors",
     "reachable",
     "read_layer",
 ]
@@ -34,6 +35,8 @@ APPEND_PREFIX = "+"
 ARC_KEY = "$arc"
 _BAD_NAME = re.compile(r"[.#\[\]:]")
 _STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_EATEN_TAG = re.compile(r"\s+(#[^\s#][^#]*#)")
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,8 @@ class Problem:
 
     def __str__(self):
         tag = "" if self.severity == "error" else f"{self.severity}: "
-        return f"{self.path}:{self.line}:{self.column}: {tag}{self.message}"
+        where = ":".join(str(p) for p in (self.path, self.line, self.column) if p is not None)
+        return f"{where}: {tag}{self.message}"
 
     def to_dict(self):
         return {
@@ -92,11 +96,27 @@ class Layer:
     rule_where: dict  # (key, index) -> (line, col) of that rule
     arc: dict = None  # an optional "$arc" section (see arc.py)
     sha256: str = ""
+    rule_style: dict = None  # (key, index) -> how the rule is quoted, when columns map 1:1
 
-    def locate(self, key, index=None):
+    def locate(self, key, index=None, offset=None):
+        """``(line, col)`` of a key, of one of its rules, or of a character inside a rule."""
         if index is not None and (key, index) in self.rule_where:
-            return self.rule_where[(key, index)]
+            line, col = self.rule_where[(key, index)]
+            if offset:
+                col += _column_shift(self, key, index, offset)
+            return line, col
         return self.where.get(key, (1, 1))
+
+
+def _column_shift(layer, key, index, offset):
+    # Columns count source characters, so a JSON escape earlier in the rule widens them.
+    style = (layer.rule_style or {}).get((key, index))
+    rule = layer.rules.get(key, ())[index] if index < len(layer.rules.get(key, ())) else None
+    if style is None or rule is None:
+        return 0
+    if style in ("json", "json-ascii"):
+        return len(json.dumps(rule[:offset], ensure_ascii=style == "json-ascii")) - 1
+    return offset + (style == "quoted")
 
 
 @dataclass(frozen=True)
@@ -152,7 +172,7 @@ def _line_col(text, offset):
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def _parse_json(path, text):
+def _parse_json(path, text, report):
     dupes = []
 
     def pairs(items):
@@ -172,13 +192,11 @@ def _parse_json(path, text):
         raise GrammarError(
             f"top level is a JSON {type(data).__name__}, expected an object of symbols",
             path=path, line=1, column=1)
-    where, rule_where = _json_positions(text, data)
-    if dupes:
-        key = dupes[0]
+    where, rule_where, style = _json_positions(text, data)
+    for key in dict.fromkeys(dupes):
         line, col = _second_key_position(text, key) or where.get(key, (1, 1))
-        raise GrammarError(f"duplicate key {key!r} in one file", path=path,
-                           line=line, column=col, symbol=key)
-    return data, where, rule_where
+        report(f"duplicate key {key!r} in one file", line, col, key)
+    return data, where, rule_where, style
 
 
 def _key_pattern(key):
@@ -193,7 +211,7 @@ def _second_key_position(text, key):
 
 def _json_positions(text, data):
     # The json module keeps no positions, so find each key and rule string in the text.
-    where, rule_where, spans = {}, {}, []
+    where, rule_where, spans, style = {}, {}, [], {}
     for key in data:
         m = _key_pattern(key).search(text)
         start = m.start() if m else 0
@@ -207,16 +225,18 @@ def _json_positions(text, data):
         for j, item in enumerate(items):
             if not isinstance(item, str):
                 continue
-            for needle in (json.dumps(item, ensure_ascii=False), json.dumps(item)):
+            for ascii_only in (False, True):
+                needle = json.dumps(item, ensure_ascii=ascii_only)
                 k = text.find(needle, pos, max(end, pos))
                 if k >= 0:
                     rule_where[(key, j)] = _line_col(text, k)
+                    style[(key, j)] = "json-ascii" if ascii_only else "json"
                     pos = k + len(needle)
                     break
-    return where, rule_where
+    return where, rule_where, style
 
 
-def _parse_yaml(path, text):
+def _parse_yaml(path, text, report):
     import yaml  # only YAML overlays pay for this import
 
     try:
@@ -235,95 +255,190 @@ def _parse_yaml(path, text):
     def pos(node):
         return node.start_mark.line + 1, node.start_mark.column + 1
 
-    def scalar(node, what):
+    def scalar(node, what, symbol=None):
         if not isinstance(node, yaml.ScalarNode) or node.tag != _STR_TAG:
             kind = node.tag.rsplit(":", 1)[-1] if isinstance(node, yaml.ScalarNode) else (
                 "list" if isinstance(node, yaml.SequenceNode) else "mapping")
-            line, col = pos(node)
-            raise GrammarError(
-                f"{what} is a YAML {kind}, not a string (quote it)", path=path,
-                line=line, column=col)
+            report(f"{what} is a YAML {kind}, not a string (quote it)", *pos(node), symbol)
+            return None
         return node.value
 
-    data, where, rule_where = {}, {}, {}
+    def one_line_style(node):
+        start, end = node.start_mark, node.end_mark
+        if start.line != end.line:
+            return None
+        width = end.column - start.column
+        if node.style is None and width == len(node.value):
+            return "plain"
+        if node.style in ("'", '"') and width == len(node.value) + 2:
+            return "quoted"
+        return None
+
+    lines = text.splitlines()
+
+    def eaten_tag(node):
+        # "- the #colour# sky" in YAML is the rule "the": '#' after a space opens a comment.
+        end = node.end_mark
+        rest = lines[end.line][end.column:] if end.line < len(lines) else ""
+        m = _EATEN_TAG.match(rest)
+        if node.style is None and m:
+            report(f"'{m.group(1)}' after a space starts a YAML comment, so the rule is cut "
+                   f"short at {node.value!r}; put the rule in quotes", end.line + 1,
+                   end.column + 1 + m.start(1), key)
+
+    data, where, rule_where, style = {}, {}, {}, {}
     for knode, vnode in root.value:
         key = scalar(knode, "a symbol name")
+        if key is None:
+            continue
         if key in data:
-            line, col = pos(knode)
-            raise GrammarError(f"duplicate key {key!r} in one file", path=path,
-                               line=line, column=col, symbol=key)
+            report(f"duplicate key {key!r} in one file", *pos(knode), key)
+            continue
         where[key] = pos(knode)
         if key == ARC_KEY:
-            data[key] = yaml.load(yaml.serialize(vnode), Loader=yaml.SafeLoader)
+            try:
+                data[key] = yaml.load(yaml.serialize(vnode), Loader=yaml.SafeLoader)
+            except yaml.YAMLError as exc:
+                report(f"invalid YAML in {ARC_KEY!r}: {getattr(exc, 'problem', exc)}",
+                       *pos(vnode), key)
             continue
-        if isinstance(vnode, yaml.SequenceNode):
-            data[key] = []
-            for j, item in enumerate(vnode.value):
-                rule_where[(key, j)] = pos(item)
-                data[key].append(scalar(item, f"rule {j} of {key!r}"))
-        else:
-            rule_where[(key, 0)] = pos(vnode)
-            data[key] = scalar(vnode, f"the rule of {key!r}")
-    return data, where, rule_where
+        if isinstance(vnode, yaml.SequenceNode) and vnode.tag != _SEQ_TAG:
+            report(f"the rules of {key!r} carry the YAML tag {vnode.tag!r}; only plain lists "
+                   "of strings are allowed", *pos(vnode), key)
+            continue
+        items = vnode.value if isinstance(vnode, yaml.SequenceNode) else [vnode]
+        rules = []
+        for j, item in enumerate(items):
+            what = f"rule {j} of {key!r}" if isinstance(vnode, yaml.SequenceNode) \
+                else f"the rule of {key!r}"
+            value = scalar(item, what, key)
+            if value is None:
+                rules = None
+                break
+            eaten_tag(item)
+            rule_where[(key, j)] = pos(item)
+            if one_line_style(item):
+                style[(key, j)] = one_line_style(item)
+            rules.append(value)
+        if rules is not None:
+            data[key] = rules if isinstance(vnode, yaml.SequenceNode) else rules[0]
+    return data, where, rule_where, style
 
 
-def read_layer(path, *, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES, data=None):
+def read_layer(path, *, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES, data=None, problems=None):
     """Read one grammar file (``.json``, ``.yaml`` or ``.yml``) into a :class:`Layer`.
 
     Raises :class:`GrammarError` naming the file, line and column for anything it cannot use.
+    With a ``problems`` list, a symbol that cannot be used is reported there as a
+    :class:`Problem` and left out instead, so that one run finds every such symbol; a file
+    that cannot be read or parsed at all still raises.
     """
     path = str(path)
     raw = _read_bytes(path, max_bytes) if data is None else data
     text = _decode(path, raw)
-    if path.endswith((".yaml", ".yml")):
-        obj, where, rule_where = _parse_yaml(path, text)
-    else:
-        obj, where, rule_where = _parse_json(path, text)
+
+    def report(message, line, col, symbol=None):
+        if problems is None:
+            raise GrammarError(message, path=path, line=line, column=col, symbol=symbol)
+        problems.append(Problem(path, line, col, message, symbol=symbol))
+
+    parse = _parse_yaml if path.endswith((".yaml", ".yml")) else _parse_json
+    obj, where, rule_where, style = parse(path, text, report)
     rules = {}
     arc = None
     for key, value in obj.items():
         line, col = where.get(key, (1, 1))
         if key == ARC_KEY:
             if not isinstance(value, dict):
-                raise GrammarError(f"{ARC_KEY!r} must be an object", path=path,
-                                   line=line, column=col)
-            arc = value
+                report(f"{ARC_KEY!r} must be an object", line, col)
+            else:
+                arc = value
             continue
         name = key[len(APPEND_PREFIX):] if key.startswith(APPEND_PREFIX) else key
         if not name or name != name.strip() or _BAD_NAME.search(name):
-            raise GrammarError(
-                f"bad symbol name {key!r}: names cannot contain '.', '#', '[', ']' or ':' "
-                "or start or end with spaces", path=path, line=line, column=col, symbol=key)
+            report(f"bad symbol name {key!r}: names cannot contain '.', '#', '[', ']' or ':' "
+                   "or start or end with spaces", line, col, key)
+            continue
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
-            kind = "null" if value is None else type(value).__name__
-            kind = {"dict": "an object", "int": "a number", "float": "a number",
-                    "bool": "a boolean"}.get(kind, kind)
-            raise GrammarError(
-                f"symbol {name!r} is {kind}; a rule must be a string or a list of strings",
-                path=path, line=line, column=col, symbol=name)
+            report(f"symbol {name!r} is {_kind(value)}; a rule must be a string or a list of "
+                   "strings", line, col, name)
+            continue
         if not value:
-            raise GrammarError(f"symbol {name!r} has an empty list of rules", path=path,
-                               line=line, column=col, symbol=name)
-        for j, item in enumerate(value):
-            if not isinstance(item, str):
-                kind = "null" if item is None else {"list": "a nested list", "dict": "an object",
-                                                     "int": "a number", "float": "a number",
-                                                     "bool": "a boolean"}.get(type(item).__name__)
-                rl, rc = rule_where.get((key, j), (line, col))
-                raise GrammarError(
-                    f"rule {j} of symbol {name!r} is {kind}; rules must be strings",
-                    path=path, line=rl, column=rc, symbol=name)
-        rules[key] = tuple(value)
+            report(f"symbol {name!r} has an empty list of rules", line, col, name)
+            continue
+        bad = [j for j, item in enumerate(value) if not isinstance(item, str)]
+        for j in bad:
+            rl, rc = rule_where.get((key, j), (line, col))
+            report(f"rule {j} of symbol {name!r} is {_kind(value[j], nested=True)}; rules "
+                   "must be strings", rl, rc, name)
+        if not bad:
+            rules[key] = tuple(value)
     return Layer(path=path, rules=rules, where=where, rule_where=rule_where, arc=arc,
-                 sha256=hashlib.sha256(raw).hexdigest())
+                 sha256=hashlib.sha256(raw).hexdigest(), rule_style=style)
+
+
+def _kind(value, nested=False):
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a nested list" if nested else "a list"
+    return type(value).__name__
 
 
 # -- pre-parsing -----------------------------------------------------------------------
 
 class RuleSyntaxError(ValueError):
-    """A rule string whose Tracery markup cannot be parsed."""
+    """A rule string whose Tracery markup cannot be parsed; ``offset`` is where, if known."""
+
+    def __init__(self, message, offset=None):
+        super().__init__(message)
+        self.offset = offset
+
+
+def markup_errors(rule):
+    """Unbalanced or empty ``#`` tags and ``[ ]`` actions in a rule, as ``(offset, message)``.
+
+    Follows the state machine of ``tracery.parse``, which reports the same faults without
+    saying where they are.
+    """
+    errors, opens = [], []
+    in_tag = escaped = False
+    tag_start = action_start = 0
+    for i, c in enumerate(rule):
+        if escaped:
+            escaped = False
+        elif c == "\\":
+            escaped = True
+        elif c == "[":
+            if not opens and not in_tag:
+                action_start = i
+            opens.append(i)
+        elif c == "]":
+            if not opens:
+                errors.append((i, "unbalanced ']': it closes no '['"))
+                continue
+            opens.pop()
+            if not opens and not in_tag and i == action_start + 1:
+                errors.append((action_start, "empty action '[]'"))
+        elif c == "#" and not opens:
+            if in_tag and i == tag_start + 1:
+                errors.append((tag_start, "empty tag '##'"))
+            elif not in_tag:
+                tag_start = i
+            in_tag = not in_tag
+    if in_tag:
+        errors.append((tag_start, "unclosed '#': this tag has no closing '#'"))
+    if opens:
+        errors.append((opens[0], "unclosed '[': this action has no closing ']'"))
+    return sorted(errors)
 
 
 def _split_modifier(text):
@@ -352,33 +467,39 @@ def compile_rule(rule):
 
     Raises :class:`RuleSyntaxError` for malformed markup.
     """
+    bad = markup_errors(rule)
+    if bad:
+        raise RuleSyntaxError(bad[0][1], bad[0][0])
     sections, errors = tracery.parse(rule)
-    if errors:
-        raise RuleSyntaxError("; ".join(_describe_parse_error(e) for e in errors))
+    if errors:  # markup_errors should have caught these first
+        raise RuleSyntaxError("; ".join(errors))
     out = []
+    cursor = 0
     for section in sections:
         kind, raw = section["type"], section["raw"]
         if kind == 0:
             out.append(_unescape(raw))
-        elif kind == 2:
-            out.append(_compile_action(raw))
-        else:
+            continue
+        marked = f"#{raw}#" if kind == 1 else f"[{raw}]"
+        at = rule.find(marked, cursor)
+        cursor = at + len(marked) if at >= 0 else cursor
+        try:
+            if kind == 2:
+                out.append(_compile_action(raw))
+                continue
             try:
                 parsed = tracery.parse_tag(raw)
             except Exception:  # pytracery raises a bare Exception for this case
-                raise RuleSyntaxError(f"several main sections in one tag #{raw}#") from None
-            if parsed["symbol"] is None:
+                raise RuleSyntaxError(f"tag #{raw}# has text after its modifiers; "
+                                      "a tag is #symbol.modifier#") from None
+            if not parsed["symbol"]:
                 raise RuleSyntaxError(f"tag #{raw}# names no symbol")
             mods = tuple(_split_modifier(m) for m in parsed["modifiers"])
             pre = tuple(_compile_action(a["raw"]) for a in parsed["preactions"])
             out.append(Tag(parsed["symbol"], mods, pre, raw))
+        except RuleSyntaxError as exc:
+            raise RuleSyntaxError(str(exc), at if at >= 0 else None) from None
     return tuple(out)
-
-
-def _describe_parse_error(err):
-    return {"unclosed tag": "unclosed '#' (a tag is opened but never closed)",
-            "too many [": "unbalanced '[' (an action is opened but never closed)",
-            "too many ]": "unbalanced ']' (a ']' closes no action)"}.get(err, err)
 
 
 def _walk(rule):
@@ -397,123 +518,163 @@ def _walk(rule):
 # -- layering and checking -------------------------------------------------------------
 
 def _layer_rules(layers):
-    rules, origin = {}, {}
+    """The layered rules, where each symbol came from, and where each layered rule was written.
+
+    ``sources[symbol][i]`` is ``(layer, key, index in that key)`` for layered rule ``i``.
+    """
+    rules, origin, sources = {}, {}, {}
     for layer in layers:
         for key, value in layer.rules.items():
+            spans = [(layer, key, j) for j in range(len(value))]
             if key.startswith(APPEND_PREFIX):
                 name = key[len(APPEND_PREFIX):]
                 rules[name] = rules.get(name, ()) + value
+                sources[name] = sources.get(name, []) + spans
                 origin.setdefault(name, (layer.path, *layer.locate(key)))
             else:
                 rules[key] = value
+                sources[key] = spans
                 origin[key] = (layer.path, *layer.locate(key))
-    return rules, origin
+    return rules, origin, sources
 
 
-def _where(layers, symbol, index=None):
-    """Where rule ``index`` of the layered ``symbol`` was written."""
-    # Walk the layers as _layer_rules does, so the index maps back to its file.
-    spans = []
-    for layer in layers:
-        for key in (symbol, APPEND_PREFIX + symbol):
-            if key in layer.rules:
-                n = len(layer.rules[key])
-                if key == symbol:
-                    spans = [(layer, key, 0, n)]
-                else:
-                    base = sum(s[3] for s in spans)
-                    spans.append((layer, key, base, n))
-    if index is not None:
-        for layer, key, base, n in spans:
-            if base <= index < base + n:
-                return (layer.path, *layer.locate(key, index - base))
-    if spans:
-        layer, key, _, _ = spans[-1]
-        return (layer.path, *layer.locate(key))
-    return ("<grammar>", 1, 1)
+def _hint(name, candidates, prefix=""):
+    close = difflib.get_close_matches(name, sorted(candidates), n=1)
+    return f"; did you mean '{prefix}{close[0]}'?" if close else ""
 
 
-def check_layers(layers, *, roots=(), persistent=()):
+def _events(rule):
+    """Pushes (+1) and pops (-1) of a rule that outlast it, in order, as ``(delta, name)``."""
+    for item in rule:
+        if isinstance(item, Action):
+            if item.kind == "pop":
+                yield -1, item.target
+            else:
+                if item.kind == "push":
+                    yield 1, item.target
+                for r in item.rules:
+                    yield from _events(r)
+        elif isinstance(item, Tag):
+            # A tag's own pushes are undone after it; its pops are not.
+            for a in item.preactions:
+                if a.kind == "pop":
+                    yield -1, a.target
+
+
+def _offsets(rule_text, rule):
+    """Offset in ``rule_text`` of every Tag and Action of the compiled ``rule``."""
+    found, cursor = {}, 0
+    for node in _walk(rule):
+        marked = f"#{node.raw}#" if isinstance(node, Tag) else f"[{node.raw}]"
+        at = rule_text.find(marked, cursor)
+        if at >= 0:
+            found[id(node)] = at
+            cursor = at + 1
+    return found
+
+
+def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc"):
     """Every problem of the layered grammar, as a list of :class:`Problem` (errors first).
 
-    ``roots`` are the symbols the arc expands (for reachability); pushes made inside the
-    ``persistent`` symbols (the cast) are meant to last the whole dream.
-    """
-    rules, _ = _layer_rules(layers)
-    problems = []
-    compiled = {}
+    ``roots`` are the symbols a dream expands (for reachability; none skips that check);
+    pushes made inside the ``persistent`` symbols (the cast) are meant to last the whole dream.
 
-    def add(symbol, index, message, severity="error"):
-        path, line, col = _where(layers, symbol, index)
+    >>> check_layers([read_layer("g.json", data=b'{"origin": "#nme#", "name": "x"}')])[0].message
+    "unknown symbol 'nme' in rule 0 of 'origin'; did you mean 'name'?"
+    """
+    rules, _, sources = _layer_rules(layers)
+    order = {layer.path: n for n, layer in enumerate(layers)}
+    problems = []
+
+    def add(symbol, index, message, severity="error", offset=None):
+        if index is None or index >= len(sources.get(symbol, ())):
+            layer, key = _defining(layers, symbol)
+            path, (line, col) = (layer.path, layer.locate(key)) if layer else ("<grammar>",
+                                                                               (1, 1))
+        else:
+            layer, key, j = sources[symbol][index]
+            path, (line, col) = layer.path, layer.locate(key, j, offset)
         problems.append(Problem(path, line, col, message, severity, symbol))
 
+    def named(symbol, index):
+        _, key, j = sources[symbol][index]
+        return f"rule {j} of {key!r}"
+
+    defined = set()
     for layer in layers:
         for key in layer.rules:
-            if key.startswith(APPEND_PREFIX) and key[1:] not in rules:
-                add(key[1:], None, f"'+{key[1:]}' adds to a symbol that does not exist")
+            if key.startswith(APPEND_PREFIX) and key[1:] not in defined:
+                line, col = layer.locate(key)
+                problems.append(Problem(
+                    layer.path, line, col, f"{key!r} adds to a symbol that is not defined "
+                    f"before it{_hint(key[1:], defined, APPEND_PREFIX)}", symbol=key[1:]))
+            defined.add(key[1:] if key.startswith(APPEND_PREFIX) else key)
 
+    compiled = {}
     for symbol, rule_list in rules.items():
         out = []
         for i, rule in enumerate(rule_list):
+            bad = markup_errors(rule)
+            for offset, message in bad:
+                head, _, tail = message.partition(":")
+                add(symbol, i, f"{head} in {named(symbol, i)}" + (f":{tail}" if tail else ""),
+                    offset=offset)
+            if bad:
+                out.append(None)
+                continue
             try:
                 out.append(compile_rule(rule))
             except RuleSyntaxError as exc:
-                add(symbol, i, f"in rule {i} of {symbol!r}: {exc}")
+                add(symbol, i, f"{exc} in {named(symbol, i)}", offset=exc.offset)
                 out.append(None)
         compiled[symbol] = out
 
-    pushed = {}
-    for symbol, rule_list in compiled.items():
+    pushed = set()
+    for rule_list in compiled.values():
         for rule in rule_list:
-            for node in _walk(rule or ()):
-                if isinstance(node, Action) and node.kind == "push":
-                    pushed.setdefault(node.target, symbol)
-    known = set(rules) | set(pushed)
+            pushed.update(n.target for n in _walk(rule or ())
+                          if isinstance(n, Action) and n.kind == "push")
+    known = set(rules) | pushed
+    popped = set()
+    for rule_list in compiled.values():
+        for rule in rule_list:
+            popped.update(d[1] for d in _events(rule or ()) if d[0] < 0)
 
     for symbol, rule_list in compiled.items():
         for i, rule in enumerate(rule_list):
             if rule is None:
                 continue
-            balance = {}
+            at = _offsets(rules[symbol][i], rule)
             for node in _walk(rule):
+                start = at.get(id(node), 0)
                 if isinstance(node, Tag):
+                    sym_at = start + 1 + node.raw.find(node.symbol, node.raw.rfind("]") + 1)
                     if node.symbol not in known:
-                        close = difflib.get_close_matches(node.symbol, sorted(known), n=1)
-                        hint = f"; did you mean {close[0]!r}?" if close else ""
-                        add(symbol, i, f"unknown symbol {node.symbol!r} in rule {i} of "
-                            f"{symbol!r}{hint}")
+                        add(symbol, i, f"unknown symbol {node.symbol!r} in {named(symbol, i)}"
+                            f"{_hint(node.symbol, known)}", offset=sym_at)
                     for name, _params in node.modifiers:
                         if name not in MODIFIERS:
-                            close = difflib.get_close_matches(name, sorted(MODIFIERS), n=1)
-                            hint = f"; did you mean {close[0]!r}?" if close else ""
-                            add(symbol, i, f"unknown modifier '.{name}' on #{node.raw}# in "
-                                f"{symbol!r}{hint}")
-                elif node.kind == "push":
-                    balance[node.target] = balance.get(node.target, 0) + 1
-                elif node.kind == "pop":
-                    if node.target not in pushed:
-                        add(symbol, i, f"[{node.target}:POP] pops {node.target!r}, "
-                            "which nothing ever pushes")
-                    else:
-                        balance[node.target] = balance.get(node.target, 0) - 1
+                            mod_at = start + 1 + node.raw.find("." + name)
+                            add(symbol, i, f"unknown modifier '.{name}' in {named(symbol, i)}"
+                                f"{_hint(name, MODIFIERS, '.')}", offset=mod_at)
+                elif node.kind == "pop" and node.target not in pushed:
+                    add(symbol, i, f"[{node.target}:POP] in {named(symbol, i)} pops "
+                        f"{node.target!r}, which nothing ever pushes", offset=start)
+            balance = {}
+            for delta, var in _events(rule):
+                balance[var] = balance.get(var, 0) + delta
+                if balance[var] == -1 and var in pushed and not _pushed_elsewhere(
+                        compiled, var, symbol, i):
+                    add(symbol, i, f"{var!r} is popped more often than it is pushed in "
+                        f"{named(symbol, i)}, and no other rule pushes it")
             for var, n in balance.items():
-                if n < 0 and pushed.get(var) == symbol and var not in rules:
-                    add(symbol, i, f"{var!r} is popped {-n} more time(s) than it is pushed "
-                        f"in rule {i} of {symbol!r}")
+                if n > 0 and symbol not in persistent and var not in popped:
+                    add(symbol, i, f"variable {var!r} is pushed in {named(symbol, i)} and "
+                        "never popped; it stays in force for the rest of the dream", "warning")
 
-    for var, where in pushed.items():
-        if where in persistent or var in rules:
-            continue
-        pops = any(isinstance(n, Action) and n.kind == "pop" and n.target == var
-                   for rl in compiled.values() for r in rl for n in _walk(r or ()))
-        top_level = any(isinstance(item, Action) and item.kind == "push" and item.target == var
-                        for rl in compiled.values() for r in rl for item in (r or ()))
-        if top_level and not pops:
-            add(where, None, f"variable {var!r} is pushed in {where!r} and never popped; "
-                "it stays in force for the rest of the dream", "warning")
-
-    # A symbol is productive once some rule of it uses only productive symbols.
-    productive = set(pushed)
+    # A symbol is productive once some rule of it uses only productive symbols. A symbol with
+    # a rule that does not parse counts as productive: that error is reported already.
+    productive = set(pushed) | {s for s, rl in compiled.items() if None in rl}
     changed = True
     while changed:
         changed = False
@@ -527,10 +688,10 @@ def check_layers(layers, *, roots=(), persistent=()):
                     productive.add(symbol)
                     changed = True
                     break
-    for symbol in rules:
-        if symbol not in productive:
-            add(symbol, None, f"symbol {symbol!r} can never finish expanding: "
-                "every rule of it recurses")
+    for symbol, rule_list in compiled.items():
+        if symbol not in productive and None not in rule_list:
+            add(symbol, None, f"symbol {symbol!r} can never finish expanding: every rule of "
+                "it recurses without end")
 
     if roots:
         seen, todo = set(), [r for r in roots if r in rules]
@@ -545,9 +706,11 @@ def check_layers(layers, *, roots=(), persistent=()):
                         todo.append(n.symbol)
         for symbol in rules:
             if symbol not in seen:
-                add(symbol, None, f"symbol {symbol!r} is never reached from the arc", "warning")
+                add(symbol, None, f"symbol {symbol!r} is never reached from {reach_from}",
+                    "warning")
 
-    problems.sort(key=lambda p: (p.severity != "error",))
+    problems.sort(key=lambda p: (p.severity != "error", order.get(p.path, len(order)),
+                                 p.line, p.column))
     return problems
 
 
@@ -565,16 +728,41 @@ def reachable(grammar, roots):
     return seen
 
 
-def build_grammar(layers, *, roots=(), persistent=()):
-    """Layer, check and pre-parse; raise the first error as :class:`GrammarError`."""
-    problems = [p for p in check_layers(layers, roots=roots, persistent=persistent)
-                if p.severity == "error"]
+def _defining(layers, symbol):
+    """The last layer that defines (not adds to) ``symbol``, and its key there."""
+    for layer in reversed(layers):
+        if symbol in layer.rules:
+            return layer, symbol
+    for layer in layers:
+        if APPEND_PREFIX + symbol in layer.rules:
+            return layer, APPEND_PREFIX + symbol
+    return None, None
+
+
+def _pushed_elsewhere(compiled, var, symbol, index):
+    for other, rule_list in compiled.items():
+        for j, rule in enumerate(rule_list):
+            if (other, j) != (symbol, index) and any(
+                    isinstance(n, Action) and n.kind == "push" and n.target == var
+                    for n in _walk(rule or ())):
+                return True
+    return False
+
+
+def build_grammar(layers, *, roots=(), persistent=(), problems=None):
+    """Layer, check and pre-parse; raise the first error as :class:`GrammarError`.
+
+    ``problems``, when given, is what :func:`check_layers` already found for these layers.
+    """
+    if problems is None:
+        problems = check_layers(layers, roots=roots, persistent=persistent)
+    problems = [p for p in problems if p.severity == "error"]
     if problems:
         err = problems[0].to_error()
         if len(problems) > 1:
             err.message += f" (and {len(problems) - 1} more; run 'dreamgen check')"
         raise err
-    rules, origin = _layer_rules(layers)
+    rules, origin, _ = _layer_rules(layers)
     compiled = {s: tuple(compile_rule(r) for r in rl) for s, rl in rules.items()}
     digest = hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False)
                             .encode("utf-8")).hexdigest()

@@ -151,3 +151,83 @@ def test_output_is_identical_across_processes_and_hash_seeds(tmp_path):
 def test_python_dash_m_and_library_agree(dreamer):
     out = _subprocess(["generate", "--seed", "9"], 7)
     assert out.decode("utf-8") == dreamer.dream(9).text + "\n"
+
+
+def test_check_prints_every_problem_and_exits_1(run, write):
+    path = write("g.json", {"fallers": ["#nope#", "#material.nope#"], "extra": ["x"]})
+    result = run("check", "--no-user-grammars", str(path))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == f"{path}:3:7: unknown symbol 'nope' in rule 0 of 'fallers'"
+    assert lines[1] == f"{path}:4:15: unknown modifier '.nope' in rule 1 of 'fallers'"
+    assert lines[2] == f"{path}:6:3: warning: symbol 'extra' is never reached from the arc"
+    assert lines[3].startswith("2 errors with 1 warning: ") and len(lines) == 4
+
+
+def test_check_of_a_clean_overlay_prints_a_one_line_summary(run):
+    result = run("check", "--no-user-grammars", str(ROOT / "examples" / "lantern.json"))
+    assert result.exit_code == 0
+    assert result.output.count("\n") == 1
+    assert result.output.startswith("ok: ") and " symbols, 15 beats, " in result.output
+
+
+def test_check_warnings_fail_only_with_strict(run, write):
+    path = write("g.json", {"extra": ["x"]})
+    assert run("check", "--no-user-grammars", str(path)).exit_code == 0
+    assert run("check", "--no-user-grammars", "--strict", str(path)).exit_code == 1
+
+
+def test_check_json_format(run, write):
+    path = write("g.json", {"fallers": ["#nope#"]})
+    result = run("check", "--no-user-grammars", "--format", "json", str(path))
+    record = json.loads(result.output)
+    assert result.exit_code == 1 and record["errors"] == 1
+    assert record["problems"][0]["path"] == str(path)
+    assert record["problems"][0]["message"].startswith("unknown symbol 'nope'")
+
+
+def test_check_standalone_tracery_grammar(run, write):
+    path = write("t.json", {"origin": ["#name# waves."], "name": ["Arjun", "Yuuma"]})
+    result = run("check", "--standalone", str(path))
+    assert (result.exit_code, result.output) == (
+        0, "ok: 2 symbols, 1 lexicon of 2 entries (2 in all)\n")
+
+
+def test_mine_writes_a_yaml_overlay_that_generate_accepts(run, tmp_path):
+    out = tmp_path / "mined.yaml"
+    result = run("mine", str(ROOT / "docs" / "source-dream.txt"), "--out", str(out))
+    assert result.exit_code == 0 and out.read_text(encoding="utf-8").startswith("# Proposed by")
+    assert run("check", "--no-user-grammars", str(out)).exit_code == 0
+    assert run("generate", "--seed", "1", "--grammar", str(out)).exit_code == 0
+    assert run("mine", str(ROOT / "docs" / "source-dream.txt"), "--out", str(out)).exit_code == 1
+
+
+def test_mine_json_out_writes_a_sources_sidecar(run, tmp_path):
+    out = tmp_path / "mined.json"
+    assert run("mine", str(ROOT / "docs" / "source-dream.txt"), "--out", str(out)).exit_code == 0
+    sidecar = json.loads((tmp_path / "mined.sources.json").read_text(encoding="utf-8"))
+    assert set(sidecar) == set(json.loads(out.read_text(encoding="utf-8")))
+
+
+def test_generate_names_the_first_check_error_and_how_many_more(run, write):
+    path = write("g.json", {"fallers": ["#nope#", "#nada#"]})
+    result = run("generate", "--seed", "1", "--grammar", str(path))
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {path}:3:7: unknown symbol 'nope'")
+    assert "(and 1 more; run 'dreamgen check')" in result.output
+
+
+def test_readme_check_transcript_is_true(run):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("nothing reaches. A clean grammar prints one summary line:")[1]
+    shown = shown.split("```text\n")[1].split("```")[0]
+    result = run("check", "--no-user-grammars", str(ROOT / "examples" / "lantern.json"))
+    assert result.output == shown, "update the `dreamgen check` transcript in README.md"
+
+
+def test_author_guide_and_readme_name_the_new_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "docs/grammar.md" in readme
+    for name in ("check", "mine"):
+        assert f"dreamgen {name}" in readme
+        assert f"dreamgen {name}" in (ROOT / "docs" / "grammar.md").read_text(encoding="utf-8")

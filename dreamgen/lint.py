@@ -1,0 +1,248 @@
+"""Check grammar files as ``generate`` would load them, and report every problem at once."""
+
+import difflib
+import json
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .arc import apply_arc_overlay, arc_overlay_problems, load_arc
+from .errors import ArcError, GrammarError
+from .grammar import (ARC_KEY, DEFAULT_MAX_GRAMMAR_BYTES, Problem, _layer_rules, build_grammar,
+                      check_layers, read_layer)
+from .resources import builtin_dir, user_grammar_files
+
+__all__ = ["STANDALONE_ROOT", "Report", "check_files", "load_grammar"]
+
+# Tracery's own convention: a standalone grammar starts at "origin".
+STANDALONE_ROOT = "origin"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What ``dreamgen check`` found: every problem, and the size of the layered grammar."""
+
+    problems: tuple
+    symbols: int
+    beats: int  # None for a standalone grammar
+    lexicons: dict  # symbol -> entries, for word lists (plain-text symbols no beat expands)
+
+    @property
+    def errors(self):
+        return tuple(p for p in self.problems if p.severity == "error")
+
+    @property
+    def warnings(self):
+        return tuple(p for p in self.problems if p.severity != "error")
+
+    def summary(self):
+        """One line, such as ``ok: 91 symbols, 15 beats, 74 lexicons of 3 to 20 entries``."""
+        sizes = sorted(self.lexicons.values())
+        if not sizes:
+            lex = "no lexicons"
+        elif sizes[0] == sizes[-1]:
+            lex = f"{len(sizes)} lexicon{'s' * (len(sizes) != 1)} of {sizes[0]} entries"
+        else:
+            lex = f"{len(sizes)} lexicons of {sizes[0]} to {sizes[-1]} entries"
+        state = _count(len(self.errors), "error") if self.errors else "ok"
+        if self.warnings:
+            state += f" with {_count(len(self.warnings), 'warning')}"
+        beats = "" if self.beats is None else f"{_count(self.beats, 'beat')}, "
+        return (f"{state}: {_count(self.symbols, 'symbol')}, {beats}{lex} "
+                f"({sum(sizes):,} in all)")
+
+    def to_dict(self):
+        return {
+            "ok": not self.errors,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "symbols": self.symbols,
+            "beats": self.beats,
+            "lexicons": dict(sorted(self.lexicons.items())),
+            "problems": [p.to_dict() for p in self.problems],
+            "summary": self.summary(),
+        }
+
+
+def _count(n, noun):
+    return f"{n:,} {noun}{'s' * (n != 1)}"
+
+
+def _as_problem(err):
+    return Problem(err.path or "<grammar>", err.line or 1, err.column or 1, err.message,
+                   symbol=err.symbol)
+
+
+def _beat_where(arc_path):
+    """``beat name -> (line, col)`` of its ``"name"`` in the arc file."""
+    try:
+        text = Path(arc_path).read_text(encoding="utf-8-sig")
+    except OSError:
+        return {}
+    found = {}
+    for m in re.finditer(r'"name"\s*:\s*("(?:[^"\\]|\\.)*")', text):
+        line = text.count("\n", 0, m.start()) + 1
+        found.setdefault(json.loads(m.group(1)),
+                         (line, m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1))
+    return found
+
+
+def _collect(paths, *, standalone, user_overlays, max_bytes, problems):
+    """Read the layers and the arc, adding what is wrong to ``problems`` when it is a list.
+
+    Returns ``(arc or None, layers, entry_where)``; ``entry_where`` maps each beat to the
+    ``(path, line, col)`` that set its entry symbol. Without a list, raises on the first error.
+    """
+    collect = problems is not None
+    arc, entry_where = None, {}
+    files = [Path(p) for p in paths]
+    if not standalone:
+        gdir = builtin_dir("grammars")
+        arc = load_arc(gdir / "arc.json")
+        where = _beat_where(arc.path)
+        entry_where = {b.name: (arc.path, *where.get(b.name, (1, 1))) for b in arc.beats}
+        builtin = sorted(p for p in gdir.glob("*.json") if p.name != "arc.json")
+        files = [*builtin, *(user_grammar_files() if user_overlays else ()), *files]
+    layers = []
+    for path in files:
+        try:
+            layer = read_layer(path, max_bytes=max_bytes, problems=problems)
+        except GrammarError as err:
+            if not collect:
+                raise
+            problems.append(_as_problem(err))
+            continue
+        layers.append(layer)
+        if layer.arc is None:
+            continue
+        line, col = layer.where.get(ARC_KEY, (1, 1))
+        if arc is None:
+            message = (f"{ARC_KEY!r} re-points the beats of dreamgen's arc, which a standalone "
+                       "grammar does not have; check it without --standalone")
+            if not collect:
+                raise GrammarError(message, path=layer.path, line=line, column=col)
+            problems.append(Problem(layer.path, line, col, message))
+            continue
+        found = arc_overlay_problems(arc, layer.arc)
+        if found and not collect:
+            beat, message = found[0]
+            raise ArcError(message, path=layer.path, line=line, column=col, beat=beat)
+        if found:
+            problems.extend(Problem(layer.path, line, col, m) for _, m in found)
+            continue
+        new = apply_arc_overlay(arc, layer.arc, path=layer.path)
+        for old, b in zip(arc.beats, new.beats):
+            if b.entry != old.entry:
+                entry_where[b.name] = (layer.path, line, col)
+        if new.cast != arc.cast:
+            entry_where[None] = (layer.path, line, col)
+        arc = new
+    return arc, layers, entry_where
+
+
+def _arc_problems(arc, layers, entry_where, rules, warnings):
+    """Beats whose entry symbol is missing, and symbols named like entries of no beat."""
+    found = []
+    for beat in arc.beats:
+        if beat.entry not in rules:
+            path, line, col = entry_where.get(beat.name, (arc.path, 1, 1))
+            found.append(Problem(path, line, col, f"beat {beat.name!r} needs its entry symbol "
+                                 f"{beat.entry!r}, which no grammar file defines"
+                                 f"{_hint(beat.entry, set(rules) - set(arc.names), cutoff=0.75)}",
+                                 symbol=beat.entry))
+    if arc.cast not in rules:
+        path, line, col = entry_where.get(None, (arc.path, 1, 1))
+        found.append(Problem(path, line, col, f"the cast symbol {arc.cast!r} is not defined",
+                             symbol=arc.cast))
+    # With "entry_suffix": "Noir", a stray "wakeNoir" is surely meant for the beat "waking".
+    unreached = {w.symbol: w for w in warnings if "never reached" in w.message}
+    for layer in layers:
+        suffix = (layer.arc or {}).get("entry_suffix")
+        if not isinstance(suffix, str) or not suffix:
+            continue
+        for key in layer.rules:
+            name = key[:-len(suffix)] if key.endswith(suffix) else None
+            if name and name not in arc.names and key in unreached:
+                line, col = layer.locate(key)
+                found.append(Problem(
+                    layer.path, line, col, f"symbol {key!r} is named like an entry symbol "
+                    f"(suffix {suffix!r}), but the arc has no beat {name!r}"
+                    f"{_hint(name, arc.names, suffix)}", symbol=key))
+                warnings.remove(unreached[key])
+    return found
+
+
+def _hint(name, candidates, suffix="", cutoff=0.6):
+    close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=cutoff)
+    return f"; did you mean {close[0] + suffix!r}?" if close else ""
+
+
+def _is_lexicon(rule_list):
+    return all(not any(c in r for c in "#[]") for r in rule_list)
+
+
+def check_files(paths=(), *, standalone=False, user_overlays=True,
+                max_bytes=DEFAULT_MAX_GRAMMAR_BYTES):
+    """Check grammar files and return a :class:`Report` of every problem found.
+
+    By default each file is an overlay over the built-in grammar and the user's overlays, as
+    ``dreamgen generate --grammar FILE`` would load it; warnings are kept only for the files
+    named (all of them when none is). ``standalone=True`` checks plain Tracery grammars on
+    their own, starting from ``"origin"``.
+
+    >>> check_files(["examples/lantern.json"]).errors
+    ()
+    """
+    problems = []
+    arc, layers, entry_where = _collect(paths, standalone=standalone,
+                                        user_overlays=user_overlays, max_bytes=max_bytes,
+                                        problems=problems)
+    rules = _layer_rules(layers)[0]
+    if arc is not None:
+        roots, persistent, reach = arc.roots(), (arc.cast,), "the arc"
+    else:
+        roots = persistent = (STANDALONE_ROOT,) if STANDALONE_ROOT in rules else ()
+        reach = repr(STANDALONE_ROOT)
+    found = check_layers(layers, roots=roots, persistent=persistent, reach_from=reach)
+    errors = [p for p in found if p.severity == "error"]
+    warnings = [p for p in found if p.severity != "error"]
+    if arc is not None:
+        errors += _arc_problems(arc, layers, entry_where, rules, warnings)
+    if paths:
+        named = {str(p) for p in paths}
+        warnings = [w for w in warnings if w.path in named]
+    if arc is not None:
+        warnings = [_standalone_hint(w) for w in warnings]
+    problems = [*problems, *errors, *warnings]
+    order = {str(p): n for n, p in enumerate(layer.path for layer in layers)}
+    problems.sort(key=lambda p: (p.severity != "error", order.get(p.path, -1),
+                                 p.line or 0, p.column or 0))
+    entries = set(roots)
+    return Report(problems=tuple(problems), symbols=len(rules),
+                  beats=len(arc.beats) if arc else None,
+                  lexicons={s: len(r) for s, r in rules.items()
+                            if s not in entries and _is_lexicon(r)})
+
+
+def _standalone_hint(warning):
+    if warning.symbol != STANDALONE_ROOT or "never reached" not in warning.message:
+        return warning
+    return replace(warning, message=warning.message + " (a standalone Tracery grammar? check "
+                                                      "it with --standalone)")
+
+
+def load_grammar(paths=(), *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES):
+    """The arc and layered :class:`~dreamgen.grammar.Grammar` that dreams are written from.
+
+    Runs the same checks as :func:`check_files` and raises the first error as a
+    :class:`GrammarError` (saying how many more there are).
+    """
+    arc, layers, entry_where = _collect(paths, standalone=False, user_overlays=user_overlays,
+                                        max_bytes=max_bytes, problems=None)
+    found = check_layers(layers, roots=arc.roots(), persistent=(arc.cast,))
+    rules = _layer_rules(layers)[0]
+    warnings = [p for p in found if p.severity != "error"]
+    found = [p for p in found if p.severity == "error"]
+    found += _arc_problems(arc, layers, entry_where, rules, warnings)
+    return arc, build_grammar(layers, problems=found)
+

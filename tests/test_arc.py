@@ -1,0 +1,59 @@
+"""The arc file and an overlay's "$arc" section."""
+
+import pytest
+
+from dreamgen.arc import apply_arc_overlay, arc_overlay_problems, load_arc
+from dreamgen.errors import ArcError, GrammarError
+from dreamgen.lint import load_grammar
+from dreamgen.resources import builtin_dir
+
+ARC = load_arc(builtin_dir("grammars") / "arc.json")
+
+
+def test_entries_repoint_single_beats_and_keep_the_rest():
+    arc = apply_arc_overlay(ARC, {"entries": {"fall": "harpFall"}})
+    assert arc.names == ARC.names
+    assert [b.entry for b in arc.beats if b.entry != b.name] == ["harpFall"]
+
+
+def test_entry_suffix_swaps_every_beats_wording_but_not_the_beats():
+    arc = apply_arc_overlay(ARC, {"entry_suffix": "Noir", "entries": {"invocation": "invocation"},
+                                  "markov": {"omen": 0}, "cast": "noirCast"})
+    assert arc.names == ARC.names
+    assert arc.beats[0].entry == "invocation"
+    assert all(b.entry == b.name + "Noir" for b in arc.beats[1:])
+    assert arc.beats[2].markov == 0 and arc.cast == "noirCast"
+
+
+@pytest.mark.parametrize("overlay, message", [
+    ({"entrys": {}}, "'$arc' has unknown key 'entrys'; did you mean 'entries'? (known: cast, "
+                     "entries, entry_suffix, markov)"),
+    ({"entries": {"omne": "x"}}, "'$arc' gives an entry symbol for beat 'omne', which the arc "
+                                 "does not have; did you mean 'omen'?"),
+    ({"markov": {"omen": 11}}, "'$arc' markov count for beat 'omen' must be a whole number 0 "
+                               "to 10"),
+    ({"markov": {"omen": True}}, "'$arc' markov count for beat 'omen' must be a whole number 0 "
+                                 "to 10"),
+    ({"entries": ["omen"]}, "'$arc' 'entries' must map beat names to symbol names"),
+    ({"entries": {"omen": 3}}, "'$arc' entry for beat 'omen' must be a symbol name"),
+    ({"entry_suffix": ""}, "'$arc' 'entry_suffix' must be a non-empty string"),
+])
+def test_bad_arc_sections_are_named(overlay, message):
+    assert [m for _, m in arc_overlay_problems(ARC, overlay)] == [message]
+    with pytest.raises(ArcError) as info:
+        apply_arc_overlay(ARC, overlay, path="o.json")
+    assert str(info.value) == f"o.json: {message}"
+
+
+def test_an_arc_overlay_in_a_grammar_file_repoints_generation(write):
+    path = write("o.json", {"harpFall": ["You watch the #fallen# fall like a dropped harp."],
+                            "$arc": {"entries": {"fall": "harpFall"}}})
+    arc, grammar = load_grammar([path], user_overlays=False)
+    assert arc.beats[3].entry == "harpFall" and "harpFall" in grammar.rules
+
+
+def test_a_cast_overlay_that_is_undefined_is_reported(write):
+    path = write("o.json", {"$arc": {"cast": "harpCast"}})
+    with pytest.raises(GrammarError) as info:
+        load_grammar([path], user_overlays=False)
+    assert str(info.value) == f"{path}:2:3: the cast symbol 'harpCast' is not defined"

@@ -1,0 +1,101 @@
+"""Overlays: layering in order, '+symbol' additions, YAML, the user's own folder."""
+
+import pytest
+
+from dreamgen.errors import GrammarError
+from dreamgen.grammar import check_layers, compile_rule, markup_errors, read_layer
+from dreamgen.lint import load_grammar
+from dreamgen.resources import user_grammar_dir
+
+
+def rules_of(*overlays, user=False):
+    return load_grammar(overlays, user_overlays=user)[1].rules
+
+
+def test_overlays_layer_in_order_the_last_one_wins(write):
+    a = write("a.json", {"fallers": ["glass harp"], "scents": ["moss"]})
+    b = write("b.json", {"fallers": ["paper moon"]})
+    rules = rules_of(a, b)
+    assert rules["fallers"] == ("paper moon",)
+    assert rules["scents"] == ("moss",)
+    assert rules_of(b, a)["fallers"] == ("glass harp",)
+
+
+def test_plus_key_adds_to_a_built_in_symbol_instead_of_replacing_it(write):
+    builtin = rules_of()["scents"]
+    a = write("a.json", {"+scents": ["moss", "rain on slate"]})
+    b = write("b.json", {"+scents": ["tar"]})
+    assert rules_of(a, b)["scents"] == builtin + ("moss", "rain on slate", "tar")
+
+
+def test_plus_after_a_replacement_adds_to_the_replacement(write):
+    a = write("a.json", {"scents": ["moss"]})
+    b = write("b.json", {"+scents": ["tar"]})
+    assert rules_of(a, b)["scents"] == ("moss", "tar")
+
+
+def test_yaml_overlay_loads_like_json(write):
+    y = write("o.yaml", "fallers:\n  - glass harp\n  - 'paper #material# moon'\n"
+                        "+scents: moss\n")
+    j = write("o.json", {"fallers": ["glass harp", "paper #material# moon"], "+scents": "moss"})
+    assert rules_of(y) == rules_of(j)
+
+
+def test_yaml_overlay_never_builds_python_objects(write):
+    path = write("evil.yaml", "fallers: !!python/object/apply:os.system ['echo hi']\n")
+    with pytest.raises(GrammarError, match="carry the YAML tag 'tag:yaml.org,2002:python/"):
+        read_layer(path)
+    arc = write("arc.yaml", "$arc: !!python/object/apply:os.system ['echo hi']\n")
+    with pytest.raises(GrammarError, match="invalid YAML in '\\$arc'"):
+        read_layer(arc)
+
+
+def test_any_standard_tracery_grammar_loads_as_it_is(write):
+    # The classic Tracery tutorial grammar: pushes, pops, modifiers, nested tags.
+    path = write("tracery.json", {
+        "origin": ["#[hero:#name#][heroPet:#animal#]story#"],
+        "story": ["#hero.capitalize# had a pet #heroPet.a#. #hero# loved the #heroPet#."],
+        "name": ["Arjun", "Yuuma", "Darcy"],
+        "animal": ["unicorn", "raven", "sparrow", "coyote"],
+    })
+    assert check_layers([read_layer(path)], roots=("origin",), persistent=("origin",)) == []
+
+
+def test_user_folder_overlays_are_read_by_default(monkeypatch, tmp_path):
+    monkeypatch.setenv("DREAMGEN_CONFIG_DIR", str(tmp_path))
+    folder = user_grammar_dir()
+    assert folder == tmp_path / "grammars"
+    folder.mkdir()
+    (folder / "mine.yaml").write_text("fallers: [glass harp]\n", encoding="utf-8")
+    (folder / "notes.txt").write_text("not a grammar", encoding="utf-8")
+    assert rules_of(user=True)["fallers"] == ("glass harp",)
+    assert rules_of(user=False)["fallers"] != ("glass harp",)
+
+
+def test_command_line_overlays_come_after_the_user_folder(monkeypatch, tmp_path, write):
+    monkeypatch.setenv("DREAMGEN_CONFIG_DIR", str(tmp_path))
+    (tmp_path / "grammars").mkdir()
+    (tmp_path / "grammars" / "a.json").write_text('{"fallers": ["glass harp"]}')
+    b = write("b.json", {"+fallers": ["paper moon"]})
+    assert rules_of(b, user=True)["fallers"] == ("glass harp", "paper moon")
+
+
+@pytest.mark.parametrize("rule, expected", [
+    ("plain text", []),
+    ("a #b# [c:d] \\# e", []),
+    ("a #b c", [(2, "unclosed '#': this tag has no closing '#'")]),
+    ("x [y", [(2, "unclosed '[': this action has no closing ']'")]),
+    ("x ]y", [(2, "unbalanced ']': it closes no '['")]),
+    ("a ## b", [(2, "empty tag '##'")]),
+    ("a [] b", [(2, "empty action '[]'")]),
+    ("#[x:#y#]z#", []),
+])
+def test_markup_errors_say_where(rule, expected):
+    assert markup_errors(rule) == expected
+
+
+def test_compile_rule_agrees_with_markup_errors():
+    for rule in ("a #b c", "x [y", "x ]y", "a ## b"):
+        with pytest.raises(ValueError) as info:
+            compile_rule(rule)
+        assert info.value.offset == markup_errors(rule)[0][0]
