@@ -87,8 +87,13 @@ def apply_arc_overlay(arc, overlay, *, path="<overlay>"):
         raise ArcError(f"'$arc' has unknown keys: {', '.join(sorted(extra))} "
                        f"(known: {', '.join(sorted(known))})", path=path)
     names = set(arc.names)
-    entries = dict(overlay.get("entries") or {})
-    markov = dict(overlay.get("markov") or {})
+    entries = _str_map(overlay, "entries", path)
+    markov = overlay.get("markov") or {}
+    if not isinstance(markov, dict):
+        raise ArcError("'$arc' markov must map beat names to counts 0 to 10", path=path)
+    for key in ("entry_suffix", "cast"):
+        if key in overlay and not isinstance(overlay[key], str):
+            raise ArcError(f"'$arc' {key} must be a string", path=path)
     for beat in list(entries) + list(markov):
         if beat not in names:
             raise ArcError(f"'$arc' names beat {beat!r}, which the arc does not have "
@@ -98,8 +103,16 @@ def apply_arc_overlay(arc, overlay, *, path="<overlay>"):
     for b in arc.beats:
         entry = entries.get(b.name) or (b.name + suffix if suffix else b.entry)
         count = markov.get(b.name, b.markov)
-        if not isinstance(count, int) or not 0 <= count <= 10:
+        if type(count) is not int or not 0 <= count <= 10:
             raise ArcError(f"'$arc' markov count for {b.name!r} must be 0 to 10", path=path,
                            beat=b.name)
         beats.append(replace(b, entry=str(entry), markov=count))
     return Arc(beats=tuple(beats), cast=str(overlay.get("cast", arc.cast)), path=arc.path)
+
+
+def _str_map(overlay, key, path):
+    value = overlay.get(key) or {}
+    if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ArcError(f"'$arc' {key} must map beat names to symbol names (strings)", path=path)
+    return value

@@ -147,7 +147,9 @@ class Dreamer:
         models = load_models(corpus, settings.model, version=__version__, use_cache=use_cache,
                              warn=warn)
         digest = grammar.sha256
-        return cls(grammar, arc, models, corpus.sha256, settings)._with_digest(digest)
+        dreamer = cls(grammar, arc, models, corpus.sha256, settings)._with_digest(digest)
+        _probe_markov(dreamer, corpus)
+        return dreamer
 
     def _with_digest(self, digest):
         import hashlib
@@ -219,3 +221,23 @@ def _check_corpus_tags(corpus, grammar):
                                   symbol=name)
         if para.text.count("#") % 2:
             raise CorpusError("unbalanced '#' in a paragraph", path=para.path, line=para.line)
+
+
+def _probe_markov(dreamer, corpus):
+    """Refuse a model that cannot make one usable sentence (markovify would return None)."""
+    beats = [b.name for b in dreamer.arc.beats if b.markov]
+    if not beats:
+        return
+    rng = dream_random(0)
+    exp = Expander(dreamer.grammar, rng, dreamer.settings.limits)
+    exp.symbol(dreamer.arc.cast)
+    if dreamer._markov(beats[0], rng, exp, set()) is not None:
+        return
+    s = dreamer.settings
+    docs = corpus.documents
+    where = "this corpus file" if len(docs) == 1 else f"the corpus ({len(docs)} files)"
+    raise CorpusError(
+        f"no usable sentences in {where}: the Markov chain made no new sentence addressed to "
+        f"you in {s.markov_tries:,} tries at state size {s.model.state_size}; add corpus text, "
+        "lower --state-size or raise --markov-tries",
+        path=docs[0].path if len(docs) == 1 else None)
