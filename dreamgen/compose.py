@@ -8,8 +8,8 @@ from .arc import apply_arc_overlay, load_arc
 from .corpus import read_corpus
 from .errors import CorpusError, GrammarError
 from .expand import Expander, Limits
-from .grammar import (DEFAULT_MAX_GRAMMAR_BYTES, RuleSyntaxError, build_grammar, compile_rule,
-                      read_layer)
+from .grammar import (DEFAULT_MAX_GRAMMAR_BYTES, MODIFIERS, RuleSyntaxError, build_grammar,
+                      compile_rule, read_layer)
 from .model import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_TRIES, ModelSettings,
                     load_models)
 from .corpus import DEFAULT_MAX_CORPUS_BYTES
@@ -214,11 +214,15 @@ def _check_corpus_tags(corpus, grammar):
                     known.add(item.target)
     for para in corpus.paragraphs():
         for m in _CORPUS_TAG.finditer(para.text):
-            name = m.group(1).split(".")[0]
+            name, *mods = m.group(1).split(".")
             if name not in known:
                 raise CorpusError(f"unknown tag #{m.group(1)}#: no grammar symbol or cast "
                                   f"variable {name!r}", path=para.path, line=para.line,
                                   symbol=name)
+            for mod in mods:
+                if mod.split("(")[0] not in MODIFIERS:
+                    raise CorpusError(f"unknown modifier '.{mod}' in #{m.group(1)}#",
+                                      path=para.path, line=para.line, symbol=name)
         if para.text.count("#") % 2:
             raise CorpusError("unbalanced '#' in a paragraph", path=para.path, line=para.line)
 
