@@ -1,7 +1,7 @@
 """Compose dreams: pick the cast, then write each beat from grammar and Markov sentences."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import __version__
 from .arc import apply_arc_overlay, load_arc
@@ -232,16 +232,20 @@ def _probe_markov(dreamer, corpus):
     beats = [b.name for b in dreamer.arc.beats if b.markov]
     if not beats:
         return
-    rng = dream_random(0)
-    exp = Expander(dreamer.grammar, rng, dreamer.settings.limits)
-    exp.symbol(dreamer.arc.cast)
-    if dreamer._markov(beats[0], rng, exp, set()) is not None:
-        return
     s = dreamer.settings
+    # At least the default tries: fewer make dreaming faster, not the corpus unusable.
+    tries = max(s.markov_tries, DEFAULT_TRIES)
+    probe = Dreamer(dreamer.grammar, dreamer.arc, dreamer.models, dreamer.corpus_sha256,
+                    replace(s, markov_tries=tries))
+    rng = dream_random(0)
+    exp = Expander(dreamer.grammar, rng, s.limits)
+    exp.symbol(dreamer.arc.cast)
+    if probe._markov(beats[0], rng, exp, set()) is not None:
+        return
     docs = corpus.documents
     where = "this corpus file" if len(docs) == 1 else f"the corpus ({len(docs)} files)"
     raise CorpusError(
         f"no usable sentences in {where}: the Markov chain made no new sentence addressed to "
-        f"you in {s.markov_tries:,} tries at state size {s.model.state_size}; add corpus text, "
+        f"you in {tries:,} tries at state size {s.model.state_size}; add corpus text, "
         "lower --state-size or raise --markov-tries",
         path=docs[0].path if len(docs) == 1 else None)

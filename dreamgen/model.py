@@ -33,6 +33,8 @@ __all__ = [
     "Models",
     "build_models",
     "cache_dir",
+    "cache_key",
+    "cache_path",
     "load_models",
     "normalise",
 ]
@@ -362,6 +364,11 @@ def cache_key(corpus, settings, version):
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def cache_path(key):
+    """The cache file for a model key."""
+    return cache_dir() / f"model-{key[:32]}.bin"
+
+
 def _read_cache(path, key, settings):
     data = path.read_bytes()
     if not data.startswith(_MAGIC) or len(data) < 36:
@@ -405,7 +412,7 @@ def load_models(corpus, settings=ModelSettings(), *, version, use_cache=True, wa
     if not use_cache:
         return build_models(corpus, settings)
     key = cache_key(corpus, settings, version)
-    path = cache_dir() / f"model-{key[:32]}.bin"
+    path = cache_path(key)
     if path.exists():
         try:
             models = Models(_read_cache(path, key, settings))
