@@ -62,7 +62,8 @@ def dream_options(f):
                      show_default=True, help="Tries per Markov sentence before it is skipped."),
         click.option("--max-words", type=click.IntRange(5, 1000), default=DEFAULT_MAX_WORDS,
                      show_default=True, help="Words per Markov sentence at most."),
-        click.option("--max-depth", type=click.IntRange(1, DEPTH_CEILING), default=DEFAULT_MAX_DEPTH,
+        click.option("--max-depth", type=click.IntRange(1, DEPTH_CEILING),
+                     default=DEFAULT_MAX_DEPTH,
                      show_default=True, help="Grammar expansion depth at most."),
         click.option("--max-nodes", type=click.IntRange(1), default=DEFAULT_MAX_NODES,
                      show_default=True, help="Grammar expansions per dream at most."),
@@ -241,3 +242,9 @@ def main(prog_name=None):
         cli.main(prog_name=prog_name or "dreamgen")
     except BrokenPipeError:
         _quiet_pipe()
+    except Exception as err:  # a command without handle_errors; still no traceback
+        if "--debug" in sys.argv[1:]:
+            raise
+        click.echo(f"Error: internal error ({type(err).__name__}: {err}); rerun with "
+                   "'dreamgen --debug ...' for the traceback and report it", err=True)
+        sys.exit(1)

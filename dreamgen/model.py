@@ -13,7 +13,7 @@ import tempfile
 from array import array
 from bisect import bisect_right
 from dataclasses import asdict, dataclass
-from itertools import compress, count, islice
+from itertools import compress, count as counting, islice
 from operator import ge, lt
 from pathlib import Path
 
@@ -201,7 +201,7 @@ def _validate_chain(name, c, n, v):
     if k and max(max(nexts), c.top) >= v:
         raise ValueError(f"chain {name!r}: a word outside the vocabulary")
     starts = set(islice(offsets, 0, k))
-    falls = set(compress(count(1), map(ge, cum, islice(cum, 1, None))))
+    falls = set(compress(counting(1), map(ge, cum, islice(cum, 1, None))))
     if not falls <= starts or (k and min(map(cum.__getitem__, starts)) == 0):
         raise ValueError(f"chain {name!r}: weights that do not rise")
     if (BEGIN,) * n not in c.index:

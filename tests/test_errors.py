@@ -325,3 +325,16 @@ def test_an_unforeseen_error_is_still_one_line(fails, monkeypatch):
     monkeypatch.setattr(dreamgen.compose, "load_models", broken)
     fails(["generate", "--seed", "1"], "internal error (KeyError: 'boom'); rerun with "
           "'dreamgen --debug ...' for the traceback and report it")
+
+
+def test_the_readme_error_example_is_true(tmp_path, monkeypatch):
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ cat mine.json\n", 1)[1].split("$ dreamgen", 1)[0]
+    command = "$ dreamgen generate --seed 1 --grammar mine.json\n"
+    expected = readme.split(command, 1)[1].split("\n")[0]
+    (tmp_path / "mine.json").write_text(block, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["generate", "--seed", "1", "--grammar", "mine.json"])
+    assert result.exit_code == 1 and result.output == expected + "\n"
