@@ -11,11 +11,12 @@ import click
 from . import __version__
 from .compose import Dreamer, Settings
 from .errors import DreamgenError
-from .expand import DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, Limits
+from .expand import (DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, DEPTH_CEILING,
+                     Limits)
 from .grammar import DEFAULT_MAX_GRAMMAR_BYTES
 from .corpus import DEFAULT_MAX_CORPUS_BYTES
 from .model import DEFAULT_MAX_WORDS, DEFAULT_STATE_SIZE, DEFAULT_TRIES, ModelSettings
-from .output import atomic_writer
+from .output import atomic_writer, check_target
 from .render import FORMATS, render_end, render_one
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -35,11 +36,19 @@ def _fail(state, err):
     raise click.ClickException(str(err))
 
 
+def _internal(state, err):
+    # Not a failure dreamgen foresaw: still one line (exit 1), the traceback behind --debug.
+    if state.debug:
+        raise err
+    what = f"{type(err).__name__}: {err}".splitlines()[0] if str(err) else type(err).__name__
+    raise click.ClickException(f"internal error ({what}); rerun with 'dreamgen --debug ...' "
+                               "for the traceback and report it")
+
+
 def dream_options(f):
     """The options every dream-making command shares: inputs and limits."""
     options = [
-        click.option("--grammar", "-g", "grammars", multiple=True,
-                     type=click.Path(dir_okay=False),
+        click.option("--grammar", "-g", "grammars", multiple=True, type=click.Path(),
                      help="A grammar overlay (JSON or YAML) layered over the built-in grammar; "
                           "repeat to layer several, in order."),
         click.option("--corpus", "-c", "corpora", multiple=True, type=click.Path(),
@@ -55,7 +64,8 @@ def dream_options(f):
                      show_default=True, help="Tries per Markov sentence before it is skipped."),
         click.option("--max-words", type=click.IntRange(5, 1000), default=DEFAULT_MAX_WORDS,
                      show_default=True, help="Words per Markov sentence at most."),
-        click.option("--max-depth", type=click.IntRange(1, 400), default=DEFAULT_MAX_DEPTH,
+        click.option("--max-depth", type=click.IntRange(1, DEPTH_CEILING),
+                     default=DEFAULT_MAX_DEPTH,
                      show_default=True, help="Grammar expansion depth at most."),
         click.option("--max-nodes", type=click.IntRange(1), default=DEFAULT_MAX_NODES,
                      show_default=True, help="Grammar expansions per dream at most."),
@@ -101,6 +111,11 @@ def handle_errors(f):
             return f(*args, **kwargs)
         except DreamgenError as err:
             _fail(state, err)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort,
+                BrokenPipeError, KeyboardInterrupt, SystemExit):
+            raise
+        except Exception as err:
+            _internal(state, err)
     return wrapper
 
 
@@ -144,6 +159,9 @@ def generate(seed, count, fmt, out, force, quiet, **kw):
       dreamgen generate --seed 100 --count 50 --format jsonl --out dreams.jsonl
       dreamgen generate --grammar examples/lantern.json --seed 3
     """
+    if out is not None:
+        # Refuse before the slow part, and again (atomically) when writing.
+        check_target(out, force=force)
     dreamer = _load(kw, quiet)
     if seed is None:
         seed = secrets.randbelow(10**9)
@@ -339,3 +357,9 @@ def main(prog_name=None):
         cli.main(prog_name=prog_name or "dreamgen")
     except BrokenPipeError:
         _quiet_pipe()
+    except Exception as err:  # a command without handle_errors; still no traceback
+        if "--debug" in sys.argv[1:]:
+            raise
+        click.echo(f"Error: internal error ({type(err).__name__}: {err}); rerun with "
+                   "'dreamgen --debug ...' for the traceback and report it", err=True)
+        sys.exit(1)

@@ -1,13 +1,13 @@
 """Compose dreams: pick the cast, then write each beat from grammar and Markov sentences."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import __version__
 from .corpus import read_corpus
 from .errors import CorpusError
 from .expand import Expander, Limits
-from .grammar import DEFAULT_MAX_GRAMMAR_BYTES, RuleSyntaxError, compile_rule
+from .grammar import DEFAULT_MAX_GRAMMAR_BYTES, MODIFIERS, RuleSyntaxError, compile_rule
 from .lint import load_grammar
 from .model import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_TRIES, ModelSettings,
                     load_models)
@@ -136,7 +136,9 @@ class Dreamer:
         models = load_models(corpus, settings.model, version=__version__, use_cache=use_cache,
                              warn=warn)
         digest = grammar.sha256
-        return cls(grammar, arc, models, corpus, settings)._with_digest(digest)
+        dreamer = cls(grammar, arc, models, corpus, settings)._with_digest(digest)
+        _probe_markov(dreamer, corpus)
+        return dreamer
 
     def _with_digest(self, digest):
         import hashlib
@@ -206,10 +208,38 @@ def _check_corpus_tags(corpus, grammar):
                     known.add(item.target)
     for para in corpus.paragraphs():
         for m in _CORPUS_TAG.finditer(para.text):
-            name = m.group(1).split(".")[0]
+            name, *mods = m.group(1).split(".")
             if name not in known:
                 raise CorpusError(f"unknown tag #{m.group(1)}#: no grammar symbol or cast "
                                   f"variable {name!r}", path=para.path, line=para.line,
                                   symbol=name)
+            for mod in mods:
+                if mod.split("(")[0] not in MODIFIERS:
+                    raise CorpusError(f"unknown modifier '.{mod}' in #{m.group(1)}#",
+                                      path=para.path, line=para.line, symbol=name)
         if para.text.count("#") % 2:
             raise CorpusError("unbalanced '#' in a paragraph", path=para.path, line=para.line)
+
+
+def _probe_markov(dreamer, corpus):
+    """Refuse a model that cannot make one usable sentence (markovify would return None)."""
+    beats = [b.name for b in dreamer.arc.beats if b.markov]
+    if not beats:
+        return
+    s = dreamer.settings
+    # At least the default tries: fewer make dreaming faster, not the corpus unusable.
+    tries = max(s.markov_tries, DEFAULT_TRIES)
+    probe = Dreamer(dreamer.grammar, dreamer.arc, dreamer.models, dreamer.corpus,
+                    replace(s, markov_tries=tries))
+    rng = dream_random(0)
+    exp = Expander(dreamer.grammar, rng, s.limits)
+    exp.symbol(dreamer.arc.cast)
+    if probe._markov(beats[0], rng, exp, set()) is not None:
+        return
+    docs = corpus.documents
+    where = "this corpus file" if len(docs) == 1 else f"the corpus ({len(docs)} files)"
+    raise CorpusError(
+        f"no usable sentences in {where}: the Markov chain made no new sentence addressed to "
+        f"you in {tries:,} tries at state size {s.model.state_size}; add corpus text, "
+        "lower --state-size or raise --markov-tries",
+        path=docs[0].path if len(docs) == 1 else None)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import CorpusError
+from .files import decode_utf8, read_limited
 
 __all__ = [
     "DEFAULT_MAX_CORPUS_BYTES",
@@ -67,28 +68,17 @@ class Corpus:
 def _decode(path, data):
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise CorpusError(f"binary data (a NUL byte at byte offset {nul}), expected UTF-8 text",
-                          path=path)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(
-            f"not UTF-8 text (bad byte 0x{data[exc.start]:02x} at byte offset {exc.start})",
-            path=path) from None
+        raise CorpusError(f"binary data (a NUL byte at byte offset {nul}), expected UTF-8 "
+                          "text; give a plain text file", path=path)
+    return decode_utf8(path, data, CorpusError)
 
 
-def read_document(path, *, beats=None, data=None):
+def read_document(path, *, beats=None, data=None, max_bytes=DEFAULT_MAX_CORPUS_BYTES):
     """Parse one corpus file; ``beats`` (names) validates its ``:: beat`` lines."""
     path = str(path)
     if data is None:
-        try:
-            data = Path(path).read_bytes()
-        except IsADirectoryError:
-            raise CorpusError("is a directory", path=path) from None
-        except FileNotFoundError:
-            raise CorpusError("no such file", path=path) from None
-        except OSError as exc:
-            raise CorpusError(f"cannot read: {exc.strerror}", path=path) from None
+        data = read_limited(path, max_bytes, CorpusError, what="corpus file",
+                            option="--max-corpus-bytes")
     text = _decode(path, data)
     lines = text.splitlines()
     tagged = any(_BEAT_LINE.match(line) for line in lines)
@@ -134,7 +124,8 @@ def corpus_files(path):
     if p.is_dir():
         files = sorted(p.glob("*.txt"))
         if not files:
-            raise CorpusError("folder holds no .txt corpus files", path=path)
+            raise CorpusError("folder holds no .txt corpus files; corpus files end in .txt",
+                              path=path)
         return files
     if not p.exists():
         raise CorpusError("no such file", path=path)
@@ -146,11 +137,11 @@ def read_corpus(paths, *, beats=None, max_bytes=DEFAULT_MAX_CORPUS_BYTES):
     docs, total = [], 0
     for path in paths:
         for f in corpus_files(path):
-            size = f.stat().st_size
-            total += size
-            if total > max_bytes:
-                raise CorpusError(f"corpus passes the limit of {max_bytes:,} bytes here "
-                                  "(raise it with --max-corpus-bytes)", path=f)
-            docs.append(read_document(f, beats=beats))
+            left = max_bytes - total
+            over = (f"corpus passes the limit of {max_bytes:,} bytes here "
+                    "(raise it with --max-corpus-bytes)")
+            data = read_limited(f, max(left, 0), CorpusError, what="corpus file", over=over)
+            total += len(data)
+            docs.append(read_document(f, beats=beats, data=data))
     digest = hashlib.sha256("".join(d.sha256 for d in docs).encode()).hexdigest()
     return Corpus(tuple(docs), digest)

@@ -1,22 +1,28 @@
 """Run a pre-parsed Tracery grammar with dreamgen's own random source and limits."""
 
+import sys
 from dataclasses import dataclass
 
-from .errors import GrammarError, LimitError
+from .errors import DreamgenError, GrammarError, LimitError
 from .grammar import MODIFIERS, Action, Tag
 
 __all__ = [
     "DEFAULT_MAX_CHARS",
     "DEFAULT_MAX_DEPTH",
     "DEFAULT_MAX_NODES",
+    "DEPTH_CEILING",
     "Expander",
     "Limits",
 ]
 
-# Python's own stack gives out near 1,000 frames; stay well inside it.
 DEFAULT_MAX_DEPTH = 100
 DEFAULT_MAX_NODES = 20_000
 DEFAULT_MAX_CHARS = 100_000
+# Each level of depth costs at most three Python frames; the expander raises Python's
+# recursion limit to fit, and this ceiling keeps that safe for the C stack too.
+DEPTH_CEILING = 2_000
+_FRAMES_PER_LEVEL = 4
+_FRAME_MARGIN = 400
 
 
 @dataclass(frozen=True)
@@ -27,11 +33,26 @@ class Limits:
     max_nodes: int = DEFAULT_MAX_NODES
     max_chars: int = DEFAULT_MAX_CHARS
 
+    def __post_init__(self):
+        for name in ("max_depth", "max_nodes", "max_chars"):
+            value = getattr(self, name)
+            if type(value) is not int or value < 1:
+                raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
+        if self.max_depth > DEPTH_CEILING:
+            raise ValueError(f"max_depth can be at most {DEPTH_CEILING}")
+
+
+def _ensure_stack(max_depth):
+    need = _FRAMES_PER_LEVEL * max_depth + _FRAME_MARGIN
+    if sys.getrecursionlimit() < need:
+        sys.setrecursionlimit(need)
+
 
 class Expander:
     """Expands symbols of one grammar for one dream; pushed variables live as long as it does.
 
     ``trace``, when a list, receives ``(symbol, rule_index, depth)`` for every tag expanded.
+    Errors carry the file, line and column of the rule being expanded when it is known.
     """
 
     __slots__ = ("compiled", "rng", "limits", "stacks", "nodes", "chars", "trace", "grammar")
@@ -45,6 +66,7 @@ class Expander:
         self.nodes = 0
         self.chars = 0
         self.trace = trace
+        _ensure_stack(limits.max_depth)
 
     def variables(self):
         """The pushed variables in force now, as ``{name: text}``."""
@@ -52,6 +74,23 @@ class Expander:
 
     def symbol(self, name, depth=0):
         """Expand one symbol and return its text."""
+        try:
+            return self._symbol(name, depth)
+        except RecursionError:
+            raise self._too_deep(name) from None
+
+    def rule(self, rule, depth=0, symbol=None):
+        """Expand one compiled rule."""
+        try:
+            return self._rule(rule, depth, symbol)
+        except RecursionError:
+            raise self._too_deep(symbol) from None
+
+    def _too_deep(self, name):
+        return LimitError(f"expansion too deep for Python's stack at {name!r}; lower "
+                          "--max-depth or make the grammar shallower", symbol=name)
+
+    def _symbol(self, name, depth):
         stack = self.stacks.get(name)
         if stack:
             rules = stack[-1]
@@ -59,16 +98,28 @@ class Expander:
             rules = self.compiled.get(name)
             if rules is None:
                 if stack is not None:
-                    raise GrammarError(f"{name!r} was popped more often than it was pushed",
-                                       symbol=name)
-                raise GrammarError(f"unknown symbol {name!r}", symbol=name)
+                    raise GrammarError(f"{name!r} was popped more often than it was pushed; "
+                                       "pop a variable only after pushing it", symbol=name)
+                raise GrammarError(f"unknown symbol {name!r}: no grammar rule and no variable "
+                                   "pushed at this point; define it or push it first",
+                                   symbol=name)
         index = self.rng.index(len(rules))
         if self.trace is not None:
             self.trace.append((name, index, depth))
-        return self.rule(rules[index], depth + 1, name)
+        try:
+            return self._rule(rules[index], depth + 1, name)
+        except DreamgenError as err:
+            if err.path is None and not stack:
+                self._locate(err, name, index)
+            raise
 
-    def rule(self, rule, depth=0, symbol=None):
-        """Expand one compiled rule."""
+    def _locate(self, err, name, index):
+        try:
+            err.path, err.line, err.column = self.grammar.locate(name, index)
+        except Exception:  # a location is a courtesy; never let it hide the error
+            pass
+
+    def _rule(self, rule, depth, symbol):
         if depth > self.limits.max_depth:
             raise LimitError(
                 f"expansion deeper than {self.limits.max_depth} levels at {symbol!r} "
@@ -98,7 +149,7 @@ class Expander:
             self._act(action, depth, parent)
             if action.kind == "push":
                 undo.append(action.target)
-        text = self.symbol(tag.symbol, depth)
+        text = self._symbol(tag.symbol, depth)
         for name, params in tag.modifiers:
             try:
                 result = MODIFIERS[name](text, *params)
@@ -107,7 +158,8 @@ class Expander:
             if not isinstance(result, str):
                 raise GrammarError(
                     f"modifier '.{name}' failed on {text!r} in #{tag.raw}#"
-                    + (f" (in {parent!r})" if parent else ""), symbol=tag.symbol)
+                    + (f" (in {parent!r})" if parent else "")
+                    + "; give it text it can take or remove the modifier", symbol=tag.symbol)
             text = result
         for target in undo:
             self.stacks[target].pop()
@@ -115,14 +167,15 @@ class Expander:
 
     def _act(self, action, depth, parent):
         if action.kind == "push":
-            values = tuple((self.rule(r, depth + 1, parent),) for r in action.rules)
+            values = tuple((self._rule(r, depth + 1, parent),) for r in action.rules)
             self.stacks.setdefault(action.target, []).append(values)
         elif action.kind == "pop":
             stack = self.stacks.get(action.target)
             if not stack:
                 raise GrammarError(
                     f"[{action.target}:POP] with nothing pushed"
-                    + (f" (in {parent!r})" if parent else ""), symbol=action.target)
+                    + (f" (in {parent!r})" if parent else "")
+                    + f"; push {action.target!r} before popping it", symbol=action.target)
             stack.pop()
         else:
-            self.rule(action.rules[0], depth + 1, parent)
+            self._rule(action.rules[0], depth + 1, parent)

@@ -1,16 +1,17 @@
 """Load, layer, check and pre-parse Tracery grammar files (JSON or YAML)."""
 
 import difflib
+from bisect import bisect_right
 import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import tracery
 from tracery.modifiers import base_english
 
 from .errors import GrammarError
+from .files import decode_utf8, read_limited
 
 __all__ = [
     "DEFAULT_MAX_GRAMMAR_BYTES",
@@ -37,6 +38,7 @@ _BAD_NAME = re.compile(r"[.#\[\]:]")
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _EATEN_TAG = re.compile(r"\s+(#[^\s#][^#]*#)")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -131,45 +133,36 @@ class Grammar:
 
     def locate(self, symbol, index=None):
         """``(path, line, col)`` of a symbol, or of one of its rules."""
-        for layer in reversed(self.layers):
-            for key in (symbol, APPEND_PREFIX + symbol):
-                if key in layer.rules:
-                    return (layer.path, *layer.locate(key, index))
+        if self.layers:
+            return _where(self.layers, symbol, index)
         return self.origin.get(symbol, ("<grammar>", 1, 1))
 
 
 # -- reading -------------------------------------------------------------------------
 
 def _decode(path, data):
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise GrammarError(
-            f"not UTF-8 text (bad byte 0x{data[exc.start]:02x} at byte offset {exc.start})",
-            path=path) from None
+    return decode_utf8(path, data, GrammarError)
 
 
 def _read_bytes(path, max_bytes):
-    p = Path(path)
-    if p.is_dir():
-        raise GrammarError("is a directory, expected a grammar file", path=path)
-    try:
-        size = p.stat().st_size
-    except OSError:
-        raise GrammarError("no such file", path=path) from None
-    if size > max_bytes:
-        raise GrammarError(
-            f"grammar file is {size:,} bytes, over the limit of {max_bytes:,} "
-            "(raise it with --max-grammar-bytes)", path=path)
-    try:
-        return p.read_bytes()
-    except OSError as exc:
-        raise GrammarError(f"cannot read: {exc.strerror}", path=path) from None
+    return read_limited(path, max_bytes, GrammarError, what="grammar file",
+                        option="--max-grammar-bytes")
+
+
+class _Lines:
+    """Offsets to ``(line, column)`` in one text, each lookup in O(log lines)."""
+
+    def __init__(self, text):
+        self.starts = [0]
+        self.starts.extend(m.end() for m in re.finditer("\n", text))
+
+    def __call__(self, offset):
+        line = bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
 
 
 def _line_col(text, offset):
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return _Lines(text)(offset)
 
 
 def _parse_json(path, text, report):
@@ -188,6 +181,12 @@ def _parse_json(path, text, report):
     except json.JSONDecodeError as exc:
         raise GrammarError(f"invalid JSON: {exc.msg}", path=path,
                            line=exc.lineno, column=exc.colno) from None
+    except RecursionError:
+        raise GrammarError("invalid JSON: nested too deeply (a grammar is an object of "
+                           "symbols to strings or lists of strings)", path=path) from None
+    except ValueError as exc:  # such as an integer of more than 4,300 digits
+        raise GrammarError(f"invalid JSON: {str(exc).split(':')[0]} (rules must be strings)",
+                           path=path) from None
     if not isinstance(data, dict):
         raise GrammarError(
             f"top level is a JSON {type(data).__name__}, expected an object of symbols",
@@ -199,24 +198,43 @@ def _parse_json(path, text, report):
     return data, where, rule_where, style
 
 
-def _key_pattern(key):
-    variants = {json.dumps(key), json.dumps(key, ensure_ascii=False)}
-    return re.compile("|".join(re.escape(v) for v in variants) + r"\s*:")
+_COLON = re.compile(r"\s*:")
+
+
+def _find_key(text, key, pos=0):
+    """``(start, end)`` of the first ``"key":`` at or after ``pos``, or None."""
+    best = None
+    for needle in {json.dumps(key), json.dumps(key, ensure_ascii=False)}:
+        k = text.find(needle, pos)
+        while k >= 0:
+            m = _COLON.match(text, k + len(needle))
+            if m:
+                if best is None or k < best[0]:
+                    best = (k, m.end())
+                break
+            k = text.find(needle, k + 1)
+    return best
 
 
 def _second_key_position(text, key):
-    hits = list(_key_pattern(key).finditer(text))
-    return _line_col(text, hits[1].start()) if len(hits) > 1 else None
+    first = _find_key(text, key)
+    second = first and _find_key(text, key, first[1])
+    return _line_col(text, second[0]) if second else None
 
 
 def _json_positions(text, data):
     # The json module keeps no positions, so find each key and rule string in the text.
+    # Top-level keys appear in file order, so each search starts where the last one ended,
+    # which keeps a large file linear.
+    lines = _Lines(text)
     where, rule_where, spans, style = {}, {}, [], {}
+    pos = 0
     for key in data:
-        m = _key_pattern(key).search(text)
-        start = m.start() if m else 0
-        where[key] = _line_col(text, start)
-        spans.append((key, m.end() if m else 0))
+        hit = _find_key(text, key, pos)
+        where[key] = lines(hit[0]) if hit else (1, 1)
+        spans.append((key, hit[1] if hit else pos))
+        if hit:
+            pos = hit[1]
     for i, (key, start) in enumerate(spans):
         end = spans[i + 1][1] if i + 1 < len(spans) else len(text)
         value = data[key]
@@ -229,11 +247,39 @@ def _json_positions(text, data):
                 needle = json.dumps(item, ensure_ascii=ascii_only)
                 k = text.find(needle, pos, max(end, pos))
                 if k >= 0:
-                    rule_where[(key, j)] = _line_col(text, k)
+                    rule_where[(key, j)] = lines(k)
                     style[(key, j)] = "json-ascii" if ascii_only else "json"
                     pos = k + len(needle)
                     break
     return where, rule_where, style
+
+
+_YAML_PLAIN = "tag:yaml.org,2002:"
+_YAML_SAFE_TAGS = {_YAML_PLAIN + t for t in
+                   ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+
+
+def _refuse_tags(path, root):
+    """Refuse any YAML tag outside the plain data types, anywhere under ``root``."""
+    import yaml
+
+    todo, seen = [root], set()
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.tag not in _YAML_SAFE_TAGS:
+            short = node.tag.replace(_YAML_PLAIN, "!!", 1)
+            raise GrammarError(
+                f"YAML tag {short} is refused: a grammar holds only plain strings, and "
+                "dreamgen's safe loader builds no Python objects", path=path,
+                line=node.start_mark.line + 1, column=node.start_mark.column + 1)
+        if isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                todo.extend((k, v))
 
 
 def _parse_yaml(path, text, report):
@@ -247,8 +293,12 @@ def _parse_yaml(path, text, report):
         raise GrammarError(f"invalid YAML: {problem}", path=path,
                            line=mark.line + 1 if mark else None,
                            column=mark.column + 1 if mark else None) from None
+    except RecursionError:
+        raise GrammarError("invalid YAML: nested too deeply (a grammar maps symbols to "
+                           "strings or lists of strings)", path=path) from None
     if root is None:
         root = yaml.MappingNode("tag:yaml.org,2002:map", [])
+    _refuse_tags(path, root)
     if not isinstance(root, yaml.MappingNode):
         raise GrammarError("top level is not a mapping of symbols", path=path, line=1, column=1)
 
@@ -298,9 +348,9 @@ def _parse_yaml(path, text, report):
         if key == ARC_KEY:
             try:
                 data[key] = yaml.load(yaml.serialize(vnode), Loader=yaml.SafeLoader)
-            except yaml.YAMLError as exc:
-                report(f"invalid YAML in {ARC_KEY!r}: {getattr(exc, 'problem', exc)}",
-                       *pos(vnode), key)
+            except (yaml.YAMLError, RecursionError) as exc:
+                report(f"invalid {ARC_KEY!r} section: {getattr(exc, 'problem', None) or exc}"
+                       .splitlines()[0], *pos(vnode), key)
             continue
         if isinstance(vnode, yaml.SequenceNode) and vnode.tag != _SEQ_TAG:
             report(f"the rules of {key!r} carry the YAML tag {vnode.tag!r}; only plain lists "
@@ -355,9 +405,10 @@ def read_layer(path, *, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES, data=None, problems
                 arc = value
             continue
         name = key[len(APPEND_PREFIX):] if key.startswith(APPEND_PREFIX) else key
-        if not name or name != name.strip() or _BAD_NAME.search(name):
+        if (not name or name != name.strip() or _BAD_NAME.search(name)
+                or _SURROGATE.search(name)):
             report(f"bad symbol name {key!r}: names cannot contain '.', '#', '[', ']' or ':' "
-                   "or start or end with spaces", line, col, key)
+                   "or start or end with spaces; rename it", line, col, key)
             continue
         if isinstance(value, str):
             value = [value]
@@ -366,13 +417,20 @@ def read_layer(path, *, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES, data=None, problems
                    "strings", line, col, name)
             continue
         if not value:
-            report(f"symbol {name!r} has an empty list of rules", line, col, name)
+            report(f"symbol {name!r} has an empty list of rules; give it at least one rule",
+                   line, col, name)
             continue
         bad = [j for j, item in enumerate(value) if not isinstance(item, str)]
         for j in bad:
             rl, rc = rule_where.get((key, j), (line, col))
             report(f"rule {j} of symbol {name!r} is {_kind(value[j], nested=True)}; rules "
                    "must be strings", rl, rc, name)
+        for j, item in enumerate(value):
+            if isinstance(item, str) and _SURROGATE.search(item):
+                rl, rc = rule_where.get((key, j), (line, col))
+                report(f"rule {j} of symbol {name!r} holds a lone surrogate escape (such as "
+                       "\\ud800), which is not a character; remove it", rl, rc, name)
+                bad.append(j)
         if not bad:
             rules[key] = tuple(value)
     return Layer(path=path, rules=rules, where=where, rule_where=rule_where, arc=arc,

@@ -13,15 +13,19 @@ import tempfile
 from array import array
 from bisect import bisect_right
 from dataclasses import asdict, dataclass
+from itertools import compress, count as counting, islice
+from operator import ge, lt
 from pathlib import Path
 
 from .errors import CorpusError
+from .rng import DreamRandom
 
 __all__ = [
     "DEFAULT_BEAT_WEIGHT",
     "DEFAULT_MAX_WORDS",
     "DEFAULT_MIN_WORDS",
     "DEFAULT_NOVELTY_WORDS",
+    "DEFAULT_PROBE_TRIES",
     "DEFAULT_STATE_SIZE",
     "DEFAULT_TRIES",
     "FORMAT_VERSION",
@@ -29,6 +33,8 @@ __all__ = [
     "Models",
     "build_models",
     "cache_dir",
+    "cache_key",
+    "cache_path",
     "load_models",
     "normalise",
 ]
@@ -40,6 +46,9 @@ DEFAULT_NOVELTY_WORDS = 8
 DEFAULT_MIN_WORDS = 10
 DEFAULT_MAX_WORDS = 38
 DEFAULT_TRIES = 300
+# A corpus file must make one new sentence on its own within this many tries (cheap: a
+# file too small to fork fails at once, and the built-in files succeed within ~200).
+DEFAULT_PROBE_TRIES = 3_000
 FORMAT_VERSION = 1
 BACKGROUND = "*"
 BEGIN, END = 0, 1
@@ -73,12 +82,14 @@ def _ngram_hash(words):
 class _Chain:
     """One compiled chain: states as tuples of word ids, successors in flat arrays."""
 
-    __slots__ = ("index", "offsets", "nexts", "cum")
+    __slots__ = ("index", "offsets", "nexts", "cum", "words", "top")
 
     def __init__(self, states, offsets, nexts, cum, state_size):
         it = iter(states)
         self.index = {s: i for i, s in enumerate(zip(*[it] * state_size))}
         self.offsets, self.nexts, self.cum = offsets, nexts, cum
+        self.words = len(states)
+        self.top = max(states) if states else 0
 
     def total(self, state):
         i = self.index.get(state)
@@ -88,7 +99,9 @@ class _Chain:
         return self.cum[hi - 1], lo, hi
 
     def pick(self, r, lo, hi):
-        return self.nexts[bisect_right(self.cum, r, lo, hi)]
+        j = bisect_right(self.cum, r, lo, hi)
+        # Float rounding can put r on the total itself; stay inside this state's successors.
+        return self.nexts[j if j < hi else hi - 1]
 
 
 def _compile(model, vocab_ids, state_size):
@@ -159,48 +172,65 @@ class Models:
                        for i in range(len(norm) - k + 1))
 
     def validate(self):
-        """Raise ValueError unless every chain is whole: sorted weights, no missing state."""
+        """Raise ValueError unless every chain is whole.
+
+        Checked: the vocabulary, array lengths, word ids, strictly rising weights, the begin
+        state, that every successor state exists, and that every state can reach the end
+        (so no walk can circle for ever). About 20 ms for the built-in corpus.
+        """
         n = self.settings.state_size
-        v = len(self.vocab)
-        if v < 2 or BACKGROUND not in self.chains:
+        vocab = self.vocab
+        if (not isinstance(vocab, list) or vocab[:2] != list(_RESERVED)
+                or not all(type(w) is str for w in vocab)):
+            raise ValueError("bad vocabulary")
+        v = len(vocab)
+        if BACKGROUND not in self.chains:
             raise ValueError("no background chain")
         for name, c in self.chains.items():
-            if len(c.offsets) != len(c.index) + 1 or c.offsets[-1] != len(c.nexts) \
-                    or len(c.nexts) != len(c.cum) or c.offsets[0] != 0:
-                raise ValueError(f"chain {name!r}: arrays disagree")
-            if (BEGIN,) * n not in c.index:
-                raise ValueError(f"chain {name!r}: no begin state")
-            reaches_end = set()
-            pending = {}
-            for state, i in c.index.items():
-                if len(state) != n or max(state) >= v:
-                    raise ValueError(f"chain {name!r}: bad state")
-                lo, hi = c.offsets[i], c.offsets[i + 1]
-                if hi <= lo:
-                    raise ValueError(f"chain {name!r}: state with no successor")
-                prev = 0
-                for j in range(lo, hi):
-                    w = c.nexts[j]
-                    if c.cum[j] <= prev or w >= v:
-                        raise ValueError(f"chain {name!r}: bad weight or word")
-                    prev = c.cum[j]
-                    if w == END:
-                        reaches_end.add(state)
-                    else:
-                        nxt = state[1:] + (w,)
-                        if nxt not in c.index:
-                            raise ValueError(f"chain {name!r}: missing state")
-                        pending.setdefault(nxt, []).append(state)
-            # Every state must be able to reach END, or a walk could circle for ever.
-            todo = list(reaches_end)
-            while todo:
-                s = todo.pop()
-                for p in pending.get(s, ()):
-                    if p not in reaches_end:
-                        reaches_end.add(p)
-                        todo.append(p)
-            if len(reaches_end) != len(c.index):
-                raise ValueError(f"chain {name!r}: a cycle with no end")
+            _validate_chain(name, c, n, v)
+
+
+def _validate_chain(name, c, n, v):
+    k = len(c.index)
+    offsets, nexts, cum = c.offsets, c.nexts, c.cum
+    if (c.words != n * k or len(offsets) != k + 1 or offsets[0] != 0
+            or offsets[-1] != len(nexts) or len(nexts) != len(cum)):
+        raise ValueError(f"chain {name!r}: arrays disagree (or a wrong state size)")
+    # Written with map/compress so the checks run at C speed; the per-edge loop below is
+    # the one part that has to be Python.
+    if not all(map(lt, offsets, islice(offsets, 1, None))):
+        raise ValueError(f"chain {name!r}: a state with no successor")
+    if k and max(max(nexts), c.top) >= v:
+        raise ValueError(f"chain {name!r}: a word outside the vocabulary")
+    starts = set(islice(offsets, 0, k))
+    falls = set(compress(counting(1), map(ge, cum, islice(cum, 1, None))))
+    if not falls <= starts or (k and min(map(cum.__getitem__, starts)) == 0):
+        raise ValueError(f"chain {name!r}: weights that do not rise")
+    if (BEGIN,) * n not in c.index:
+        raise ValueError(f"chain {name!r}: no begin state")
+    get = c.index.get
+    done = bytearray(k)
+    todo = []
+    before = [[] for _ in range(k)]
+    for state, i in c.index.items():
+        prefix = state[1:]
+        for w in nexts[offsets[i]:offsets[i + 1]]:
+            if w == END:
+                if not done[i]:
+                    done[i] = 1
+                    todo.append(i)
+                continue
+            j = get(prefix + (w,))
+            if j is None:
+                raise ValueError(f"chain {name!r}: a successor state is missing")
+            before[j].append(i)
+    while todo:
+        for i in before[todo.pop()]:
+            if not done[i]:
+                done[i] = 1
+                todo.append(i)
+    if done.count(1) != k:
+        raise ValueError(f"chain {name!r}: a cycle with no end")
 
 
 def _sentences(paragraph_text):
@@ -222,6 +252,45 @@ def _sentences(paragraph_text):
         yield sentence.split()
 
 
+def _makes_new_sentences(runs, novelty_words, *, context=2, tries=DEFAULT_PROBE_TRIES,
+                         min_words=DEFAULT_MIN_WORDS, max_words=DEFAULT_MAX_WORDS):
+    """True when ``runs`` (one file's sentences) on their own make a new sentence.
+
+    A chain with ``context`` words of context, walked ``tries`` times from a fixed seed, must
+    give ``min_words`` to ``max_words`` words sharing no run of ``novelty_words`` words with
+    ``runs``. This finds a file too small to say anything new (where markovify's
+    make_sentence returns None); the file is only a part of the model, so the context stays
+    at markovify's default of two words even when the model's state size is larger.
+    """
+    follow = {}
+    for words in runs:
+        state = (None,) * context
+        for w in words:
+            follow.setdefault(state, []).append(w)
+            state = state[1:] + (w,)
+        follow.setdefault(state, []).append(None)
+    k = novelty_words
+    seen = {tuple(norm[i:i + k]) for words in runs for norm in [[normalise(w) for w in words]]
+            for i in range(len(norm) - k + 1)}
+    start = (None,) * context
+    if all(len(set(v)) == 1 for s, v in follow.items() if s != start):
+        return False  # no fork after the first word: every walk repeats a sentence
+    rng = DreamRandom(0)
+    for _ in range(tries):
+        out, state = [], start
+        w = rng.choice(follow[state])
+        while w is not None and len(out) <= max_words:
+            out.append(w)
+            state = state[1:] + (w,)
+            w = rng.choice(follow[state])
+        if w is not None or len(out) < min_words:
+            continue
+        norm = [normalise(w) for w in out]
+        if not any(tuple(norm[i:i + k]) in seen for i in range(len(norm) - k + 1)):
+            return True
+    return False
+
+
 def build_payload(corpus, settings, *, cache_key=""):
     """Count the corpus into the storable payload of a :class:`Models`."""
     import markovify
@@ -237,7 +306,16 @@ def build_payload(corpus, settings, *, cache_key=""):
                 if para.beat is not None:
                     runs.setdefault(para.beat, []).append(words)
         if not used:
-            raise CorpusError("no usable sentences in this corpus file", path=doc.path)
+            raise CorpusError(
+                "no usable sentences in this corpus file: it is empty, or every sentence was "
+                "filtered out (quotes, brackets, markovify's ___BEGIN__/___END__); add plain "
+                "sentences", path=doc.path)
+        if not _makes_new_sentences(runs[BACKGROUND][-used:], settings.novelty_words,
+                                    context=min(n, 2)):
+            raise CorpusError(
+                f"no usable sentences in this corpus file: its {used} sentence(s) are too "
+                f"few to make a new one in {DEFAULT_PROBE_TRIES:,} tries; add more text",
+                path=doc.path)
     k = settings.novelty_words
     grams = set()
     for doc in corpus.documents:
@@ -300,7 +378,12 @@ def cache_key(corpus, settings, version):
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _read_cache(path, key):
+def cache_path(key):
+    """The cache file for a model key."""
+    return cache_dir() / f"model-{key[:32]}.bin"
+
+
+def _read_cache(path, key, settings):
     data = path.read_bytes()
     if not data.startswith(_MAGIC) or len(data) < 36:
         raise ValueError("not a dreamgen model file")
@@ -310,7 +393,7 @@ def _read_cache(path, key):
     payload = marshal.loads(body)
     if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
         raise ValueError("another format version")
-    if payload.get("key") != key:
+    if payload.get("key") != key or payload.get("settings") != asdict(settings):
         raise ValueError("built for another corpus or settings")
     return payload
 
@@ -343,14 +426,17 @@ def load_models(corpus, settings=ModelSettings(), *, version, use_cache=True, wa
     if not use_cache:
         return build_models(corpus, settings)
     key = cache_key(corpus, settings, version)
-    path = cache_dir() / f"model-{key[:32]}.bin"
+    path = cache_path(key)
     if path.exists():
         try:
-            models = Models(_read_cache(path, key))
+            models = Models(_read_cache(path, key, settings))
+            # The checksum catches damage in storage; this catches a file that is whole but
+            # wrong (written by a bug, or by hand), at about 20 ms a load.
+            models.validate()
             return models
         except Exception as exc:  # any damage at all means: rebuild
             if warn is not None:
-                warn(f"{path}: damaged model cache ({exc}); rebuilding")
+                warn(f"{path}: damaged model cache ({exc}); rebuilding it")
     payload = build_payload(corpus, settings, cache_key=key)
     models = Models(payload)
     try:

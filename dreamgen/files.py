@@ -1,0 +1,41 @@
+"""Read input files: a size limit, so no input can exhaust memory, and strict UTF-8."""
+
+from pathlib import Path
+
+__all__ = ["decode_utf8", "read_limited"]
+
+
+def read_limited(path, max_bytes, error, *, what="file", option="", over=None):
+    """The bytes of ``path``; ``error`` (a DreamgenError class) for anything unreadable.
+
+    Reads at most ``max_bytes + 1`` bytes: ``/dev/zero`` or a growing file cannot exhaust
+    memory, while pipes such as ``<(cat g.json)`` still work. ``option`` names the setting
+    that raises the limit; ``over``, if given, replaces the whole over-the-limit message.
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise error(f"is a directory, expected a {what}", path=path)
+    try:
+        with open(p, "rb") as f:
+            data = f.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise error("no such file", path=path) from None
+    except OSError as exc:
+        raise error(f"cannot read: {exc.strerror or exc}", path=path) from None
+    if len(data) > max_bytes:
+        if over:
+            raise error(over, path=path)
+        hint = f" (raise it with {option})" if option else ""
+        raise error(f"{what} is over the limit of {max_bytes:,} bytes{hint}", path=path)
+    return data
+
+
+def decode_utf8(path, data, error):
+    """``data`` as text (a leading BOM dropped), or ``error`` naming the first bad byte."""
+    skip = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    try:
+        return data[skip:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        at = skip + exc.start
+        raise error(f"not UTF-8 text (bad byte 0x{data[at]:02x} at byte offset {at}); "
+                    "save it as UTF-8", path=path) from None

@@ -1,0 +1,166 @@
+"""Every limit stops a hostile grammar or chain quickly, with its own message."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from dreamgen import Dreamer, LimitError, Settings
+from dreamgen.cli import cli
+from dreamgen.expand import DEFAULT_MAX_DEPTH, DEPTH_CEILING, Expander, Limits
+from dreamgen.grammar import Grammar, build_grammar, compile_rule, read_layer
+from dreamgen.model import Models
+from dreamgen.rng import dream_random
+
+
+def grammar(rules):
+    return build_grammar([read_layer("g.json", data=json.dumps(rules).encode())])
+
+
+def expand(rules, seed=0, limits=Limits(), start="origin"):
+    return Expander(grammar(rules), dream_random(seed), limits).symbol(start)
+
+
+def doubling(levels):
+    rules = {"origin": ["#a0#"], f"a{levels}": ["x"]}
+    rules.update({f"a{i}": [f"#a{i + 1}##a{i + 1}#"] for i in range(levels)})
+    return rules
+
+
+def chain(levels, push=False):
+    rules = {f"d{i}": [f"#d{i + 1}#" if not push else f"[v{i}:#d{i + 1}#]#v{i}#"]
+             for i in range(levels)}
+    rules.update(origin=["#d0#"], **{f"d{levels}": ["x"]})
+    return rules
+
+
+def test_a_doubling_grammar_22_levels_deep_stops_at_the_character_limit():
+    with pytest.raises(LimitError) as info:
+        expand(doubling(22))
+    assert str(info.value) == ("g.json:1:292: dream longer than 100,000 characters at 'a12' "
+                               "(raise it with --max-chars)")
+
+
+def test_a_doubling_grammar_stops_at_the_node_limit_when_characters_allow():
+    with pytest.raises(LimitError) as info:
+        expand(doubling(22), limits=Limits(max_chars=10**9))
+    assert str(info.value) == ("g.json:1:476: more than 20,000 expansions in one dream at "
+                               "'a21' (raise it with --max-nodes)")
+
+
+def test_the_doubling_grammar_fails_through_the_cli_with_the_limit_message(write, dreamer):
+    rules = doubling(22)
+    rules["omen"] = rules.pop("origin")
+    path = write("double.json", rules)
+    result = CliRunner().invoke(cli, ["generate", "--seed", "1", "--grammar", str(path)])
+    assert result.exit_code == 1
+    assert result.output.endswith(": dream longer than 100,000 characters at 'a13' "
+                                  "(raise it with --max-chars)\n")
+
+
+def test_self_doubling_origin_either_finishes_or_hits_a_limit():
+    outcomes = {}
+    for seed in range(240):
+        try:
+            outcomes[seed] = len(expand({"origin": ["x", "#origin##origin#"]}, seed))
+        except LimitError as err:
+            outcomes[seed] = err.message
+    exploded = {s: m for s, m in outcomes.items() if isinstance(m, str)}
+    assert set(exploded) == {161, 178, 196, 230}
+    assert set(exploded.values()) <= {
+        "expansion deeper than 100 levels at 'origin' (raise it with --max-depth)",
+        "more than 20,000 expansions in one dream at 'origin' (raise it with --max-nodes)",
+        "dream longer than 100,000 characters at 'origin' (raise it with --max-chars)"}
+
+
+def test_depth_is_counted_dynamically():
+    assert expand(chain(DEFAULT_MAX_DEPTH - 2)) == "x"
+    with pytest.raises(LimitError, match=r"expansion deeper than 100 levels at 'd99' "):
+        expand(chain(150))
+
+
+def test_depth_is_counted_inside_push_actions():
+    with pytest.raises(LimitError, match=r"expansion deeper than 100 levels at "):
+        expand(chain(150, push=True))
+    assert expand(chain(40, push=True)) == "x"
+
+
+@pytest.mark.parametrize("push", [False, True])
+def test_the_highest_depth_limit_runs_without_a_recursion_error(push):
+    # Python's default stack gives out near 330 levels of this; the expander makes room.
+    # (Pre-parsed directly: the checker's cost on 2,000 symbols is not what this tests.)
+    levels = DEPTH_CEILING - 5 if not push else DEPTH_CEILING // 2 - 5
+    rules = chain(levels, push)
+    g = Grammar(rules=rules, origin={}, compiled={
+        k: tuple(compile_rule(r) for r in v) for k, v in rules.items()})
+    limits = Limits(max_depth=DEPTH_CEILING)
+    assert Expander(g, dream_random(0), limits).symbol("origin") == "x"
+
+
+def test_limits_refuse_nonsense_values():
+    with pytest.raises(ValueError):
+        Limits(max_depth=DEPTH_CEILING + 1)
+    with pytest.raises(ValueError):
+        Limits(max_nodes=0)
+
+
+def test_the_character_limit_counts_pushed_text():
+    rules = {"origin": ["[x:ab]" + "[x:#x##x#]" * 20 + "#x#"]}
+    with pytest.raises(LimitError, match="dream longer than 100,000 characters at 'origin'"):
+        expand(rules)
+
+
+def _endless_models(max_cycle=3):
+    # BEGIN -> w2 -> w3 -> w4 -> w2 ...: no state ever reaches END.
+    from array import array
+
+    n = max_cycle
+    vocab = ["___BEGIN__", "___END__"] + [f"w{i}" for i in range(n)]
+    states = array("I", [0] + list(range(2, 2 + n)))
+    nexts = array("I", [2] + [2 + (i + 1) % n for i in range(n)])
+    offsets = array("I", range(n + 2))
+    cum = array("Q", [1] * (n + 1))
+    chain = tuple(a.tobytes() for a in (states, offsets, nexts, cum))
+    return Models({"settings": {"state_size": 1, "beat_weight": 6, "novelty_words": 8},
+                   "vocab": vocab, "chains": {"*": chain}, "ngrams": b""})
+
+
+def test_a_chain_with_no_end_stops_past_max_words():
+    models = _endless_models()
+    assert models.walk("omen", dream_random(1), max_words=45) is None
+    with pytest.raises(ValueError, match="a cycle with no end"):
+        models.validate()
+
+
+def test_max_words_bounds_every_walk(dreamer):
+    rng = dream_random(5)
+    walks = [dreamer.models.walk("omen", rng, max_words=12) for _ in range(300)]
+    assert all(w is None or len(w) <= 12 for w in walks)
+    assert any(w is None for w in walks) and any(w for w in walks)
+
+
+def test_fewer_markov_tries_give_fewer_markov_sentences(dreamer):
+    few = Dreamer.load(settings=Settings(markov_tries=1))
+
+    def markov(d):
+        return sum(s.origin == "markov" for d in map(d.dream, range(10))
+                   for b in d.beats for s in b.sentences)
+
+    assert markov(few) < markov(dreamer)
+
+
+def test_every_limit_has_a_default_and_a_cli_option():
+    from dreamgen import cli as cli_module
+
+    options = {o.name: o for o in cli.commands["generate"].params}
+    for name, default in [("max_depth", cli_module.DEFAULT_MAX_DEPTH),
+                          ("max_nodes", cli_module.DEFAULT_MAX_NODES),
+                          ("max_chars", cli_module.DEFAULT_MAX_CHARS),
+                          ("max_grammar_bytes", cli_module.DEFAULT_MAX_GRAMMAR_BYTES),
+                          ("max_corpus_bytes", cli_module.DEFAULT_MAX_CORPUS_BYTES),
+                          ("state_size", cli_module.DEFAULT_STATE_SIZE),
+                          ("markov_tries", cli_module.DEFAULT_TRIES),
+                          ("max_words", cli_module.DEFAULT_MAX_WORDS)]:
+        assert options[name].default == default, name
+        assert options[name].show_default, name
+    assert (options["state_size"].type.min, options["state_size"].type.max) == (1, 5)

@@ -1,0 +1,149 @@
+"""Output is written whole or not at all, and is the same bytes on stdout and in a file."""
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from dreamgen import OutputError
+from dreamgen.cli import cli
+from dreamgen.output import atomic_writer
+
+from conftest import ROOT
+
+
+def _files(folder):
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_a_write_replaces_the_file_whole(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    with atomic_writer(target, force=True) as f:
+        f.write("new\n")
+    assert target.read_bytes() == b"new\n" and _files(tmp_path) == ["out.txt"]
+
+
+@pytest.mark.parametrize("exc", [RuntimeError("boom"), KeyboardInterrupt()])
+def test_a_failed_write_leaves_the_earlier_file_whole_and_no_temp_file(tmp_path, exc):
+    target = tmp_path / "out.txt"
+    target.write_text("earlier")
+    with pytest.raises(type(exc)):
+        with atomic_writer(target, force=True) as f:
+            f.write("partial " * 10_000)
+            raise exc
+    assert target.read_text() == "earlier" and _files(tmp_path) == ["out.txt"]
+
+
+def test_a_full_disk_is_an_output_error_and_changes_nothing(tmp_path, monkeypatch):
+    target = tmp_path / "out.txt"
+    target.write_text("earlier")
+
+    def full(fd):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(OutputError) as info:
+        with atomic_writer(target, force=True) as f:
+            f.write("dream")
+    assert str(info.value) == f"{target}: cannot write: No space left on device"
+    assert target.read_text() == "earlier" and _files(tmp_path) == ["out.txt"]
+
+
+def test_an_existing_file_is_refused_without_force(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("keep")
+    with pytest.raises(OutputError) as info:
+        with atomic_writer(target):
+            pass
+    assert str(info.value) == f"{target}: already exists; use --force to replace it"
+    assert target.read_text() == "keep" and _files(tmp_path) == ["out.txt"]
+
+
+def test_a_new_file_gets_the_usual_mode_and_a_replaced_one_keeps_its_own(tmp_path):
+    umask = os.umask(0o022)
+    try:
+        with atomic_writer(tmp_path / "new.txt") as f:
+            f.write("x")
+        assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o644
+        old = tmp_path / "old.txt"
+        old.write_text("x")
+        old.chmod(0o600)
+        with atomic_writer(old, force=True) as f:
+            f.write("y")
+        assert old.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(umask)
+
+
+def test_a_limit_hit_midway_leaves_the_earlier_out_file_whole(write, tmp_path, dreamer):
+    # Dream 161 of this grammar explodes (see test_limits); dreams 150-160 do not.
+    path = write("g.json", {"omen": ["#origin#"], "origin": ["x", "#origin##origin#"]})
+    out = tmp_path / "dreams.txt"
+    out.write_text("earlier")
+    before = _files(tmp_path)
+    result = CliRunner().invoke(cli, ["generate", "--grammar", str(path), "--seed", "0",
+                                      "--count", "400", "--out", str(out), "--force"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and "(raise it with --max-" in result.output
+    assert out.read_text() == "earlier" and _files(tmp_path) == before
+
+
+def test_out_is_refused_before_any_work(tmp_path, monkeypatch):
+    import dreamgen.cli
+
+    out = tmp_path / "d.txt"
+    out.write_text("keep")
+    monkeypatch.setattr(dreamgen.cli, "_load", lambda *a, **k: pytest.fail("loaded"))
+    result = CliRunner().invoke(cli, ["generate", "--out", str(out)])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {out}: already exists; use --force to replace it\n"
+
+
+def _dreamgen(*args, **kw):
+    return subprocess.run([sys.executable, "-m", "dreamgen", *args], cwd=ROOT,
+                          capture_output=True, **kw)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "jsonl"])
+def test_stdout_and_out_hold_the_same_bytes(tmp_path, fmt):
+    out = tmp_path / f"d.{fmt}"
+    args = ["generate", "--seed", "12", "--count", "2", "--format", fmt]
+    printed = _dreamgen(*args, check=True).stdout
+    assert _dreamgen(*args, "--out", str(out), check=True).stdout == b""
+    assert out.read_bytes() == printed
+
+
+def test_piping_into_head_ends_quietly():
+    proc = subprocess.Popen([sys.executable, "-m", "dreamgen", "generate", "--seed", "1",
+                             "--count", "2000"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    first = proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 0
+    assert first and err == b""
+
+
+def test_ctrl_c_leaves_no_partial_out_file(tmp_path):
+    out = tmp_path / "d.txt"
+    out.write_text("earlier")
+    proc = subprocess.Popen([sys.executable, "-m", "dreamgen", "generate", "--seed", "1",
+                             "--count", "100000", "--out", str(out), "--force"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # Wait until the temporary file exists, so the interrupt lands mid-write.
+    for _ in range(600):
+        if len(list(tmp_path.iterdir())) > 1 or proc.poll() is not None:
+            break
+        import time
+
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1
+    assert b"Traceback" not in err and err.strip().endswith(b"Aborted!")
+    assert out.read_text() == "earlier" and _files(tmp_path) == ["d.txt"]

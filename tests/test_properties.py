@@ -1,0 +1,69 @@
+"""Properties over generated grammars and over every seed."""
+
+import json
+
+import pytest
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dreamgen import DreamgenError
+from dreamgen.expand import Expander, Limits
+from dreamgen.grammar import build_grammar, read_layer
+from dreamgen.render import render
+from dreamgen.rng import dream_random
+
+SYMBOLS = ["origin", "a", "b", "c"]
+MODS = ["s", "ed", "a", "capitalize", "firstS", "replace(a,b)", "replace(a)", "shout"]
+SMALL = Limits(max_depth=30, max_nodes=500, max_chars=5_000)
+
+symbol = st.sampled_from(SYMBOLS + ["x", "missing"])
+tag = st.builds(lambda s, mods: "#" + ".".join([s, *mods]) + "#", symbol,
+                st.lists(st.sampled_from(MODS), max_size=2))
+action = st.one_of(
+    st.builds(lambda v, s: f"[{v}:{s}]", st.sampled_from(["x", "y"]), st.one_of(tag, st.text(
+        "ab ", max_size=3))),
+    st.builds(lambda v: f"[{v}:POP]", st.sampled_from(["x", "y"])),
+    st.builds(lambda t: f"[{t}]", tag),
+)
+piece = st.one_of(st.text("ab ,.", max_size=4), tag, action,
+                  st.sampled_from(["#", "[", "]", ":", "\\#", "##", "#[x:a]b#", "#a[x:y]b#"]))
+rule = st.builds("".join, st.lists(piece, max_size=4))
+grammars = st.dictionaries(st.sampled_from(SYMBOLS), st.lists(rule, min_size=1, max_size=3),
+                           min_size=1).map(lambda g: {"origin": ["a"], **g})
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(grammars, st.integers(0, 2**32))
+def test_a_generated_grammar_generates_or_fails_with_a_dreamgen_error(rules, seed):
+    try:
+        grammar = build_grammar([read_layer("g.json", data=json.dumps(rules).encode())])
+        text = Expander(grammar, dream_random(seed), SMALL).symbol("origin")
+    except DreamgenError as err:
+        assert "\n" not in str(err)
+        return
+    assert isinstance(text, str) and len(text) <= SMALL.max_chars
+    assert "((" not in text or "((" in json.dumps(rules)
+
+
+@pytest.fixture(scope="module")
+def again(dreamer):
+    from dreamgen import Dreamer
+
+    return Dreamer.load(settings=dreamer.settings)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10**12))
+def test_the_same_seed_gives_the_same_bytes(dreamer, again, seed):
+    first = render([dreamer.dream(seed)], "jsonl").encode("utf-8")
+    assert render([again.dream(seed)], "jsonl").encode("utf-8") == first
+    assert render([dreamer.dream(seed)], "jsonl").encode("utf-8") == first
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10**12))
+def test_none_never_reaches_a_dream(dreamer, seed):
+    dream = dreamer.dream(seed)
+    assert "None" not in dream.text
+    assert all(s.text and isinstance(s.text, str) for b in dream.beats for s in b.sentences)
