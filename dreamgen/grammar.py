@@ -596,6 +596,19 @@ def _layer_rules(layers):
     return rules, origin, sources
 
 
+def _where(layers, symbol, index=None):
+    """``(path, line, col)`` of rule ``index`` of the layered ``symbol``, or of the symbol."""
+    _, _, sources = _layer_rules(layers)
+    spans = sources.get(symbol, ())
+    if index is not None and index < len(spans):
+        layer, key, j = spans[index]
+        return (layer.path, *layer.locate(key, j))
+    layer, key = _defining(layers, symbol)
+    if layer is None:
+        return ("<grammar>", 1, 1)
+    return (layer.path, *layer.locate(key))
+
+
 def _hint(name, candidates, prefix=""):
     close = difflib.get_close_matches(name, sorted(candidates), n=1)
     return f"; did you mean '{prefix}{close[0]}'?" if close else ""

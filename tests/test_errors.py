@@ -83,9 +83,9 @@ GRAMMAR_CASES = [
     ("number-rule.json", {"omen": ["a", 3]},
      "1:2: rule 1 of symbol 'omen' is a number; rules must be strings"),
     ("undefined.json", {"omen": ["#nosuchsymbol#"]},
-     "1:11: unknown symbol 'nosuchsymbol' in rule 0 of 'omen'"),
+     "1:13: unknown symbol 'nosuchsymbol' in rule 0 of 'omen'"),
     ("unknown-mod.json", {"omen": ["#fallers.shout#"]},
-     "1:11: unknown modifier '.shout' on #fallers.shout# in 'omen'"),
+     "1:20: unknown modifier '.shout' in rule 0 of 'omen'"),
     ("replace.json", {"omen": ["#word.replace(a)#"], "word": ["glass"]},
      "1:11: modifier '.replace' failed on 'glass' in #word.replace(a)# (in 'omen')" + _MOD_HINT),
     ("s-empty.json", {"omen": ["#nothing.s#"], "nothing": [""]},
@@ -97,17 +97,19 @@ GRAMMAR_CASES = [
      + _MOD_HINT),
     # A good first rule keeps 'omen' able to finish, so each case has one problem.
     ("unclosed.json", {"omen": ["ok", "#fallers"]},
-     "1:17: in rule 1 of 'omen': unclosed '#' (a tag is opened but never closed)"),
+     "1:17: unclosed '#' in rule 1 of 'omen': this tag has no closing '#'"),
     ("open-bracket.json", {"omen": ["ok", "[x:y"]},
-     "1:17: in rule 1 of 'omen': unbalanced '[' (an action is opened but never closed)"),
+     "1:17: unclosed '[' in rule 1 of 'omen': this action has no closing ']'"),
     ("close-bracket.json", {"omen": ["ok", "x:y]"]},
-     "1:17: in rule 1 of 'omen': unbalanced ']' (a ']' closes no action)"),
+     "1:21: unbalanced ']' in rule 1 of 'omen': it closes no '['"),
     ("two-mains.json", {"omen": ["ok", "#a[x:y]b#"], "a": ["a"], "b": ["b"]},
-     "1:17: in rule 1 of 'omen': several main sections in one tag #a[x:y]b#"),
+     "1:17: tag #a[x:y]b# has text after its modifiers; a tag is #symbol.modifier# in rule 1 "
+     "of 'omen'"),
     ("pop-unpushed.json", {"omen": ["[zz:POP]"]},
-     "1:11: [zz:POP] pops 'zz', which nothing ever pushes"),
+     "1:11: [zz:POP] in rule 0 of 'omen' pops 'zz', which nothing ever pushes"),
     ("pop-twice.json", {"omen": ["[x:a][x:POP][x:POP]"]},
-     "1:11: 'x' is popped 1 more time(s) than it is pushed in rule 0 of 'omen'"),
+     "1:11: 'x' is popped more often than it is pushed in rule 0 of 'omen', and no other "
+     "rule pushes it"),
     # Pushed in one symbol, popped twice in another: only running it finds this.
     ("pop-elsewhere.json", {"omen": ["#a##b#"], "a": ["[x:1]"], "b": ["[x:POP][x:POP]"]},
      "1:44: [x:POP] with nothing pushed (in 'b'); push 'x' before popping it"),
@@ -141,8 +143,9 @@ GRAMMAR_CASES = [
      "1:7: YAML tag !!python/object/apply:os.system is refused: a grammar holds only plain "
      "strings, and dreamgen's safe loader builds no Python objects"),
     ("arc-list.json", {"$arc": {"entries": ["omen"]}},
-     " '$arc' entries must map beat names to symbol names (strings)"),
-    ("arc-suffix.json", {"$arc": {"entry_suffix": 5}}, " '$arc' entry_suffix must be a string"),
+     "1:2: '$arc' 'entries' must map beat names to symbol names"),
+    ("arc-suffix.json", {"$arc": {"entry_suffix": 5}},
+     "1:2: '$arc' 'entry_suffix' must be a non-empty string"),
 ]
 
 

@@ -43,10 +43,10 @@ def test_yaml_overlay_loads_like_json(write):
 
 def test_yaml_overlay_never_builds_python_objects(write):
     path = write("evil.yaml", "fallers: !!python/object/apply:os.system ['echo hi']\n")
-    with pytest.raises(GrammarError, match="carry the YAML tag 'tag:yaml.org,2002:python/"):
+    with pytest.raises(GrammarError, match="YAML tag !!python/object/apply:os.system is refused"):
         read_layer(path)
     arc = write("arc.yaml", "$arc: !!python/object/apply:os.system ['echo hi']\n")
-    with pytest.raises(GrammarError, match="invalid YAML in '\\$arc'"):
+    with pytest.raises(GrammarError, match="YAML tag !!python/object/apply:os.system is refused"):
         read_layer(arc)
 
 

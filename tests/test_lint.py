@@ -25,10 +25,11 @@ EXPECTED = {
     "yaml_tag_in_comment.yaml": [
         "2:9: '#colour#' after a space starts a YAML comment, so the rule is cut short at "
         "'the'; put the rule in quotes"],
-    "empty_rule_list.json": ["2:3: symbol 'fallers' has an empty list of rules"],
+    "empty_rule_list.json": [
+        "2:3: symbol 'fallers' has an empty list of rules; give it at least one rule"],
     "bad_symbol_name.json": [
         "2:3: bad symbol name 'fall.ers': names cannot contain '.', '#', '[', ']' or ':' or "
-        "start or end with spaces"],
+        "start or end with spaces; rename it"],
     "duplicate_key.json": ["3:3: duplicate key 'fallers' in one file"],
     "unknown_symbol.json": [
         "2:25: unknown symbol 'materail' in rule 0 of 'fallers'; did you mean 'material'?"],
