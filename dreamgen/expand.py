@@ -1,6 +1,7 @@
 """Run a pre-parsed Tracery grammar with dreamgen's own random source and limits."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import GrammarError, LimitError
 from .grammar import MODIFIERS, Action, Tag
@@ -11,6 +12,8 @@ __all__ = [
     "DEFAULT_MAX_NODES",
     "Expander",
     "Limits",
+    "Step",
+    "TracingExpander",
 ]
 
 # Python's own stack gives out near 1,000 frames; stay well inside it.
@@ -28,10 +31,21 @@ class Limits:
     max_chars: int = DEFAULT_MAX_CHARS
 
 
+class Step(NamedTuple):
+    """One tag expanded while tracing: the symbol, the rule chosen, and the text it gave."""
+
+    symbol: str
+    rule: int
+    depth: int
+    text: str  # after the tag's modifiers
+    variable: bool  # a pushed variable (such as the cast), not a grammar symbol
+
+
 class Expander:
     """Expands symbols of one grammar for one dream; pushed variables live as long as it does.
 
-    ``trace``, when a list, receives ``(symbol, rule_index, depth)`` for every tag expanded.
+    ``trace``, when a list, receives ``(symbol, rule_index, depth)`` for every tag expanded
+    (see :class:`TracingExpander` for the text each gave).
     """
 
     __slots__ = ("compiled", "rng", "limits", "stacks", "nodes", "chars", "trace", "grammar")
@@ -126,3 +140,31 @@ class Expander:
             stack.pop()
         else:
             self.rule(action.rules[0], depth + 1, parent)
+
+
+class TracingExpander(Expander):
+    """An :class:`Expander` whose ``trace`` receives a :class:`Step` for every tag, in order.
+
+    It draws from the random source exactly as an Expander does, so the text is the same;
+    the plain Expander pays nothing for this.
+    """
+
+    __slots__ = ("_last",)
+
+    def __init__(self, grammar, rng, limits=Limits(), trace=None):
+        super().__init__(grammar, rng, limits, [] if trace is None else trace)
+        self._last = None
+
+    def symbol(self, name, depth=0):
+        variable = bool(self.stacks.get(name))
+        at = len(self.trace)
+        text = super().symbol(name, depth)
+        self.trace[at] = Step(name, self.trace[at][1], depth, text, variable)
+        self._last = at
+        return text
+
+    def _tag(self, tag, depth, parent):
+        text = super()._tag(tag, depth, parent)
+        # Only modifiers ran since this tag's symbol returned, so _last is that symbol's step.
+        self.trace[self._last] = self.trace[self._last]._replace(text=text)
+        return text

@@ -110,10 +110,9 @@ class Grammar:
 
     def locate(self, symbol, index=None):
         """``(path, line, col)`` of a symbol, or of one of its rules."""
-        for layer in reversed(self.layers):
-            for key in (symbol, APPEND_PREFIX + symbol):
-                if key in layer.rules:
-                    return (layer.path, *layer.locate(key, index))
+        if self.layers:
+            # Rule indexes run across the layers that append to a symbol ("+symbol").
+            return _where(self.layers, symbol, index)
         return self.origin.get(symbol, ("<grammar>", 1, 1))
 
 
