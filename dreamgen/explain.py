@@ -290,7 +290,7 @@ section.beat h2{font:600 12px/1.2 system-ui,sans-serif;letter-spacing:.08em;
 text-transform:uppercase;color:var(--muted);margin:0 0 .3rem}
 section.beat p{margin:0}
 .s{cursor:pointer;border-radius:3px;padding:.05em .1em;-webkit-box-decoration-break:clone;
-box-decoration-break:clone;outline-offset:1px}
+box-decoration-break:clone;outline-offset:1px;-webkit-tap-highlight-color:transparent}
 .s.grammar{background:var(--g);border-bottom:2px solid var(--g-edge)}
 .s.markov{background:var(--m);border-bottom:2px dotted var(--m-edge)}
 .s:hover{filter:brightness(.94)}
@@ -324,7 +324,9 @@ aside{position:fixed;left:0;right:0;bottom:0;max-height:60vh;overflow:auto;z-ind
 display:none;box-shadow:0 -6px 24px rgba(0,0,0,.25)}
 body.open aside{display:block}
 body.open .wrap{padding-bottom:62vh}
-.panel{border-radius:12px 12px 0 0;border-bottom:0}}
+.panel{border-radius:12px 12px 0 0;border-bottom:0}
+.panel dl{grid-template-columns:minmax(0,1fr);gap:0}
+.panel dt{font-size:12px;text-transform:uppercase;letter-spacing:.06em;margin-top:.5rem}}
 """
 
 _JS = """
@@ -341,6 +343,10 @@ _JS = """
     panel.innerHTML = '';
     panel.appendChild(copy);
     body.classList.add('open');
+    // On a phone the panel is a sheet over the lower page: keep the sentence above it.
+    var r = el.getBoundingClientRect();
+    if (window.matchMedia('(max-width: 899px)').matches && r.bottom > innerHeight * 0.4)
+      window.scrollBy(0, r.top - 12);
   }
   document.addEventListener('click', function(e){
     var s = e.target.closest && e.target.closest('.s');
