@@ -16,6 +16,7 @@ from bisect import bisect_right
 from pathlib import Path
 
 from .compose import split_sentences
+from .errors import CorpusError
 from .grammar import Tag
 from .model import BACKGROUND
 from .resources import builtin_dir
@@ -24,6 +25,8 @@ __all__ = ["EXPLAIN_FORMATS", "CorpusIndex", "explain", "join_text", "render", "
            "render_text", "shown_path"]
 
 EXPLAIN_FORMATS = ("text", "json", "html")
+# The page may load nothing at all: only its own inline style and script run.
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'"
 _WORD = re.compile(r"\S+")
 
 
@@ -186,9 +189,12 @@ def explain(dreamer, seed, *, index=None):
 
     ``index`` (a :class:`CorpusIndex` of ``dreamer.corpus``) may be passed to reuse it.
     """
-    dream = dreamer.dream(seed, trace=True)
     if index is None:
+        if dreamer.corpus is None:
+            raise CorpusError("this Dreamer holds no corpus to explain Markov sentences by; "
+                              "make it with Dreamer.load")
         index = CorpusIndex(dreamer.corpus)
+    dream = dreamer.dream(seed, trace=True)
     beats = []
     counts = {"grammar": 0, "markov": 0}
     for beat in dream.beats:
@@ -454,7 +460,7 @@ def render_html(record):
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="{_CSP}">
 <title>Dream {record['seed']} explained \u00b7 dreamgen</title>
 <style>{_CSS}</style>
 </head>
