@@ -13,6 +13,7 @@ from .compose import Dreamer, Settings
 from .errors import DreamgenError
 from .expand import (DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, DEPTH_CEILING,
                      Limits)
+from .explain import EXPLAIN_FORMATS
 from .grammar import DEFAULT_MAX_GRAMMAR_BYTES
 from .corpus import DEFAULT_MAX_CORPUS_BYTES
 from .model import DEFAULT_MAX_WORDS, DEFAULT_STATE_SIZE, DEFAULT_TRIES, ModelSettings
@@ -308,6 +309,49 @@ def mine(paths, out, force):
             f.write(to_yaml(finds, command="dreamgen mine " + " ".join(paths)))
     if out is not None:
         click.echo(f"{len(finds)} finds written to {out}", err=True)
+
+
+@cli.command()
+@click.option("--seed", "-s", type=click.IntRange(0), required=True,
+              help="The dream number to explain.")
+@click.option("--format", "-f", "fmt", type=click.Choice(EXPLAIN_FORMATS), default="text",
+              show_default=True,
+              help="text: each sentence with its origin beneath it; json: the full record; "
+                   "html: one self-contained page.")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write to this file (atomically) instead of standard output.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@dream_options
+@handle_errors
+def explain(seed, fmt, out, force, **kw):
+    """Show where every sentence of a dream came from: the grammar rule that wrote it, or the
+    Markov chain and the corpus lines (file and line) whose words it reuses.
+
+    \b
+    Examples:
+      dreamgen explain --seed 42
+      dreamgen explain --seed 42 --format json | jq '.beats[].sentences[].origin'
+      dreamgen explain --seed 42 --format html --out dream-42.html
+      dreamgen explain --seed 3 --grammar mine.json
+    """
+    from .explain import explain as explain_dream, render as render_explained
+
+    body = render_explained(explain_dream(_load(kw, quiet=True), seed), fmt)
+    if out is None:
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+        try:
+            stream.write(body)
+            stream.flush()
+        except BrokenPipeError:
+            _quiet_pipe()
+        finally:
+            try:
+                stream.detach()
+            except ValueError:
+                pass
+    else:
+        with atomic_writer(out, force=force) as f:
+            f.write(body)
 
 
 def _quiet_pipe():

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from . import __version__
 from .corpus import read_corpus
 from .errors import CorpusError
-from .expand import Expander, Limits
+from .expand import Expander, Limits, TracingExpander
 from .grammar import DEFAULT_MAX_GRAMMAR_BYTES, MODIFIERS, RuleSyntaxError, compile_rule
 from .lint import load_grammar
 from .model import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_TRIES, ModelSettings,
@@ -15,7 +15,8 @@ from .corpus import DEFAULT_MAX_CORPUS_BYTES
 from .resources import builtin_dir
 from .rng import dream_random
 
-__all__ = ["FIRST_PERSON", "YOU", "BeatText", "Dream", "Dreamer", "Sentence", "Settings", "split_sentences"]
+__all__ = ["FIRST_PERSON", "YOU", "BeatText", "Dream", "Dreamer", "GrammarTrace", "MarkovTrace",
+           "Sentence", "Settings", "split_sentences"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z#])")
 YOU = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
@@ -45,12 +46,35 @@ class Settings:
 
 
 @dataclass(frozen=True)
+class GrammarTrace:
+    """How the grammar wrote a beat, of which this sentence is number ``sentence`` (from 0)."""
+
+    steps: tuple  # of expand.Step for the whole beat; the first is its entry symbol
+    sentence: int
+    variables: dict  # the pushed variables (the cast) in force when the beat began
+
+
+@dataclass(frozen=True)
+class MarkovTrace:
+    """How a Markov sentence was made: the walk, cast tags unexpanded, and its chain."""
+
+    template: tuple  # of words, as the chain gave them
+    chain: str  # the beat chain walked, mixed with the background chain
+    walks: int  # walks taken, this one included
+    steps: tuple  # of expand.Step: its cast tags expanded
+
+
+@dataclass(frozen=True)
 class Sentence:
-    """One sentence of a dream and where it came from (``grammar`` or ``markov``)."""
+    """One sentence of a dream and where it came from (``grammar`` or ``markov``).
+
+    ``trace`` is a GrammarTrace or MarkovTrace when the dream was made with ``trace=True``.
+    """
 
     text: str
     beat: str
     origin: str
+    trace: object = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -112,6 +136,7 @@ class Dreamer:
 
     def __init__(self, grammar, arc, models, corpus, settings=Settings()):
         self.grammar = grammar
+        self.corpus = corpus  # kept for explaining Markov sentences
         self.arc = arc
         self.models = models
         self.corpus = corpus
@@ -148,26 +173,36 @@ class Dreamer:
             f"{digest}|{self.arc.cast}|{arc_part}".encode()).hexdigest()
         return self
 
-    def dream(self, seed, *, trace=None):
+    def dream(self, seed, trace=False):
         """Dream number ``seed``: the same number always gives the same dream.
 
-        ``trace``, a list, receives ``(symbol, rule_index, depth)`` for every choice made.
+        With ``trace=True`` every sentence also carries its ``trace`` (the same text, slower);
+        a list as ``trace`` also receives every step of the dream, the cast's included.
         """
         rng = dream_random(seed)
-        exp = Expander(self.grammar, rng, self.settings.limits, trace)
+        steps = trace if isinstance(trace, list) else ([] if trace else None)
+        exp = (TracingExpander if trace else Expander)(self.grammar, rng, self.settings.limits,
+                                                       trace=steps)
         exp.symbol(self.arc.cast)
         cast = exp.variables()
         used = set()
         beats = []
         for beat in self.arc.beats:
-            sentences = [Sentence(s, beat.name, "grammar")
-                         for s in split_sentences(exp.symbol(beat.entry))]
+            if trace:
+                start, variables = len(steps), exp.variables()
+            parts = split_sentences(exp.symbol(beat.entry))
+            if trace:
+                made = tuple(steps[start:])
+                sentences = [Sentence(s, beat.name, "grammar", GrammarTrace(made, i, variables))
+                             for i, s in enumerate(parts)]
+            else:
+                sentences = [Sentence(s, beat.name, "grammar") for s in parts]
             for _ in range(beat.markov):
-                text = self._markov(beat.name, rng, exp, used)
+                text, how = self._markov(beat.name, rng, exp, used, steps)
                 if text is not None:
                     # After the beat's opening sentence, somewhere among the rest.
                     at = 1 + rng.index(len(sentences)) if sentences else 0
-                    sentences.insert(at, Sentence(text, beat.name, "markov"))
+                    sentences.insert(at, Sentence(text, beat.name, "markov", how))
             for s in sentences:
                 used.add(s.text)
             beats.append(BeatText(beat.name, tuple(sentences)))
@@ -178,9 +213,10 @@ class Dreamer:
         for seed in range(start, start + count):
             yield self.dream(seed)
 
-    def _markov(self, beat, rng, exp, used):
+    def _markov(self, beat, rng, exp, used, steps=None):
+        """A new Markov sentence for ``beat`` and, when ``steps`` is a list, its trace."""
         models, s = self.models, self.settings
-        for _ in range(s.markov_tries):
+        for walks in range(1, s.markov_tries + 1):
             self.markov_attempts += 1
             words = models.walk(beat, rng, s.max_words)
             if not words or len(words) < s.min_words or not markov_fits(words):
@@ -191,12 +227,15 @@ class Dreamer:
                 rule = compile_rule(" ".join(words))
             except RuleSyntaxError:
                 continue
+            start = None if steps is None else len(steps)
             text = exp.rule(rule, 1, beat)
             if text not in used and models.is_novel(text.split()):
                 used.add(text)
                 self.markov_accepted += 1
-                return text
-        return None
+                if steps is None:
+                    return text, None
+                return text, MarkovTrace(tuple(words), beat, walks, tuple(steps[start:]))
+        return None, None
 
 
 def _check_corpus_tags(corpus, grammar):
@@ -234,7 +273,7 @@ def _probe_markov(dreamer, corpus):
     rng = dream_random(0)
     exp = Expander(dreamer.grammar, rng, s.limits)
     exp.symbol(dreamer.arc.cast)
-    if probe._markov(beats[0], rng, exp, set()) is not None:
+    if probe._markov(beats[0], rng, exp, set())[0] is not None:
         return
     docs = corpus.documents
     where = "this corpus file" if len(docs) == 1 else f"the corpus ({len(docs)} files)"

@@ -8,7 +8,8 @@ tags (``#fallen#``) so that a sentence fits any dream's cast.
 
 import hashlib
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CorpusError
@@ -31,12 +32,21 @@ _HEADER_LINE = re.compile(r"^([A-Za-z][\w-]*):\s*(.*)$")
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One paragraph: where it is (file, first line), its beat (or None), its text."""
+    """One paragraph: where it is (file, first line), its beat (or None), its text.
+
+    ``text`` is the paragraph's lines stripped and joined by spaces; ``line_starts`` holds
+    where each line begins in it, so :meth:`line_at` maps a place in the text back to a line.
+    """
 
     path: str
     line: int
     beat: str
     text: str
+    line_starts: tuple = field(default=(0,), compare=False, repr=False)
+
+    def line_at(self, offset):
+        """The file's line number holding character ``offset`` of ``text``."""
+        return self.line + max(0, bisect_right(self.line_starts, offset) - 1)
 
 
 @dataclass(frozen=True)
@@ -96,7 +106,11 @@ def read_document(path, *, beats=None, data=None, max_bytes=DEFAULT_MAX_CORPUS_B
 
     def flush():
         if buf:
-            paragraphs.append(Paragraph(path, start, beat, " ".join(buf)))
+            starts, at = [], 0
+            for piece in buf:
+                starts.append(at)
+                at += len(piece) + 1
+            paragraphs.append(Paragraph(path, start, beat, " ".join(buf), tuple(starts)))
             buf.clear()
 
     for n in range(i, len(lines)):

@@ -2,6 +2,7 @@
 
 import sys
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import DreamgenError, GrammarError, LimitError
 from .grammar import MODIFIERS, Action, Tag
@@ -13,6 +14,8 @@ __all__ = [
     "DEPTH_CEILING",
     "Expander",
     "Limits",
+    "Step",
+    "TracingExpander",
 ]
 
 DEFAULT_MAX_DEPTH = 100
@@ -48,11 +51,22 @@ def _ensure_stack(max_depth):
         sys.setrecursionlimit(need)
 
 
+class Step(NamedTuple):
+    """One tag expanded while tracing: the symbol, the rule chosen, and the text it gave."""
+
+    symbol: str
+    rule: int
+    depth: int
+    text: str  # after the tag's modifiers
+    variable: bool  # a pushed variable (such as the cast), not a grammar symbol
+
+
 class Expander:
     """Expands symbols of one grammar for one dream; pushed variables live as long as it does.
 
-    ``trace``, when a list, receives ``(symbol, rule_index, depth)`` for every tag expanded.
-    Errors carry the file, line and column of the rule being expanded when it is known.
+    ``trace``, when a list, receives ``(symbol, rule_index, depth)`` for every tag expanded
+    (see :class:`TracingExpander` for the text each gave). Errors carry the file, line and
+    column of the rule being expanded when it is known.
     """
 
     __slots__ = ("compiled", "rng", "limits", "stacks", "nodes", "chars", "trace", "grammar")
@@ -162,7 +176,9 @@ class Expander:
                     + "; give it text it can take or remove the modifier", symbol=tag.symbol)
             text = result
         for target in undo:
-            self.stacks[target].pop()
+            stack = self.stacks.get(target)
+            if stack:  # the tag's own expansion may already have popped it
+                stack.pop()
         return text
 
     def _act(self, action, depth, parent):
@@ -179,3 +195,31 @@ class Expander:
             stack.pop()
         else:
             self._rule(action.rules[0], depth + 1, parent)
+
+
+class TracingExpander(Expander):
+    """An :class:`Expander` whose ``trace`` receives a :class:`Step` for every tag, in order.
+
+    It draws from the random source exactly as an Expander does, so the text is the same;
+    the plain Expander pays nothing for this.
+    """
+
+    __slots__ = ("_last",)
+
+    def __init__(self, grammar, rng, limits=Limits(), trace=None):
+        super().__init__(grammar, rng, limits, [] if trace is None else trace)
+        self._last = None
+
+    def _symbol(self, name, depth):
+        variable = bool(self.stacks.get(name))
+        at = len(self.trace)
+        text = super()._symbol(name, depth)
+        self.trace[at] = Step(name, self.trace[at][1], depth, text, variable)
+        self._last = at
+        return text
+
+    def _tag(self, tag, depth, parent):
+        text = super()._tag(tag, depth, parent)
+        # Only modifiers ran since this tag's symbol returned, so _last is that symbol's step.
+        self.trace[self._last] = self.trace[self._last]._replace(text=text)
+        return text

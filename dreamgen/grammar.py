@@ -134,6 +134,7 @@ class Grammar:
     def locate(self, symbol, index=None):
         """``(path, line, col)`` of a symbol, or of one of its rules."""
         if self.layers:
+            # Rule indexes run across the layers that append to a symbol ("+symbol").
             return _where(self.layers, symbol, index)
         return self.origin.get(symbol, ("<grammar>", 1, 1))
 

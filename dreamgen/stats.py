@@ -127,7 +127,7 @@ def report(dreamer, *, start=0, count=200):
     for seed in range(start, start + count):
         trace = []
         dreams.append(dreamer.dream(seed, trace=trace))
-        used.update((symbol, index) for symbol, index, _depth in trace)
+        used.update((step[0], step[1]) for step in trace)
     words = Counter()
     for d in dreams:
         for b in d.beats:
