@@ -1,4 +1,5 @@
-"""Rewrite the generated blocks of README.md (sample dream, arc, stats table) from the code.
+"""Rewrite the generated parts of README.md (sample dream, arc, stats table, `check`
+transcript) and of docs/grammar.md (the symbols each beat uses) from the code.
 
     python docs/update_readme.py
 """
@@ -30,6 +31,41 @@ def blocks(dreamer, stats_report=None):
     }
 
 
+def beat_symbols(grammar, beat):
+    """Every symbol and variable the beat's entry reaches, in first-use order."""
+    from dreamgen.grammar import Tag, _walk
+
+    seen, order, todo = set(), [], [beat.entry]
+    while todo:
+        symbol = todo.pop(0)
+        for rule in grammar.compiled.get(symbol, ()):
+            for n in _walk(rule):
+                if isinstance(n, Tag) and n.symbol not in seen:
+                    seen.add(n.symbol)
+                    order.append(n.symbol)
+                    todo.append(n.symbol)
+    return order
+
+
+def guide_table(dreamer):
+    rows = ["| beat | Markov | symbols |", "|---|---|---|"]
+    for b in dreamer.arc.beats:
+        used = beat_symbols(dreamer.grammar, b)
+        listed = ", ".join(f"`{s}`" for s in used) or '(none: always "' + \
+            dreamer.grammar.rules[b.entry][0] + '")'
+        rows.append(f"| `{b.name}` | {b.markov} | {listed} |")
+    return "\n".join(rows)
+
+
+def check_summary():
+    from dreamgen.lint import check_files
+
+    return check_files([str(ROOT / "examples" / "lantern.json")], user_overlays=False).summary()
+
+
+CHECK = re.compile(r"(A clean grammar prints one summary line:\n\n```text\n)(.*?)(\n```)", re.S)
+
+
 def pattern(name):
     return re.compile(rf"(<!-- {name} -->\n)(.*?)(\n<!-- /{name} -->)", re.S)
 
@@ -44,12 +80,23 @@ def main():
 
     path = ROOT / "README.md"
     text = path.read_text(encoding="utf-8")
-    for name, body in blocks(Dreamer.load(user_overlays=False)).items():
+    dreamer = Dreamer.load(user_overlays=False)
+    for name, body in blocks(dreamer).items():
         text, n = pattern(name).subn(lambda m: m.group(1) + body + m.group(3), text)
         if n != 1:
             raise SystemExit(f"README.md has no <!-- {name} --> block")
+    text, n = CHECK.subn(lambda m: m.group(1) + check_summary() + m.group(3), text)
+    if n != 1:
+        raise SystemExit("README.md has no `check` transcript")
     path.write_text(text, encoding="utf-8")
-    print("README.md updated")
+    guide = ROOT / "docs" / "grammar.md"
+    body = guide_table(Dreamer.load(user_overlays=False))
+    text, n = pattern("beat-symbols").subn(lambda m: m.group(1) + body + m.group(3),
+                                           guide.read_text(encoding="utf-8"))
+    if n != 1:
+        raise SystemExit("docs/grammar.md has no <!-- beat-symbols --> block")
+    guide.write_text(text, encoding="utf-8")
+    print("README.md and docs/grammar.md updated")
 
 
 if __name__ == "__main__":
