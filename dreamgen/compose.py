@@ -24,6 +24,7 @@ YOU = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
 FIRST_PERSON = re.compile(r"(?<![\w-])(?:I|me|my|mine|myself|we|us|our|ours|ourselves)(?![\w-])")
 _WELL_ENDED = re.compile(r"[^\W_][.!?]$")
 _CORPUS_TAG = re.compile(r"#([^#\s]*)#")
+_MARKUP = re.compile(r"[#\[\]\\]")
 
 
 def split_sentences(text):
@@ -186,16 +187,22 @@ class Dreamer:
 
     def _markov(self, beat, rng, exp, used):
         models, s = self.models, self.settings
+        vocab = models.vocab
         for _ in range(s.markov_tries):
-            words = models.walk(beat, rng, s.max_words)
-            if not words or len(words) < s.min_words or not markov_fits(words):
+            ids = models.walk_ids(beat, rng, s.max_words)
+            if not ids or len(ids) < s.min_words:
                 continue
-            if not models.is_novel(words):
+            words = [vocab[i] for i in ids]
+            if not markov_fits(words) or not models.is_novel_ids(ids):
                 continue
-            try:
-                rule = compile_rule(" ".join(words))
-            except RuleSyntaxError:
-                continue
+            joined = " ".join(words)
+            if _MARKUP.search(joined) is None:
+                rule = (joined,)  # what compile_rule makes of text without markup
+            else:
+                try:
+                    rule = compile_rule(joined)
+                except RuleSyntaxError:
+                    continue
             text = exp.rule(rule, 1, beat)
             if text not in used:
                 used.add(text)

@@ -10,7 +10,6 @@ import os
 import re
 import sys
 import tempfile
-from array import array
 from bisect import bisect_right
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -40,13 +39,14 @@ DEFAULT_NOVELTY_WORDS = 8
 DEFAULT_MIN_WORDS = 8
 DEFAULT_MAX_WORDS = 45
 DEFAULT_TRIES = 300
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 BACKGROUND = "*"
 BEGIN, END = 0, 1
 _SEP = "\x1f"
 _MAGIC = b"DGM1"
 _RESERVED = ("___BEGIN__", "___END__")
 _PUNCT = re.compile(r"^[^\w#]+|[^\w#]+$")
+_CORPUS_TAG = re.compile(r"#([^#\s]*)#")
 
 
 @dataclass(frozen=True)
@@ -63,43 +63,37 @@ def normalise(word):
     return _PUNCT.sub("", word.lower())
 
 
-def _ngram_hash(words):
-    digest = hashlib.blake2b(_SEP.join(words).encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "little")
-
-
 class _Chain:
-    """One compiled chain: states as tuples of word ids, successors in flat arrays."""
+    """One compiled chain: a state (its word ids packed into one int) -> ``(lo, hi, total)``,
+    the slice of ``nexts`` and running weights ``cum`` that follow it."""
 
-    __slots__ = ("index", "offsets", "nexts", "cum")
+    __slots__ = ("index", "nexts", "cum")
 
-    def __init__(self, states, offsets, nexts, cum, state_size):
-        it = iter(states)
-        self.index = {s: i for i, s in enumerate(zip(*[it] * state_size))}
-        self.offsets, self.nexts, self.cum = offsets, nexts, cum
-
-    def total(self, state):
-        i = self.index.get(state)
-        if i is None:
-            return 0, 0, 0
-        lo, hi = self.offsets[i], self.offsets[i + 1]
-        return self.cum[hi - 1], lo, hi
-
-    def pick(self, r, lo, hi):
-        return self.nexts[bisect_right(self.cum, r, lo, hi)]
+    def __init__(self, index, nexts, cum):
+        self.index, self.nexts, self.cum = index, nexts, cum
 
 
-def _compile(model, vocab_ids, state_size):
-    states, offsets, nexts, cum = array("I"), array("I", [0]), array("I"), array("Q")
+def _compile(model, ids, state_size, vocab_size):
+    # A state packs into one int (ids in base vocab_size): one cheap dict lookup per step.
+    index, nexts, cum = {}, [], []
     for state, follow in model.items():
-        states.extend(vocab_ids[w] for w in state)
-        total = 0
+        code = 0
+        for w in state:
+            code = code * vocab_size + ids[w]
+        lo, total = len(nexts), 0
         for word, count in follow.items():
             total += count
-            nexts.append(vocab_ids[word])
+            nexts.append(ids[word])
             cum.append(total)
-        offsets.append(len(nexts))
-    return states, offsets, nexts, cum
+        index[code] = (lo, len(nexts), total)
+    return index, nexts, cum
+
+
+def _gram_code(norm_ids, base):
+    code = 0
+    for i in norm_ids:
+        code = code * base + i
+    return code
 
 
 class Models:
@@ -107,85 +101,146 @@ class Models:
 
     def __init__(self, payload):
         self.settings = ModelSettings(**payload["settings"])
-        n = self.settings.state_size
         self.vocab = payload["vocab"]
-        self.chains = {}
-        for name, (states, offsets, nexts, cum) in payload["chains"].items():
-            arrays = [array("I"), array("I"), array("I"), array("Q")]
-            for a, raw in zip(arrays, (states, offsets, nexts, cum)):
-                a.frombytes(raw)
-            self.chains[name] = _Chain(*arrays, n)
-        grams = array("Q")
-        grams.frombytes(payload["ngrams"])
-        self.ngrams = frozenset(grams)
-        self.sentences = payload.get("sentences", {})
+        self.chains = {name: _Chain(*parts) for name, parts in payload["chains"].items()}
+        # Novelty compares normalised words: each word id maps to the id of its normal form,
+        # and each corpus run of ``novelty_words`` normal ids is packed into one int.
+        self.norm = payload["norm"]
+        self.norm_size = payload["norm_size"]
+        self.ngrams = payload["ngrams"]
+        self.tags = payload.get("tags", ())
+        self.beats_used = payload.get("beats_used", ())
 
     def beats(self):
         return [b for b in self.chains if b != BACKGROUND]
 
     def walk(self, beat, rng, max_words=DEFAULT_MAX_WORDS):
         """One random walk as a list of words, or None if it ran past ``max_words``."""
-        n = self.settings.state_size
+        ids = self.walk_ids(beat, rng, max_words)
+        if ids is None:
+            return None
+        vocab = self.vocab
+        return [vocab[i] for i in ids]
+
+    def walk_ids(self, beat, rng, max_words=DEFAULT_MAX_WORDS):
+        """:meth:`walk` as word ids: the same draws from ``rng``, the same outcome."""
+        # The arithmetic (which float is compared with which int) is kept step for step as
+        # first written, so every seed walks exactly the same way it always has.
         weight = self.settings.beat_weight
         own = self.chains.get(beat)
         background = self.chains[BACKGROUND]
-        vocab = self.vocab
-        state = (BEGIN,) * n
+        bget, bnexts, bcum = background.index.get, background.nexts, background.cum
+        if own is not None:
+            oget, onexts, ocum = own.index.get, own.nexts, own.cum
+        else:
+            oget = {}.get
+        v = len(self.vocab)
+        keep = v ** (self.settings.state_size - 1)
+        random = rng.random
+        code = 0
         words = []
         while True:
-            bt, blo, bhi = own.total(state) if own is not None else (0, 0, 0)
-            at, alo, ahi = background.total(state)
-            r = rng.random() * (bt * weight + at)
-            if r < bt * weight:
-                nxt = own.pick(r / weight, blo, bhi)
-            elif at:
-                nxt = background.pick(r - bt * weight, alo, ahi)
-            else:
+            o = oget(code)
+            b = bget(code)
+            if b is None:
+                # Not reachable in a chain markovify built (every state leads on), but a
+                # draw is made first, as it always was.
+                random()
                 return None
+            blo, bhi, at = b
+            if o is None:
+                r = random() * at
+                nxt = bnexts[(blo if r < bcum[blo] else blo + 1) if bhi - blo == 1
+                             else bisect_right(bcum, r, blo, bhi)]
+            else:
+                olo, ohi, bt = o
+                btw = bt * weight
+                r = random() * (btw + at)
+                if r < btw:
+                    q = r / weight
+                    nxt = onexts[(olo if q < ocum[olo] else olo + 1) if ohi - olo == 1
+                                 else bisect_right(ocum, q, olo, ohi)]
+                else:
+                    r -= btw
+                    nxt = bnexts[(blo if r < bcum[blo] else blo + 1) if bhi - blo == 1
+                                 else bisect_right(bcum, r, blo, bhi)]
             if nxt == END:
                 return words
-            words.append(vocab[nxt])
+            words.append(nxt)
             if len(words) > max_words:
                 return None
-            state = state[1:] + (nxt,)
+            code = code % keep * v + nxt
 
     def is_novel(self, words):
         """True when no run of ``novelty_words`` words (normalised) appears in the corpus."""
-        k = self.settings.novelty_words
-        norm = [normalise(w) for w in words]
-        return not any(_ngram_hash(norm[i:i + k]) in self.ngrams
+        ids = {w: i for i, w in enumerate(self.vocab)}
+        try:
+            return self.is_novel_ids([ids[w] for w in words])
+        except KeyError:
+            return self._is_novel_text(words)
+
+    def _is_novel_text(self, words):
+        # Words outside the vocabulary: compare normal forms by text.
+        forms = {}
+        for i, w in enumerate(self.vocab):
+            forms.setdefault(normalise(w), self.norm[i])
+        k, base = self.settings.novelty_words, self.norm_size
+        norm = [forms.get(normalise(w), -1) for w in words]
+        return not any(-1 not in norm[i:i + k] and _gram_code(norm[i:i + k], base) in self.ngrams
                        for i in range(len(norm) - k + 1))
 
+    def is_novel_ids(self, ids):
+        """:meth:`is_novel` for word ids (as :meth:`walk_ids` gives them)."""
+        k = self.settings.novelty_words
+        if len(ids) < k:
+            return True
+        norm, base, grams = self.norm, self.norm_size, self.ngrams
+        top = base ** (k - 1)
+        code = 0
+        for i in ids[:k]:
+            code = code * base + norm[i]
+        if code in grams:
+            return False
+        for i in ids[k:]:
+            code = code % top * base + norm[i]
+            if code in grams:
+                return False
+        return True
+
     def validate(self):
-        """Raise ValueError unless every chain is whole: sorted weights, no missing state."""
+        """Raise ValueError unless every chain is whole: sorted weights, no missing state.
+
+        Not run on load (a checksum guards the cache file); it walks every state once.
+        """
         n = self.settings.state_size
         v = len(self.vocab)
         if v < 2 or BACKGROUND not in self.chains:
             raise ValueError("no background chain")
+        if len(self.norm) != v or any(not 0 <= i < self.norm_size for i in self.norm):
+            raise ValueError("normal forms disagree with the vocabulary")
+        keep = v ** (n - 1)
         for name, c in self.chains.items():
-            if len(c.offsets) != len(c.index) + 1 or c.offsets[-1] != len(c.nexts) \
-                    or len(c.nexts) != len(c.cum) or c.offsets[0] != 0:
+            if len(c.nexts) != len(c.cum):
                 raise ValueError(f"chain {name!r}: arrays disagree")
-            if (BEGIN,) * n not in c.index:
+            if 0 not in c.index:
                 raise ValueError(f"chain {name!r}: no begin state")
             reaches_end = set()
             pending = {}
-            for state, i in c.index.items():
-                if len(state) != n or max(state) >= v:
+            for state, (lo, hi, total) in c.index.items():
+                if not 0 <= state < v ** n:
                     raise ValueError(f"chain {name!r}: bad state")
-                lo, hi = c.offsets[i], c.offsets[i + 1]
-                if hi <= lo:
+                if not 0 <= lo < hi <= len(c.nexts) or c.cum[hi - 1] != total:
                     raise ValueError(f"chain {name!r}: state with no successor")
                 prev = 0
                 for j in range(lo, hi):
                     w = c.nexts[j]
-                    if c.cum[j] <= prev or w >= v:
+                    if c.cum[j] <= prev or not 0 <= w < v:
                         raise ValueError(f"chain {name!r}: bad weight or word")
                     prev = c.cum[j]
                     if w == END:
                         reaches_end.add(state)
                     else:
-                        nxt = state[1:] + (w,)
+                        nxt = state % keep * v + w
                         if nxt not in c.index:
                             raise ValueError(f"chain {name!r}: missing state")
                         pending.setdefault(nxt, []).append(state)
@@ -242,19 +297,33 @@ def build_payload(corpus, settings, *, cache_key=""):
     chains = {}
     for name, beat_runs in runs.items():
         model = markovify.Chain(beat_runs, n).model
-        chains[name] = tuple(a.tobytes() for a in _compile(model, ids, n))
-    grams = array("Q", sorted({
-        _ngram_hash(norm[i:i + settings.novelty_words])
+        chains[name] = _compile(model, ids, n, len(vocab))
+    norm_ids = {}
+    norm = [norm_ids.setdefault(normalise(w), len(norm_ids)) for w in vocab]
+    k = settings.novelty_words
+    grams = frozenset(
+        _gram_code(codes[i:i + k], len(norm_ids))
         for words in runs[BACKGROUND]
-        for norm in [[normalise(w) for w in words]]
-        for i in range(len(norm) - settings.novelty_words + 1)}))
+        for codes in [[norm[ids[w]] for w in words]]
+        for i in range(len(codes) - k + 1))
+    tags, beats_used = set(), set()
+    for para in corpus.paragraphs():
+        tags.update(t.split(".")[0] for t in _CORPUS_TAG.findall(para.text))
+        if para.beat is not None:
+            beats_used.add(para.beat)
     return {
         "format": FORMAT_VERSION,
         "key": cache_key,
         "settings": asdict(settings),
         "vocab": vocab,
         "chains": chains,
-        "ngrams": grams.tobytes(),
+        "norm": norm,
+        "norm_size": len(norm_ids),
+        "ngrams": grams,
+        # What the corpus asks of a grammar and arc, so a cached model can be matched
+        # against them without reading the corpus again.
+        "tags": tuple(sorted(tags)),
+        "beats_used": tuple(sorted(beats_used)),
     }
 
 
