@@ -1,10 +1,13 @@
 """The arc: the beats every dream keeps, read from ``grammars/arc.json``."""
 
-import json
 from dataclasses import dataclass, replace
-from pathlib import Path
 
+from ._lazy import lazy
 from .errors import ArcError
+
+# A warm start takes the arc from the cache and reads no arc file.
+json = lazy("json")
+Path = lazy("pathlib", "Path")
 
 __all__ = ["Arc", "Beat", "load_arc", "apply_arc_overlay"]
 

@@ -2,7 +2,6 @@
 
 import functools
 import io
-import secrets
 import sys
 import time
 
@@ -15,7 +14,6 @@ from .expand import DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, Lim
 from .grammar import DEFAULT_MAX_GRAMMAR_BYTES
 from .corpus import DEFAULT_MAX_CORPUS_BYTES
 from .model import DEFAULT_MAX_WORDS, DEFAULT_STATE_SIZE, DEFAULT_TRIES, ModelSettings
-from .output import atomic_writer
 from .render import FORMATS, render_end, render_one
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -143,6 +141,8 @@ def generate(seed, count, fmt, out, force, quiet, **kw):
     """
     dreamer = _load(kw, quiet)
     if seed is None:
+        import secrets
+
         seed = secrets.randbelow(10**9)
         if not quiet:
             click.echo(f"seed: {seed}  (dreamgen generate --seed {seed} gives this dream again)",
@@ -162,6 +162,8 @@ def generate(seed, count, fmt, out, force, quiet, **kw):
             except ValueError:
                 pass
     else:
+        from .output import atomic_writer
+
         with atomic_writer(out, force=force) as f:
             _emit(dreams, fmt, count, f, show)
 

@@ -4,16 +4,11 @@ import re
 from dataclasses import dataclass, field
 
 from . import __version__
-from .arc import apply_arc_overlay, load_arc
-from .corpus import read_corpus
+from .corpus import DEFAULT_MAX_CORPUS_BYTES
 from .errors import CorpusError, GrammarError
 from .expand import Expander, Limits
-from .grammar import (DEFAULT_MAX_GRAMMAR_BYTES, RuleSyntaxError, build_grammar, compile_rule,
-                      read_layer)
-from .model import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_TRIES, ModelSettings,
-                    load_models)
-from .corpus import DEFAULT_MAX_CORPUS_BYTES
-from .resources import builtin_dir, user_grammar_files
+from .grammar import DEFAULT_MAX_GRAMMAR_BYTES, RuleSyntaxError, compile_rule
+from .model import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_TRIES, ModelSettings
 from .rng import dream_random
 
 __all__ = ["FIRST_PERSON", "YOU", "BeatText", "Dream", "Dreamer", "Sentence", "Settings", "split_sentences"]
@@ -121,13 +116,37 @@ class Dreamer:
     @classmethod
     def load(cls, grammars=(), corpora=(), *, settings=Settings(), builtin_corpus=True,
              user_overlays=True, use_cache=True, warn=None):
-        """Load the built-in grammar (plus overlays, in order) and corpus (plus ``corpora``)."""
-        gdir = builtin_dir("grammars")
-        arc = load_arc(gdir / "arc.json")
-        builtin = sorted(p for p in gdir.glob("*.json") if p.name != "arc.json")
-        paths = [*builtin, *(user_overlay for user_overlay in
-                             (user_grammar_files() if user_overlays else ())), *grammars]
-        layers = [read_layer(p, max_bytes=settings.max_grammar_bytes) for p in paths]
+        """Load the built-in grammar (plus overlays, in order) and corpus (plus ``corpora``).
+
+        With ``use_cache`` a load whose grammar files and corpus were seen before takes the
+        parsed grammar and compiled chains from the cache (see :mod:`dreamgen.bundle`).
+        """
+        from . import bundle
+
+        inputs = bundle.Inputs(grammars, corpora, builtin_corpus=builtin_corpus,
+                               user_overlays=user_overlays,
+                               max_grammar_bytes=settings.max_grammar_bytes,
+                               max_corpus_bytes=settings.max_corpus_bytes)
+        if use_cache:
+            found = bundle.load(inputs, settings)
+            if found is not None:
+                arc, grammar, models = found
+                return cls(grammar, arc, models, inputs.corpus_sha256,
+                           settings)._with_digest(grammar.sha256)
+        return cls._load_cold(inputs, corpora, settings=settings, builtin_corpus=builtin_corpus,
+                              use_cache=use_cache, warn=warn)
+
+    @classmethod
+    def _load_cold(cls, inputs, corpora, *, settings, builtin_corpus, use_cache, warn):
+        from . import bundle
+        from .arc import apply_arc_overlay, load_arc
+        from .corpus import read_corpus
+        from .grammar import build_grammar, read_layer
+        from .model import load_models
+        from .resources import builtin_dir
+
+        arc = load_arc(inputs.arc_path)
+        layers = [read_layer(p, max_bytes=settings.max_grammar_bytes) for p in inputs.layer_paths]
         for layer in layers:
             if layer.arc is not None:
                 arc = apply_arc_overlay(arc, layer.arc, path=layer.path)
@@ -144,11 +163,13 @@ class Dreamer:
         if not sources:
             raise CorpusError("no corpus given")
         corpus = read_corpus(sources, beats=arc.names, max_bytes=settings.max_corpus_bytes)
-        _check_corpus_tags(corpus, grammar)
+        known = _tag_names(grammar)
+        _check_corpus_tags(corpus, known)
         models = load_models(corpus, settings.model, version=__version__, use_cache=use_cache,
                              warn=warn)
-        digest = grammar.sha256
-        return cls(grammar, arc, models, corpus.sha256, settings)._with_digest(digest)
+        if use_cache and inputs.usable and len(inputs.layer_paths) == len(layers):
+            bundle.save(inputs, arc, grammar, known)
+        return cls(grammar, arc, models, corpus.sha256, settings)._with_digest(grammar.sha256)
 
     def _with_digest(self, digest):
         import hashlib
@@ -210,13 +231,20 @@ class Dreamer:
         return None
 
 
-def _check_corpus_tags(corpus, grammar):
+def _tag_names(grammar):
+    """Every name a corpus tag may use: the grammar's symbols and every pushed variable."""
     known = set(grammar.rules)
     for rules in grammar.compiled.values():
         for rule in rules:
             for item in rule:
                 if getattr(item, "kind", None) == "push":
                     known.add(item.target)
+    return known
+
+
+def _check_corpus_tags(corpus, known):
+    if not isinstance(known, (set, frozenset)):
+        known = _tag_names(known)  # a Grammar
     for para in corpus.paragraphs():
         for m in _CORPUS_TAG.finditer(para.text):
             name = m.group(1).split(".")[0]

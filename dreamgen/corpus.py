@@ -9,9 +9,11 @@ tags (``#fallen#``) so that a sentence fits any dream's cast.
 import hashlib
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
+from ._lazy import lazy
 from .errors import CorpusError
+
+Path = lazy("pathlib", "Path")  # a warm start reads no corpus
 
 __all__ = [
     "DEFAULT_MAX_CORPUS_BYTES",

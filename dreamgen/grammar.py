@@ -1,16 +1,19 @@
 """Load, layer, check and pre-parse Tracery grammar files (JSON or YAML)."""
 
-import difflib
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import tracery
 from tracery.modifiers import base_english
 
+from ._lazy import lazy
 from .errors import GrammarError
+
+# Only reading and checking grammar files needs these; a warm start never does.
+difflib = lazy("difflib")
+json = lazy("json")
+Path = lazy("pathlib", "Path")
 
 __all__ = [
     "DEFAULT_MAX_GRAMMAR_BYTES",

@@ -9,10 +9,8 @@ import marshal
 import os
 import re
 import sys
-import tempfile
 from bisect import bisect_right
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 from .errors import CorpusError
 
@@ -65,7 +63,8 @@ def normalise(word):
 
 class _Chain:
     """One compiled chain: a state (its word ids packed into one int) -> ``(lo, hi, total)``,
-    the slice of ``nexts`` and running weights ``cum`` that follow it."""
+    the slice of ``nexts`` and running weights ``cum`` that follow it. A beat chain's entry
+    goes on with the background chain's ``(lo, hi, total)`` for the same state."""
 
     __slots__ = ("index", "nexts", "cum")
 
@@ -89,6 +88,52 @@ def _compile(model, ids, state_size, vocab_size):
     return index, nexts, cum
 
 
+def _keep(chain, codes):
+    """The chain cut down to the states in ``codes``, its arrays packed again."""
+    index, nexts, cum = chain
+    kept, knexts, kcum = {}, [], []
+    for code, (lo, hi, total) in index.items():
+        if code in codes:
+            kept[code] = (len(knexts), len(knexts) + hi - lo, total)
+            knexts.extend(nexts[lo:hi])
+            kcum.extend(cum[lo:hi])
+    return kept, knexts, kcum
+
+
+def _forced_runs(index, nexts, vocab_size, state_size, cap=64):
+    """Runs of states with one successor each, keyed by the state a run starts from.
+
+    ``code -> (word ids, code after the run, whether it ends the sentence)``. Only states a
+    walk can enter a run at are keys: the start, and the successors of branching states.
+    """
+    keep = vocab_size ** (state_size - 1)
+
+    def single(code):
+        entry = index.get(code)
+        return entry is not None and entry[1] - entry[0] == 1
+
+    heads = {0} if single(0) else set()
+    for code, (lo, hi, _) in index.items():
+        if hi - lo > 1:
+            heads.update(code % keep * vocab_size + w for w in nexts[lo:hi] if w != END)
+    runs = {}
+    todo = sorted(h for h in heads if single(h))
+    while todo:
+        head = todo.pop()
+        code, words, ended = head, [], False
+        while single(code) and len(words) < cap:
+            w = nexts[index[code][0]]
+            if w == END:
+                ended = True
+                break
+            words.append(w)
+            code = code % keep * vocab_size + w
+        if not ended and len(words) >= cap and single(code) and code not in runs:
+            todo.append(code)  # a very long run goes on from another entry
+        runs[head] = (tuple(words), code, ended)
+    return runs
+
+
 def _gram_code(norm_ids, base):
     code = 0
     for i in norm_ids:
@@ -103,6 +148,9 @@ class Models:
         self.settings = ModelSettings(**payload["settings"])
         self.vocab = payload["vocab"]
         self.chains = {name: _Chain(*parts) for name, parts in payload["chains"].items()}
+        # Where the background has one successor so does every beat (a beat's counts are a
+        # part of the background's), so such a run of words is known before it is walked.
+        self.forced = payload["forced"]
         # Novelty compares normalised words: each word id maps to the id of its normal form,
         # and each corpus run of ``novelty_words`` normal ids is packed into one int.
         self.norm = payload["norm"]
@@ -136,24 +184,45 @@ class Models:
             oget = {}.get
         v = len(self.vocab)
         keep = v ** (self.settings.state_size - 1)
-        random = rng.random
+        random = getattr(rng, "_random", None) or rng.random
+        fget = self.forced.get
         code = 0
         words = []
+        left = max_words
         while True:
+            f = fget(code)
+            if f is not None:
+                # One draw per word (and one for the end) as a step-by-step walk makes; the
+                # draw cannot change the word, since there is only one to pick.
+                run, after, ended = f
+                if len(run) > left:
+                    for _ in range(left + 1):
+                        random()
+                    return None
+                for _ in range(len(run) + ended):
+                    random()
+                if ended:
+                    words.extend(run)
+                    return words
+                words.extend(run)
+                left -= len(run)
+                code = after
+                continue
             o = oget(code)
-            b = bget(code)
-            if b is None:
-                # Not reachable in a chain markovify built (every state leads on), but a
-                # draw is made first, as it always was.
-                random()
-                return None
-            blo, bhi, at = b
             if o is None:
+                b = bget(code)
+                if b is None:
+                    # Not reachable in a chain markovify built (every state leads on), but
+                    # a draw is made first, as it always was.
+                    random()
+                    return None
+                blo, bhi, at = b
                 r = random() * at
                 nxt = bnexts[(blo if r < bcum[blo] else blo + 1) if bhi - blo == 1
                              else bisect_right(bcum, r, blo, bhi)]
             else:
-                olo, ohi, bt = o
+                # A beat state carries the background's entry for the same state too.
+                olo, ohi, bt, blo, bhi, at = o
                 btw = bt * weight
                 r = random() * (btw + at)
                 if r < btw:
@@ -167,7 +236,8 @@ class Models:
             if nxt == END:
                 return words
             words.append(nxt)
-            if len(words) > max_words:
+            left -= 1
+            if left < 0:
                 return None
             code = code % keep * v + nxt
 
@@ -226,7 +296,8 @@ class Models:
                 raise ValueError(f"chain {name!r}: no begin state")
             reaches_end = set()
             pending = {}
-            for state, (lo, hi, total) in c.index.items():
+            for state, entry in c.index.items():
+                lo, hi, total = entry[:3]
                 if not 0 <= state < v ** n:
                     raise ValueError(f"chain {name!r}: bad state")
                 if not 0 <= lo < hi <= len(c.nexts) or c.cum[hi - 1] != total:
@@ -298,6 +369,15 @@ def build_payload(corpus, settings, *, cache_key=""):
     for name, beat_runs in runs.items():
         model = markovify.Chain(beat_runs, n).model
         chains[name] = _compile(model, ids, n, len(vocab))
+    forced = _forced_runs(*chains[BACKGROUND][:2], len(vocab), n)
+    # A walk looks a state up only where the background branches; the rest are in runs.
+    branching = {code for code, (lo, hi, _) in chains[BACKGROUND][0].items() if hi - lo > 1}
+    chains = {name: _keep(chain, branching) for name, chain in chains.items()}
+    background = chains[BACKGROUND][0]
+    for name, (index, _, _) in chains.items():
+        if name != BACKGROUND:
+            for code, entry in index.items():
+                index[code] = entry + background[code]
     norm_ids = {}
     norm = [norm_ids.setdefault(normalise(w), len(norm_ids)) for w in vocab]
     k = settings.novelty_words
@@ -317,6 +397,7 @@ def build_payload(corpus, settings, *, cache_key=""):
         "settings": asdict(settings),
         "vocab": vocab,
         "chains": chains,
+        "forced": forced,
         "norm": norm,
         "norm_size": len(norm_ids),
         "ngrams": grams,
@@ -334,29 +415,55 @@ def build_models(corpus, settings=ModelSettings()):
 
 def cache_dir():
     """Where compiled models are cached: ``$DREAMGEN_CACHE_DIR`` or the platform's cache."""
-    env = os.environ.get("DREAMGEN_CACHE_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
+    from pathlib import Path
 
-    return Path(platformdirs.user_cache_dir("dreamgen"))
+    from .resources import cache_path
+
+    return Path(cache_path())
 
 
-def cache_key(corpus, settings, version):
+def _markovify_version():
+    # importlib.metadata costs more than a whole warm start, so look for the installed
+    # distribution's folder first; the version is in its name.
+    mod = sys.modules.get("markovify")
+    if mod is not None:
+        return getattr(mod, "__version__", "unknown")
+    import importlib.util
+
+    spec = importlib.util.find_spec("markovify")
+    if spec is None or not spec.origin:
+        return "unknown"
+    site = os.path.dirname(os.path.dirname(spec.origin))
+    try:
+        names = [n for n in os.listdir(site) if n.lower().startswith("markovify-")
+                 and n.endswith((".dist-info", ".egg-info"))]
+    except OSError:
+        names = []
+    if len(names) == 1:
+        return names[0].rsplit(".", 1)[0].split("-")[1]
     import importlib.metadata
 
     try:
-        mk = importlib.metadata.version("markovify")
+        return importlib.metadata.version("markovify")
     except importlib.metadata.PackageNotFoundError:
-        mk = "unknown"
-    parts = [f"format={FORMAT_VERSION}", f"dreamgen={version}", f"markovify={mk}",
-             f"python={sys.version_info[0]}.{sys.version_info[1]}", f"corpus={corpus.sha256}",
+        return "unknown"
+
+
+def cache_key(corpus, settings, version):
+    """The model cache key: format, versions, the corpus's content hash and the settings.
+
+    ``corpus`` is a :class:`~dreamgen.corpus.Corpus` or its sha256.
+    """
+    sha = corpus if isinstance(corpus, str) else corpus.sha256
+    parts = [f"format={FORMAT_VERSION}", f"dreamgen={version}", f"markovify={_markovify_version()}",
+             f"python={sys.version_info[0]}.{sys.version_info[1]}", f"corpus={sha}",
              *(f"{k}={v}" for k, v in sorted(asdict(settings).items()))]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def _read_cache(path, key):
-    data = path.read_bytes()
+    with open(path, "rb") as f:
+        data = f.read()
     if not data.startswith(_MAGIC) or len(data) < 36:
         raise ValueError("not a dreamgen model file")
     digest, body = data[4:36], data[36:]
@@ -371,6 +478,8 @@ def _read_cache(path, key):
 
 
 def _write_cache(path, payload):
+    import tempfile
+
     body = marshal.dumps(payload)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Write beside the target and rename: a reader never sees half a file, and two
@@ -388,6 +497,17 @@ def _write_cache(path, payload):
         except OSError:
             pass
         raise
+
+
+def cached_models(corpus_sha256, settings=ModelSettings(), *, version):
+    """The cached models for a corpus of this content hash, or None (missing or unusable)."""
+    from .resources import cache_path
+
+    key = cache_key(corpus_sha256, settings, version)
+    try:
+        return Models(_read_cache(os.path.join(cache_path(), f"model-{key[:32]}.bin"), key))
+    except Exception:  # load_models rebuilds it, and says why
+        return None
 
 
 def load_models(corpus, settings=ModelSettings(), *, version, use_cache=True, warn=None):
