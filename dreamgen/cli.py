@@ -225,7 +225,7 @@ def _duration(seconds):
 
 
 def _emit(pieces, fmt, count, stream, show):
-    progress = _Progress(count, click.get_text_stream("stderr")) if show else None
+    progress = _Progress(count, sys.stderr) if show else None
     try:
         for text, n in pieces:
             stream.write(text)
