@@ -40,16 +40,32 @@ def child_env(tmp):
     return env
 
 
-def timed(cmd, env, stdout=subprocess.DEVNULL):
-    """Seconds a command takes, and its peak resident memory in MB."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=stdout, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
+# Linux counts a forked child's peak memory from its parent's at the fork, so the command is
+# started by a small wrapper process and its own peak is read there.
+_WRAPPER = ("import os, subprocess, sys; p = subprocess.Popen(sys.argv[1:]); "
+            "_, status, usage = os.wait4(p.pid, 0); sys.stderr.write(str(usage.ru_maxrss)); "
+            "sys.exit(os.waitstatus_to_exitcode(status))")
+
+
+def start(cmd, env, stdout=subprocess.DEVNULL):
+    """Start ``cmd`` under the wrapper; :func:`finish` gives its peak memory."""
+    return subprocess.Popen([sys.executable, "-c", _WRAPPER, *cmd], env=env, stdout=stdout,
+                            stderr=subprocess.PIPE)
+
+
+def finish(proc, cmd):
+    err = proc.stderr.read()
+    if proc.wait():
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}")
-    return seconds, usage.ru_maxrss / 1024  # KB on Linux
+    return int(err.decode().strip().splitlines()[-1]) / 1024  # KB on Linux
+
+
+def timed(cmd, env):
+    """Seconds a command takes, and its peak resident memory in MB."""
+    began = time.perf_counter()
+    proc = start(cmd, env)
+    peak = finish(proc, cmd)
+    return time.perf_counter() - began, peak
 
 
 def median_pair(a, b, env, repeats):
@@ -134,19 +150,18 @@ def memory(table, env, n):
     cmd = cmd_for(n)
     _, small = timed(cmd_for(100), env)
     # Read the output as it comes: a streamed run's first record arrives at once.
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    began = time.perf_counter()
+    proc = start(cmd, env, stdout=subprocess.PIPE)
     first = proc.stdout.readline()
-    first_at = time.perf_counter() - start
+    first_at = time.perf_counter() - began
     size = len(first)
     while True:
         block = proc.stdout.read(1 << 16)
         if not block:
             break
         size += len(block)
-    _, status, usage = os.wait4(proc.pid, 0)
-    total = time.perf_counter() - start
-    peak = usage.ru_maxrss / 1024
+    peak = finish(proc, cmd)
+    total = time.perf_counter() - began
     table.add(f"peak memory, --count {n:,} --format jsonl",
               f"{peak:.1f} MB ({size / 1e6:,.0f} MB written, first record after "
               f"{first_at:.2f} s of {total:.0f} s)", f"--count 100: {small:.1f} MB",
@@ -222,7 +237,10 @@ def build(table, tmp, repeats):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller counts, fewer repeats")
+    parser.add_argument("--only", default="cold,load,rate,jobs,build,memory",
+                        help="comma-separated figures to run (default: all)")
     args = parser.parse_args()
+    only = set(args.only.split(","))
     quick = args.quick
     print(f"dreamgen benchmarks on {platform.node()}: {platform.processor() or platform.machine()},"
           f" {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}")
@@ -231,12 +249,20 @@ def main():
         env = child_env(tmp)
         os.environ["DREAMGEN_CACHE_DIR"] = env["DREAMGEN_CACHE_DIR"]
         os.environ["DREAMGEN_CONFIG_DIR"] = env["DREAMGEN_CONFIG_DIR"]
-        cold_start(table, env, 11 if quick else 31)
-        model_load(table, env, 5 if quick else 11)
-        throughput(table, 200 if quick else 600, 3)
-        jobs(table, env, 1000 if quick else 5000, 1 if quick else 3)
-        build(table, tmp, 1 if quick else 3)
-        memory(table, env, 10_000 if quick else 100_000)
+        if only & {"jobs", "memory"}:
+            timed(DREAMGEN + ["generate", "--seed", "1"], env)  # bytecode and caches
+        if "cold" in only:
+            cold_start(table, env, 11 if quick else 31)
+        if "load" in only:
+            model_load(table, env, 5 if quick else 11)
+        if "memory" in only:
+            memory(table, env, 10_000 if quick else 100_000)
+        if "jobs" in only:
+            jobs(table, env, 1000 if quick else 5000, 1 if quick else 3)
+        if "rate" in only:
+            throughput(table, 200 if quick else 600, 3)
+        if "build" in only:
+            build(table, tmp, 1 if quick else 3)
     print()
     print(table.markdown())
 
