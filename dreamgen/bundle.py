@@ -13,6 +13,7 @@ Only ``os``, ``marshal`` and ``hashlib`` are needed here, so a warm start import
 import marshal
 import os
 import sys
+from dataclasses import fields
 
 from . import __version__
 from .arc import Arc, Beat
@@ -21,7 +22,7 @@ from .resources import builtin_path, cache_path, user_grammar_paths
 
 __all__ = ["BUNDLE_FORMAT", "Inputs", "bundle_path", "grammar_key", "load", "save"]
 
-BUNDLE_FORMAT = 1
+BUNDLE_FORMAT = 2
 _MAGIC = b"DGG1"
 _TAG, _ACTION = 0, 1
 
@@ -130,15 +131,25 @@ def _unpack_node(t):
     return Action(t[1], t[2], tuple(_unpack_rule(r) for r in t[3]), t[4])
 
 
+def _fields(obj):
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}
+
+
+def _build(cls, stored):
+    # A bundle from a build whose class had other fields is stale: the load goes cold.
+    if set(stored) != {f.name for f in fields(cls)}:
+        raise ValueError(f"stale {cls.__name__}")
+    return cls(**stored)
+
+
 def pack(arc, grammar, known, key):
     """The storable form of a checked arc and grammar (``known``: every name a tag may use)."""
     return {
         "format": BUNDLE_FORMAT,
         "key": key,
-        "arc": (arc.path, arc.cast, tuple((b.name, b.purpose, b.entry, b.markov)
-                                          for b in arc.beats)),
-        "layers": tuple((lay.path, lay.rules, lay.where, lay.rule_where, lay.arc, lay.sha256)
-                        for lay in grammar.layers),
+        "arc": (arc.path, arc.cast, tuple(_fields(b) for b in arc.beats)),
+        # Every field, so error locations and columns are as right as after a cold load.
+        "layers": tuple(_fields(lay) for lay in grammar.layers),
         "rules": grammar.rules,
         "origin": grammar.origin,
         "compiled": {s: tuple(_pack_rule(r) for r in rules)
@@ -151,9 +162,8 @@ def pack(arc, grammar, known, key):
 def unpack(payload):
     """``(arc, grammar, known)`` from :func:`pack`'s form."""
     path, cast, beats = payload["arc"]
-    arc = Arc(beats=tuple(Beat(*b) for b in beats), cast=cast, path=path)
-    layers = tuple(Layer(path=p, rules=r, where=w, rule_where=rw, arc=a, sha256=h)
-                   for p, r, w, rw, a, h in payload["layers"])
+    arc = Arc(beats=tuple(_build(Beat, b) for b in beats), cast=cast, path=path)
+    layers = tuple(_build(Layer, lay) for lay in payload["layers"])
     compiled = {s: tuple(_unpack_rule(r) for r in rules)
                 for s, rules in payload["compiled"].items()}
     grammar = Grammar(rules=payload["rules"], origin=payload["origin"], compiled=compiled,
@@ -217,7 +227,10 @@ def load(inputs, settings):
     payload = read(bundle_path(key), key)
     if payload is None:
         return None
-    arc, grammar, known = unpack(payload)
+    try:
+        arc, grammar, known = unpack(payload)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None  # whole but not ours (a bug or a hand edit): the cold path rebuilds it
     models = cached_models(inputs.corpus_sha256, settings.model, version=__version__)
     if models is None:
         return None
