@@ -280,58 +280,100 @@ class Models:
         return True
 
     def validate(self):
-        """Raise ValueError unless the chains are whole: sorted weights, no missing state, and
-        every state able to reach the end of a sentence.
+        """Raise ValueError unless the models are whole, so no walk can crash or circle.
 
-        Run on every load from the cache (the checksum only catches damage in storage); it
-        visits every state once.
+        Checked: the vocabulary, normal forms and n-grams; for every forced run, its words,
+        its progress and the state it leads to; for every chain state, its slice of the
+        arrays, word ids, strictly rising weights, that every successor state exists, and a
+        beat's copy of the background entry; and that from every state the background chain
+        and the forced runs reach the end of a sentence (a walk always has a background
+        successor to draw, so then every walk ends). Run on every load from the cache: the
+        checksum only catches damage in storage, this a file that is whole but wrong.
         """
         n = self.settings.state_size
-        v = len(self.vocab)
-        if v < 2 or BACKGROUND not in self.chains:
+        vocab = self.vocab
+        if (vocab.__class__ is not list or vocab[:2] != list(_RESERVED)
+                or not set(map(type, vocab)) <= {str}):
+            raise ValueError("bad vocabulary")
+        v = len(vocab)
+        if BACKGROUND not in self.chains:
             raise ValueError("no background chain")
-        if len(self.norm) != v or any(not 0 <= i < self.norm_size for i in self.norm):
+        if (self.norm.__class__ is not list or len(self.norm) != v
+                or not set(map(type, self.norm)) <= {int}
+                or self.norm_size.__class__ is not int or len(self.forms) != self.norm_size
+                or not set(map(type, self.forms)) <= {str}
+                or not 0 <= min(self.norm) <= max(self.norm) < self.norm_size):
             raise ValueError("normal forms disagree with the vocabulary")
+        if self.ngrams.__class__ not in (frozenset, set) or self.forced.__class__ is not dict:
+            raise ValueError("bad n-grams or forced runs")
         keep = v ** (n - 1)
+        top = v ** n
         background = self.chains[BACKGROUND].index
         nodes = set(background) | set(self.forced)
         if 0 not in nodes:
             raise ValueError("no begin state")
         ends, before = set(), {}
         for code, (run, after, ended) in self.forced.items():
-            if any(not END < w < v for w in run):
-                raise ValueError("a run with a bad word")
+            if run.__class__ is not tuple or not set(map(type, run)) <= {int} or (
+                    run and not END < min(run) <= max(run) < v):
+                raise ValueError("a forced run: a word outside the vocabulary")
+            if not run and not ended:
+                raise ValueError("a forced run that makes no progress")
+            state = code
+            for w in run:
+                state = state % keep * v + w
+            if state != after or ended.__class__ is not bool:
+                raise ValueError("a forced run that disagrees with its words")
             if ended:
                 ends.add(code)
             elif after not in nodes:
-                raise ValueError("a run that leads to a missing state")
+                raise ValueError("a forced run leads to a missing state")
             else:
                 before.setdefault(after, []).append(code)
         for name, c in self.chains.items():
-            if len(c.nexts) != len(c.cum):
+            nexts, cum = c.nexts, c.cum
+            if (nexts.__class__ is not list or cum.__class__ is not list
+                    or len(nexts) != len(cum) or not set(map(type, nexts)) <= {int}
+                    or not set(map(type, cum)) <= {int}):
                 raise ValueError(f"chain {name!r}: arrays disagree")
+            if nexts and not 0 <= min(nexts) <= max(nexts) < v:
+                raise ValueError(f"chain {name!r}: a word outside the vocabulary")
+            own = name == BACKGROUND
             for state, entry in c.index.items():
-                if not 0 <= state < v ** n or state not in background:
-                    raise ValueError(f"chain {name!r}: bad state")
-                lo, hi, total = entry[:3]
-                if name != BACKGROUND and entry[3:] != background[state]:
-                    raise ValueError(f"chain {name!r}: background entry disagrees")
-                if not 0 <= lo < hi <= len(c.nexts) or c.cum[hi - 1] != total:
-                    raise ValueError(f"chain {name!r}: state with no successor")
+                if state.__class__ is not int or not 0 <= state < top:
+                    raise ValueError(f"chain {name!r}: a bad state")
+                if own:
+                    if len(entry) != 3:
+                        raise ValueError(f"chain {name!r}: a bad entry")
+                    lo, hi, total = entry
+                else:
+                    if state not in background:
+                        raise ValueError(f"chain {name!r}: a state the background lacks")
+                    lo, hi, total, *rest = entry
+                    if tuple(rest) != background[state]:
+                        raise ValueError(f"chain {name!r}: background entry disagrees")
+                if not (lo.__class__ is hi.__class__ is int and 0 <= lo < hi <= len(nexts)):
+                    raise ValueError(f"chain {name!r}: a state with no successor")
+                if cum[hi - 1] != total:
+                    raise ValueError(f"chain {name!r}: weights that disagree with the total")
                 prev = 0
+                prefix = state % keep * v
                 for j in range(lo, hi):
-                    w = c.nexts[j]
-                    if c.cum[j] <= prev or not 0 <= w < v:
-                        raise ValueError(f"chain {name!r}: bad weight or word")
-                    prev = c.cum[j]
+                    if cum[j] <= prev:
+                        raise ValueError(f"chain {name!r}: weights that do not rise")
+                    prev = cum[j]
+                    w = nexts[j]
                     if w == END:
-                        ends.add(state)
+                        if own:
+                            ends.add(state)
                         continue
-                    nxt = state % keep * v + w
+                    nxt = prefix + w
                     if nxt not in nodes:
-                        raise ValueError(f"chain {name!r}: missing state")
-                    before.setdefault(nxt, []).append(state)
-        # Every state must be able to reach END, or a walk could circle for ever.
+                        raise ValueError(f"chain {name!r}: a successor leads to a missing state")
+                    if own:
+                        before.setdefault(nxt, []).append(state)
+        # Every state must reach END through the background and the runs: a beat walk draws
+        # a background successor at every step too, so no walk can circle for ever.
         reach, todo = set(ends), list(ends)
         while todo:
             for p in before.get(todo.pop(), ()):
@@ -339,7 +381,7 @@ class Models:
                     reach.add(p)
                     todo.append(p)
         if reach != nodes:
-            raise ValueError("a cycle with no end")
+            raise ValueError(f"chain {BACKGROUND!r}: a cycle with no end")
 
 
 def _sentences(paragraph_text):
