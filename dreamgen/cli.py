@@ -2,7 +2,6 @@
 
 import functools
 import io
-import secrets
 import sys
 import time
 
@@ -149,33 +148,49 @@ def cli(ctx, debug):
               help="Write to this file (atomically) instead of standard output.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress, seed note or warnings on stderr.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Processes making dreams; the output is the same bytes, in the same order, "
+                   "whatever the number.")
 @dream_options
 @handle_errors
-def generate(seed, count, fmt, out, force, quiet, **kw):
+def generate(seed, count, fmt, out, force, quiet, jobs, **kw):
     """Write dreams. The same seed, grammar, corpus and version give the same bytes.
+
+    Output is streamed as it is made. On a terminal, long runs show progress on stderr.
+    A run is a range of dream numbers, so a big one splits into shards (--seed/--count
+    ranges) on as many machines as you like; concatenated, the shards are the whole run.
 
     \b
     Examples:
       dreamgen generate --seed 7
       dreamgen generate --seed 100 --count 50 --format jsonl --out dreams.jsonl
+      dreamgen generate --seed 0 --count 100000 --format jsonl --jobs 4 > dreams.jsonl
       dreamgen generate --grammar examples/lantern.json --seed 3
     """
     if out is not None:
         # Refuse before the slow part, and again (atomically) when writing.
         check_target(out, force=force)
+    load = {"grammars": kw["grammars"], "corpora": kw["corpora"],
+            "user_overlays": not kw["no_user_grammars"],
+            "builtin_corpus": not kw["no_builtin_corpus"]}
     dreamer = _load(kw, quiet)
+    load["settings"] = dreamer.settings
     if seed is None:
+        import secrets
+
         seed = secrets.randbelow(10**9)
         if not quiet:
             click.echo(f"seed: {seed}  (dreamgen generate --seed {seed} gives this dream again)",
                        err=True)
-    dreams = dreamer.dreams(seed, count)
-    show = not quiet and count >= 50 and sys.stderr.isatty()
+    from .batch import render_run
+
+    pieces = render_run(dreamer, seed, count, fmt, jobs=jobs, load=load)
+    show = not quiet and count >= PROGRESS_MIN_COUNT and _stderr_is_tty()
     if out is None:
         # UTF-8 and "\n" whatever the locale, so stdout and --out hold the same bytes.
         stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
         try:
-            _emit(dreams, fmt, count, stream, show)
+            _emit(pieces, fmt, count, stream, show)
         except BrokenPipeError:
             _quiet_pipe()
         finally:
@@ -184,26 +199,65 @@ def generate(seed, count, fmt, out, force, quiet, **kw):
             except ValueError:
                 pass
     else:
+        from .output import atomic_writer
+
         with atomic_writer(out, force=force) as f:
-            _emit(dreams, fmt, count, f, show)
+            _emit(pieces, fmt, count, f, show)
 
 
-def _emit(dreams, fmt, count, stream, show):
-    if show:
-        start = time.monotonic()
+# Runs shorter than this finish before a progress line would tell anyone anything.
+PROGRESS_MIN_COUNT = 50
 
-        def rate(_):
-            done = bar.pos
-            spent = time.monotonic() - start
-            return f"{done / spent:,.0f} dreams/s" if spent > 0 and done else ""
 
-        with click.progressbar(dreams, length=count, label="dreaming", file=sys.stderr,
-                               show_pos=True, show_eta=True, item_show_func=rate) as bar:
-            for i, d in enumerate(bar):
-                stream.write(render_one(d, fmt, i))
-    else:
-        for i, d in enumerate(dreams):
-            stream.write(render_one(d, fmt, i))
+def _stderr_is_tty():
+    return sys.stderr.isatty()
+
+
+class _Progress:
+    """One stderr line, redrawn at most a few times a second: count, rate and time left."""
+
+    def __init__(self, total, file, every=0.2, clock=time.monotonic):
+        self.total, self.file, self.every, self.clock = total, file, every, clock
+        self.start = self.last = clock()
+        self.done = 0
+
+    def advance(self, n):
+        self.done += n
+        now = self.clock()
+        if now - self.last >= self.every or self.done >= self.total:
+            self.last = now
+            self.file.write("\r" + self.line(now) + "\x1b[K")
+            self.file.flush()
+
+    def line(self, now):
+        spent = now - self.start
+        rate = self.done / spent if spent > 0 else 0.0
+        left = (self.total - self.done) / rate if rate else 0.0
+        return (f"{self.done:,}/{self.total:,} dreams  {rate:,.0f}/s  "
+                f"{_duration(left)} left")
+
+    def close(self):
+        self.file.write("\n")
+        self.file.flush()
+
+
+def _duration(seconds):
+    seconds = int(seconds + 0.5)
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02}:{s:02}" if h else f"{m}:{s:02}"
+
+
+def _emit(pieces, fmt, count, stream, show):
+    progress = _Progress(count, sys.stderr) if show else None
+    try:
+        for text, n in pieces:
+            stream.write(text)
+            if progress is not None:
+                progress.advance(n)
+    finally:
+        if progress is not None:
+            progress.close()
     stream.write(render_end(fmt, count))
     stream.flush()
 

@@ -4,15 +4,11 @@ import re
 from dataclasses import dataclass, field, replace
 
 from . import __version__
-from .corpus import read_corpus
+from .corpus import DEFAULT_MAX_CORPUS_BYTES
 from .errors import CorpusError
 from .expand import Expander, Limits, TracingExpander
 from .grammar import DEFAULT_MAX_GRAMMAR_BYTES, MODIFIERS, RuleSyntaxError, compile_rule
-from .lint import load_grammar
-from .model import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_TRIES, ModelSettings,
-                    load_models)
-from .corpus import DEFAULT_MAX_CORPUS_BYTES
-from .resources import builtin_dir
+from .model import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_TRIES, ModelSettings
 from .rng import dream_random
 
 __all__ = ["FIRST_PERSON", "YOU", "BeatText", "Dream", "Dreamer", "GrammarTrace", "MarkovTrace",
@@ -25,6 +21,7 @@ FIRST_PERSON = re.compile(r"(?<![\w-])(?:I|me|my|mine|myself|we|us|our|ours|ours
 _WELL_ENDED = re.compile(r"[^\W_#][.!?]$|#[.!?]$")
 _INNER_END = re.compile(r"[.!?] +[A-Z#]")
 _CORPUS_TAG = re.compile(r"#([^#\s]*)#")
+_MARKUP = re.compile(r"[#\[\]\\]")
 
 
 def split_sentences(text):
@@ -134,35 +131,74 @@ class Dreamer:
     'I am dreaming. You are dreaming.'
     """
 
-    def __init__(self, grammar, arc, models, corpus, settings=Settings()):
+    def __init__(self, grammar, arc, models, corpus_sha256, settings=Settings(), corpus=None):
         self.grammar = grammar
-        self.corpus = corpus  # kept for explaining Markov sentences
         self.arc = arc
         self.models = models
-        self.corpus = corpus
-        self.corpus_sha256 = corpus.sha256
+        # The corpus itself is needed only to explain Markov sentences or measure novelty, so
+        # a warm start keeps a loader and reads it on first use.
+        self._corpus = corpus
+        self.corpus_sha256 = corpus_sha256
         self.settings = settings
         self.grammar_sha256 = grammar.sha256
         # Counted for `dreamgen stats`; plain integer adds cost nothing measurable.
         self.markov_attempts = 0
         self.markov_accepted = 0
 
+    @property
+    def corpus(self):
+        """The :class:`~dreamgen.corpus.Corpus` the model was built from (read on first use)."""
+        if isinstance(self._corpus, _CorpusLoader):
+            self._corpus = self._corpus()
+        return self._corpus
+
     @classmethod
     def load(cls, grammars=(), corpora=(), *, settings=Settings(), builtin_corpus=True,
              user_overlays=True, use_cache=True, warn=None):
-        """Load the built-in grammar (plus overlays, in order) and corpus (plus ``corpora``)."""
+        """Load the built-in grammar (plus overlays, in order) and corpus (plus ``corpora``).
+
+        With ``use_cache`` a load whose grammar files and corpus were seen before takes the
+        parsed grammar and compiled chains from the cache (see :mod:`dreamgen.bundle`).
+        """
+        from . import bundle
+
+        inputs = bundle.Inputs(grammars, corpora, builtin_corpus=builtin_corpus,
+                               user_overlays=user_overlays,
+                               max_grammar_bytes=settings.max_grammar_bytes,
+                               max_corpus_bytes=settings.max_corpus_bytes)
+        sources = tuple(_corpus_sources(builtin_corpus, corpora))
+        if use_cache:
+            found = bundle.load(inputs, settings)
+            if found is not None:
+                arc, grammar, models = found
+                return cls(grammar, arc, models, inputs.corpus_sha256, settings,
+                           corpus=_CorpusLoader(sources, arc.names, settings.max_corpus_bytes)
+                           )._with_digest(grammar.sha256)
+        return cls._load_cold(inputs, grammars, sources, settings=settings,
+                              user_overlays=user_overlays, use_cache=use_cache, warn=warn)
+
+    @classmethod
+    def _load_cold(cls, inputs, grammars, sources, *, settings, user_overlays, use_cache, warn):
+        from . import bundle
+        from .corpus import read_corpus
+        from .lint import load_grammar
+        from .model import load_models
+
         arc, grammar = load_grammar(grammars, user_overlays=user_overlays,
                                     max_bytes=settings.max_grammar_bytes)
-        sources = ([builtin_dir("corpus")] if builtin_corpus else []) + list(corpora)
         if not sources:
             raise CorpusError("no corpus given")
         corpus = read_corpus(sources, beats=arc.names, max_bytes=settings.max_corpus_bytes)
-        _check_corpus_tags(corpus, grammar)
+        known = _tag_names(grammar)
+        _check_corpus_tags(corpus, known)
         models = load_models(corpus, settings.model, version=__version__, use_cache=use_cache,
                              warn=warn)
-        digest = grammar.sha256
-        dreamer = cls(grammar, arc, models, corpus, settings)._with_digest(digest)
+        dreamer = cls(grammar, arc, models, corpus.sha256, settings,
+                      corpus=corpus)._with_digest(grammar.sha256)
         _probe_markov(dreamer, corpus)
+        # Only a load that passed every check is remembered for warm starts.
+        if use_cache and inputs.usable and len(inputs.layer_paths) == len(grammar.layers):
+            bundle.save(inputs, arc, grammar, known)
         return dreamer
 
     def _with_digest(self, digest):
@@ -216,17 +252,23 @@ class Dreamer:
     def _markov(self, beat, rng, exp, used, steps=None):
         """A new Markov sentence for ``beat`` and, when ``steps`` is a list, its trace."""
         models, s = self.models, self.settings
+        vocab = models.vocab
         for walks in range(1, s.markov_tries + 1):
             self.markov_attempts += 1
-            words = models.walk(beat, rng, s.max_words)
-            if not words or len(words) < s.min_words or not markov_fits(words):
+            ids = models.walk_ids(beat, rng, s.max_words)
+            if not ids or len(ids) < s.min_words:
                 continue
-            if not models.is_novel(words):
+            words = [vocab[i] for i in ids]
+            if not markov_fits(words) or not models.is_novel_ids(ids):
                 continue
-            try:
-                rule = compile_rule(" ".join(words))
-            except RuleSyntaxError:
-                continue
+            joined = " ".join(words)
+            if _MARKUP.search(joined) is None:
+                rule = (joined,)  # what compile_rule makes of text without markup
+            else:
+                try:
+                    rule = compile_rule(joined)
+                except RuleSyntaxError:
+                    continue
             start = None if steps is None else len(steps)
             text = exp.rule(rule, 1, beat)
             if text not in used and models.is_novel(text.split()):
@@ -238,13 +280,40 @@ class Dreamer:
         return None, None
 
 
-def _check_corpus_tags(corpus, grammar):
+def _corpus_sources(builtin_corpus, corpora):
+    if builtin_corpus:
+        from .resources import builtin_dir
+
+        yield builtin_dir("corpus")
+    yield from corpora
+
+
+class _CorpusLoader:
+    """Reads the corpus when a warm-started Dreamer first needs it."""
+
+    def __init__(self, sources, beats, max_bytes):
+        self.sources, self.beats, self.max_bytes = sources, beats, max_bytes
+
+    def __call__(self):
+        from .corpus import read_corpus
+
+        return read_corpus(self.sources, beats=self.beats, max_bytes=self.max_bytes)
+
+
+def _tag_names(grammar):
+    """Every name a corpus tag may use: the grammar's symbols and every pushed variable."""
     known = set(grammar.rules)
     for rules in grammar.compiled.values():
         for rule in rules:
             for item in rule:
                 if getattr(item, "kind", None) == "push":
                     known.add(item.target)
+    return known
+
+
+def _check_corpus_tags(corpus, known):
+    if not isinstance(known, (set, frozenset)):
+        known = _tag_names(known)  # a Grammar
     for para in corpus.paragraphs():
         for m in _CORPUS_TAG.finditer(para.text):
             name, *mods = m.group(1).split(".")
@@ -268,7 +337,7 @@ def _probe_markov(dreamer, corpus):
     s = dreamer.settings
     # At least the default tries: fewer make dreaming faster, not the corpus unusable.
     tries = max(s.markov_tries, DEFAULT_TRIES)
-    probe = Dreamer(dreamer.grammar, dreamer.arc, dreamer.models, dreamer.corpus,
+    probe = Dreamer(dreamer.grammar, dreamer.arc, dreamer.models, dreamer.corpus_sha256,
                     replace(s, markov_tries=tries))
     rng = dream_random(0)
     exp = Expander(dreamer.grammar, rng, s.limits)

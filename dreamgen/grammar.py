@@ -1,17 +1,21 @@
 """Load, layer, check and pre-parse Tracery grammar files (JSON or YAML)."""
 
-import difflib
 from bisect import bisect_right
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 
 import tracery
 from tracery.modifiers import base_english
 
+from ._lazy import lazy
 from .errors import GrammarError
 from .files import decode_utf8, read_limited
+
+# Only reading and checking grammar files needs these; a warm start never does.
+difflib = lazy("difflib")
+json = lazy("json")
+Path = lazy("pathlib", "Path")
 
 __all__ = [
     "DEFAULT_MAX_GRAMMAR_BYTES",

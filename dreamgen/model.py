@@ -9,13 +9,8 @@ import marshal
 import os
 import re
 import sys
-import tempfile
-from array import array
 from bisect import bisect_right
 from dataclasses import asdict, dataclass
-from itertools import compress, count as counting, islice
-from operator import ge, lt
-from pathlib import Path
 
 from .errors import CorpusError
 from .rng import DreamRandom
@@ -25,7 +20,6 @@ __all__ = [
     "DEFAULT_MAX_WORDS",
     "DEFAULT_MIN_WORDS",
     "DEFAULT_NOVELTY_WORDS",
-    "DEFAULT_PROBE_TRIES",
     "DEFAULT_STATE_SIZE",
     "DEFAULT_TRIES",
     "FORMAT_VERSION",
@@ -33,7 +27,6 @@ __all__ = [
     "Models",
     "build_models",
     "cache_dir",
-    "cache_key",
     "cache_path",
     "load_models",
     "normalise",
@@ -49,7 +42,7 @@ DEFAULT_TRIES = 300
 # A corpus file must make one new sentence on its own within this many tries (cheap: a
 # file too small to fork fails at once, and the built-in files succeed within ~200).
 DEFAULT_PROBE_TRIES = 3_000
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 BACKGROUND = "*"
 BEGIN, END = 0, 1
 _SEP = "\x1f"
@@ -57,6 +50,7 @@ _MAGIC = b"DGM1"
 _RESERVED = ("___BEGIN__", "___END__")
 _SHIELD = "\u01c2"  # a letter (so \w matches it) that corpus text never holds
 _PUNCT = re.compile(r"^[^\w#]+|[^\w#]+$")
+_CORPUS_TAG = re.compile(r"#([^#\s]*)#")
 _TAG = re.compile(r"#([^#\s.]+)(?:\.[^#\s]*)?#")
 
 
@@ -74,47 +68,84 @@ def normalise(word):
     return _PUNCT.sub("", word.lower())
 
 
-def _ngram_hash(words):
-    digest = hashlib.blake2b(_SEP.join(words).encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "little")
-
-
 class _Chain:
-    """One compiled chain: states as tuples of word ids, successors in flat arrays."""
+    """One compiled chain: a state (its word ids packed into one int) -> ``(lo, hi, total)``,
+    the slice of ``nexts`` and running weights ``cum`` that follow it. A beat chain's entry
+    goes on with the background chain's ``(lo, hi, total)`` for the same state."""
 
-    __slots__ = ("index", "offsets", "nexts", "cum", "words", "top")
+    __slots__ = ("index", "nexts", "cum")
 
-    def __init__(self, states, offsets, nexts, cum, state_size):
-        it = iter(states)
-        self.index = {s: i for i, s in enumerate(zip(*[it] * state_size))}
-        self.offsets, self.nexts, self.cum = offsets, nexts, cum
-        self.words = len(states)
-        self.top = max(states) if states else 0
-
-    def total(self, state):
-        i = self.index.get(state)
-        if i is None:
-            return 0, 0, 0
-        lo, hi = self.offsets[i], self.offsets[i + 1]
-        return self.cum[hi - 1], lo, hi
-
-    def pick(self, r, lo, hi):
-        j = bisect_right(self.cum, r, lo, hi)
-        # Float rounding can put r on the total itself; stay inside this state's successors.
-        return self.nexts[j if j < hi else hi - 1]
+    def __init__(self, index, nexts, cum):
+        self.index, self.nexts, self.cum = index, nexts, cum
 
 
-def _compile(model, vocab_ids, state_size):
-    states, offsets, nexts, cum = array("I"), array("I", [0]), array("I"), array("Q")
+def _compile(model, ids, state_size, vocab_size):
+    # A state packs into one int (ids in base vocab_size): one cheap dict lookup per step.
+    index, nexts, cum = {}, [], []
     for state, follow in model.items():
-        states.extend(vocab_ids[w] for w in state)
-        total = 0
+        code = 0
+        for w in state:
+            code = code * vocab_size + ids[w]
+        lo, total = len(nexts), 0
         for word, count in follow.items():
             total += count
-            nexts.append(vocab_ids[word])
+            nexts.append(ids[word])
             cum.append(total)
-        offsets.append(len(nexts))
-    return states, offsets, nexts, cum
+        index[code] = (lo, len(nexts), total)
+    return index, nexts, cum
+
+
+def _keep(chain, codes):
+    """The chain cut down to the states in ``codes``, its arrays packed again."""
+    index, nexts, cum = chain
+    kept, knexts, kcum = {}, [], []
+    for code, (lo, hi, total) in index.items():
+        if code in codes:
+            kept[code] = (len(knexts), len(knexts) + hi - lo, total)
+            knexts.extend(nexts[lo:hi])
+            kcum.extend(cum[lo:hi])
+    return kept, knexts, kcum
+
+
+def _forced_runs(index, nexts, vocab_size, state_size, cap=64):
+    """Runs of states with one successor each, keyed by the state a run starts from.
+
+    ``code -> (word ids, code after the run, whether it ends the sentence)``. Only states a
+    walk can enter a run at are keys: the start, and the successors of branching states.
+    """
+    keep = vocab_size ** (state_size - 1)
+
+    def single(code):
+        entry = index.get(code)
+        return entry is not None and entry[1] - entry[0] == 1
+
+    heads = {0} if single(0) else set()
+    for code, (lo, hi, _) in index.items():
+        if hi - lo > 1:
+            heads.update(code % keep * vocab_size + w for w in nexts[lo:hi] if w != END)
+    runs = {}
+    todo = sorted(h for h in heads if single(h))
+    while todo:
+        head = todo.pop()
+        code, words, ended = head, [], False
+        while single(code) and len(words) < cap:
+            w = nexts[index[code][0]]
+            if w == END:
+                ended = True
+                break
+            words.append(w)
+            code = code % keep * vocab_size + w
+        if not ended and len(words) >= cap and single(code) and code not in runs:
+            todo.append(code)  # a very long run goes on from another entry
+        runs[head] = (tuple(words), code, ended)
+    return runs
+
+
+def _gram_code(norm_ids, base):
+    code = 0
+    for i in norm_ids:
+        code = code * base + i
+    return code
 
 
 class Models:
@@ -122,115 +153,235 @@ class Models:
 
     def __init__(self, payload):
         self.settings = ModelSettings(**payload["settings"])
-        n = self.settings.state_size
         self.vocab = payload["vocab"]
-        self.chains = {}
-        for name, (states, offsets, nexts, cum) in payload["chains"].items():
-            arrays = [array("I"), array("I"), array("I"), array("Q")]
-            for a, raw in zip(arrays, (states, offsets, nexts, cum)):
-                a.frombytes(raw)
-            self.chains[name] = _Chain(*arrays, n)
-        grams = array("Q")
-        grams.frombytes(payload["ngrams"])
-        self.ngrams = frozenset(grams)
-        self.sentences = payload.get("sentences", {})
+        self.chains = {name: _Chain(*parts) for name, parts in payload["chains"].items()}
+        # Where the background has one successor so does every beat (a beat's counts are a
+        # part of the background's), so such a run of words is known before it is walked.
+        self.forced = payload["forced"]
+        # Novelty compares normalised words: each word id maps to the id of its normal form,
+        # and each corpus run of ``novelty_words`` normal ids is packed into one int.
+        self.norm = payload["norm"]
+        self.norm_size = payload["norm_size"]
+        self.forms = payload["forms"]
+        self._form_ids = None  # built on the first text novelty test
+        self.ngrams = payload["ngrams"]
+        self.tags = payload.get("tags", ())
+        self.beats_used = payload.get("beats_used", ())
 
     def beats(self):
         return [b for b in self.chains if b != BACKGROUND]
 
     def walk(self, beat, rng, max_words=DEFAULT_MAX_WORDS):
         """One random walk as a list of words, or None if it ran past ``max_words``."""
-        n = self.settings.state_size
+        ids = self.walk_ids(beat, rng, max_words)
+        if ids is None:
+            return None
+        vocab = self.vocab
+        return [vocab[i] for i in ids]
+
+    def walk_ids(self, beat, rng, max_words=DEFAULT_MAX_WORDS):
+        """:meth:`walk` as word ids: the same draws from ``rng``, the same outcome."""
+        # The arithmetic (which float is compared with which int) is kept step for step as
+        # first written, so every seed walks exactly the same way it always has.
         weight = self.settings.beat_weight
         own = self.chains.get(beat)
         background = self.chains[BACKGROUND]
-        vocab = self.vocab
-        state = (BEGIN,) * n
+        bget, bnexts, bcum = background.index.get, background.nexts, background.cum
+        if own is not None:
+            oget, onexts, ocum = own.index.get, own.nexts, own.cum
+        else:
+            oget = {}.get
+        v = len(self.vocab)
+        keep = v ** (self.settings.state_size - 1)
+        random = getattr(rng, "_random", None) or rng.random
+        fget = self.forced.get
+        code = 0
         words = []
+        left = max_words
         while True:
-            bt, blo, bhi = own.total(state) if own is not None else (0, 0, 0)
-            at, alo, ahi = background.total(state)
-            r = rng.random() * (bt * weight + at)
-            if r < bt * weight:
-                nxt = own.pick(r / weight, blo, bhi)
-            elif at:
-                nxt = background.pick(r - bt * weight, alo, ahi)
+            f = fget(code)
+            if f is not None:
+                # One draw per word (and one for the end) as a step-by-step walk makes; the
+                # draw cannot change the word, since there is only one to pick.
+                run, after, ended = f
+                if len(run) > left:
+                    for _ in range(left + 1):
+                        random()
+                    return None
+                for _ in range(len(run) + ended):
+                    random()
+                if ended:
+                    words.extend(run)
+                    return words
+                words.extend(run)
+                left -= len(run)
+                code = after
+                continue
+            o = oget(code)
+            if o is None:
+                b = bget(code)
+                if b is None:
+                    # Not reachable in a chain markovify built (every state leads on), but
+                    # a draw is made first, as it always was.
+                    random()
+                    return None
+                blo, bhi, at = b
+                r = random() * at
+                nxt = bnexts[(blo if r < bcum[blo] else blo + 1) if bhi - blo == 1
+                             else bisect_right(bcum, r, blo, bhi)]
             else:
-                return None
+                # A beat state carries the background's entry for the same state too.
+                olo, ohi, bt, blo, bhi, at = o
+                btw = bt * weight
+                r = random() * (btw + at)
+                if r < btw:
+                    q = r / weight
+                    nxt = onexts[(olo if q < ocum[olo] else olo + 1) if ohi - olo == 1
+                                 else bisect_right(ocum, q, olo, ohi)]
+                else:
+                    r -= btw
+                    nxt = bnexts[(blo if r < bcum[blo] else blo + 1) if bhi - blo == 1
+                                 else bisect_right(bcum, r, blo, bhi)]
             if nxt == END:
                 return words
-            words.append(vocab[nxt])
-            if len(words) > max_words:
+            words.append(nxt)
+            left -= 1
+            if left < 0:
                 return None
-            state = state[1:] + (nxt,)
+            code = code % keep * v + nxt
 
     def is_novel(self, words):
-        """True when no run of ``novelty_words`` words (normalised) appears in the corpus."""
-        k = self.settings.novelty_words
-        norm = [normalise(w) for w in words]
-        return not any(_ngram_hash(norm[i:i + k]) in self.ngrams
+        """True when no run of ``novelty_words`` words (normalised) appears in the corpus,
+        as written or with a file's own cast filled in."""
+        if self._form_ids is None:
+            self._form_ids = {f: i for i, f in enumerate(self.forms)}
+        get = self._form_ids.get
+        k, base = self.settings.novelty_words, self.norm_size
+        norm = [get(normalise(w), -1) for w in words]
+        return not any(-1 not in norm[i:i + k] and _gram_code(norm[i:i + k], base) in self.ngrams
                        for i in range(len(norm) - k + 1))
 
-    def validate(self):
-        """Raise ValueError unless every chain is whole.
+    def is_novel_ids(self, ids):
+        """:meth:`is_novel` for word ids (as :meth:`walk_ids` gives them)."""
+        k = self.settings.novelty_words
+        if len(ids) < k:
+            return True
+        norm, base, grams = self.norm, self.norm_size, self.ngrams
+        top = base ** (k - 1)
+        code = 0
+        for i in ids[:k]:
+            code = code * base + norm[i]
+        if code in grams:
+            return False
+        for i in ids[k:]:
+            code = code % top * base + norm[i]
+            if code in grams:
+                return False
+        return True
 
-        Checked: the vocabulary, array lengths, word ids, strictly rising weights, the begin
-        state, that every successor state exists, and that every state can reach the end
-        (so no walk can circle for ever). About 20 ms for the built-in corpus.
+    def validate(self):
+        """Raise ValueError unless the models are whole, so no walk can crash or circle.
+
+        Checked: the vocabulary, normal forms and n-grams; for every forced run, its words,
+        its progress and the state it leads to; for every chain state, its slice of the
+        arrays, word ids, strictly rising weights, that every successor state exists, and a
+        beat's copy of the background entry; and that from every state the background chain
+        and the forced runs reach the end of a sentence (a walk always has a background
+        successor to draw, so then every walk ends). Run on every load from the cache: the
+        checksum only catches damage in storage, this a file that is whole but wrong.
         """
         n = self.settings.state_size
         vocab = self.vocab
-        if (not isinstance(vocab, list) or vocab[:2] != list(_RESERVED)
-                or not all(type(w) is str for w in vocab)):
+        if (vocab.__class__ is not list or vocab[:2] != list(_RESERVED)
+                or not set(map(type, vocab)) <= {str}):
             raise ValueError("bad vocabulary")
         v = len(vocab)
         if BACKGROUND not in self.chains:
             raise ValueError("no background chain")
+        if (self.norm.__class__ is not list or len(self.norm) != v
+                or not set(map(type, self.norm)) <= {int}
+                or self.norm_size.__class__ is not int or len(self.forms) != self.norm_size
+                or not set(map(type, self.forms)) <= {str}
+                or not 0 <= min(self.norm) <= max(self.norm) < self.norm_size):
+            raise ValueError("normal forms disagree with the vocabulary")
+        if self.ngrams.__class__ not in (frozenset, set) or self.forced.__class__ is not dict:
+            raise ValueError("bad n-grams or forced runs")
+        keep = v ** (n - 1)
+        top = v ** n
+        background = self.chains[BACKGROUND].index
+        nodes = set(background) | set(self.forced)
+        if 0 not in nodes:
+            raise ValueError("no begin state")
+        ends, before = set(), {}
+        for code, (run, after, ended) in self.forced.items():
+            if run.__class__ is not tuple or not set(map(type, run)) <= {int} or (
+                    run and not END < min(run) <= max(run) < v):
+                raise ValueError("a forced run: a word outside the vocabulary")
+            if not run and not ended:
+                raise ValueError("a forced run that makes no progress")
+            state = code
+            for w in run:
+                state = state % keep * v + w
+            if state != after or ended.__class__ is not bool:
+                raise ValueError("a forced run that disagrees with its words")
+            if ended:
+                ends.add(code)
+            elif after not in nodes:
+                raise ValueError("a forced run leads to a missing state")
+            else:
+                before.setdefault(after, []).append(code)
         for name, c in self.chains.items():
-            _validate_chain(name, c, n, v)
-
-
-def _validate_chain(name, c, n, v):
-    k = len(c.index)
-    offsets, nexts, cum = c.offsets, c.nexts, c.cum
-    if (c.words != n * k or len(offsets) != k + 1 or offsets[0] != 0
-            or offsets[-1] != len(nexts) or len(nexts) != len(cum)):
-        raise ValueError(f"chain {name!r}: arrays disagree (or a wrong state size)")
-    # Written with map/compress so the checks run at C speed; the per-edge loop below is
-    # the one part that has to be Python.
-    if not all(map(lt, offsets, islice(offsets, 1, None))):
-        raise ValueError(f"chain {name!r}: a state with no successor")
-    if k and max(max(nexts), c.top) >= v:
-        raise ValueError(f"chain {name!r}: a word outside the vocabulary")
-    starts = set(islice(offsets, 0, k))
-    falls = set(compress(counting(1), map(ge, cum, islice(cum, 1, None))))
-    if not falls <= starts or (k and min(map(cum.__getitem__, starts)) == 0):
-        raise ValueError(f"chain {name!r}: weights that do not rise")
-    if (BEGIN,) * n not in c.index:
-        raise ValueError(f"chain {name!r}: no begin state")
-    get = c.index.get
-    done = bytearray(k)
-    todo = []
-    before = [[] for _ in range(k)]
-    for state, i in c.index.items():
-        prefix = state[1:]
-        for w in nexts[offsets[i]:offsets[i + 1]]:
-            if w == END:
-                if not done[i]:
-                    done[i] = 1
-                    todo.append(i)
-                continue
-            j = get(prefix + (w,))
-            if j is None:
-                raise ValueError(f"chain {name!r}: a successor state is missing")
-            before[j].append(i)
-    while todo:
-        for i in before[todo.pop()]:
-            if not done[i]:
-                done[i] = 1
-                todo.append(i)
-    if done.count(1) != k:
-        raise ValueError(f"chain {name!r}: a cycle with no end")
+            nexts, cum = c.nexts, c.cum
+            if (nexts.__class__ is not list or cum.__class__ is not list
+                    or len(nexts) != len(cum) or not set(map(type, nexts)) <= {int}
+                    or not set(map(type, cum)) <= {int}):
+                raise ValueError(f"chain {name!r}: arrays disagree")
+            if nexts and not 0 <= min(nexts) <= max(nexts) < v:
+                raise ValueError(f"chain {name!r}: a word outside the vocabulary")
+            own = name == BACKGROUND
+            for state, entry in c.index.items():
+                if state.__class__ is not int or not 0 <= state < top:
+                    raise ValueError(f"chain {name!r}: a bad state")
+                if own:
+                    if len(entry) != 3:
+                        raise ValueError(f"chain {name!r}: a bad entry")
+                    lo, hi, total = entry
+                else:
+                    if state not in background:
+                        raise ValueError(f"chain {name!r}: a state the background lacks")
+                    lo, hi, total, *rest = entry
+                    if tuple(rest) != background[state]:
+                        raise ValueError(f"chain {name!r}: background entry disagrees")
+                if not (lo.__class__ is hi.__class__ is int and 0 <= lo < hi <= len(nexts)):
+                    raise ValueError(f"chain {name!r}: a state with no successor")
+                if cum[hi - 1] != total:
+                    raise ValueError(f"chain {name!r}: weights that disagree with the total")
+                prev = 0
+                prefix = state % keep * v
+                for j in range(lo, hi):
+                    if cum[j] <= prev:
+                        raise ValueError(f"chain {name!r}: weights that do not rise")
+                    prev = cum[j]
+                    w = nexts[j]
+                    if w == END:
+                        if own:
+                            ends.add(state)
+                        continue
+                    nxt = prefix + w
+                    if nxt not in nodes:
+                        raise ValueError(f"chain {name!r}: a successor leads to a missing state")
+                    if own:
+                        before.setdefault(nxt, []).append(state)
+        # Every state must reach END through the background and the runs: a beat walk draws
+        # a background successor at every step too, so no walk can circle for ever.
+        reach, todo = set(ends), list(ends)
+        while todo:
+            for p in before.get(todo.pop(), ()):
+                if p not in reach:
+                    reach.add(p)
+                    todo.append(p)
+        if reach != nodes:
+            raise ValueError(f"chain {BACKGROUND!r}: a cycle with no end")
 
 
 def _sentences(paragraph_text):
@@ -316,18 +467,6 @@ def build_payload(corpus, settings, *, cache_key=""):
                 f"no usable sentences in this corpus file: its {used} sentence(s) are too "
                 f"few to make a new one in {DEFAULT_PROBE_TRIES:,} tries; add more text",
                 path=doc.path)
-    k = settings.novelty_words
-    grams = set()
-    for doc in corpus.documents:
-        # Each file also counts with its own cast filled in, so a sentence whose tags happen
-        # to expand back into the file's literal words is caught too.
-        cast = dict(doc.header)
-        for para in doc.paragraphs:
-            filled = _TAG.sub(lambda m: cast.get(m.group(1), m.group(0)), para.text)
-            for text in {para.text, filled}:
-                for words in _sentences(text):
-                    norm = [normalise(w) for w in words]
-                    grams.update(_ngram_hash(norm[i:i + k]) for i in range(len(norm) - k + 1))
     vocab = ["___BEGIN__", "___END__"]
     ids = {markovify.chain.BEGIN: BEGIN, markovify.chain.END: END}
     for words in runs[BACKGROUND]:
@@ -338,15 +477,53 @@ def build_payload(corpus, settings, *, cache_key=""):
     chains = {}
     for name, beat_runs in runs.items():
         model = markovify.Chain(beat_runs, n).model
-        chains[name] = tuple(a.tobytes() for a in _compile(model, ids, n))
-    grams = array("Q", sorted(grams))
+        chains[name] = _compile(model, ids, n, len(vocab))
+    forced = _forced_runs(*chains[BACKGROUND][:2], len(vocab), n)
+    # A walk looks a state up only where the background branches; the rest are in runs.
+    branching = {code for code, (lo, hi, _) in chains[BACKGROUND][0].items() if hi - lo > 1}
+    chains = {name: _keep(chain, branching) for name, chain in chains.items()}
+    background = chains[BACKGROUND][0]
+    for name, (index, _, _) in chains.items():
+        if name != BACKGROUND:
+            for code, entry in index.items():
+                index[code] = entry + background[code]
+    norm_ids = {}
+    norm = [norm_ids.setdefault(normalise(w), len(norm_ids)) for w in vocab]
+    k = settings.novelty_words
+    novelty_runs = list(runs[BACKGROUND])
+    for doc in corpus.documents:
+        # Each file also counts with its own cast filled in, so a sentence whose tags happen
+        # to expand back into the file's literal words is caught too.
+        cast = dict(doc.header)
+        for para in doc.paragraphs:
+            filled = _TAG.sub(lambda m: cast.get(m.group(1), m.group(0)), para.text)
+            if filled != para.text:
+                novelty_runs.extend(_sentences(filled))
+    # Normal forms met only in filled-in text get ids past the vocabulary's own.
+    coded = [[norm_ids.setdefault(normalise(w), len(norm_ids)) for w in words]
+             for words in novelty_runs]
+    grams = frozenset(_gram_code(codes[i:i + k], len(norm_ids))
+                      for codes in coded for i in range(len(codes) - k + 1))
+    tags, beats_used = set(), set()
+    for para in corpus.paragraphs():
+        tags.update(t.split(".")[0] for t in _CORPUS_TAG.findall(para.text))
+        if para.beat is not None:
+            beats_used.add(para.beat)
     return {
         "format": FORMAT_VERSION,
         "key": cache_key,
         "settings": asdict(settings),
         "vocab": vocab,
         "chains": chains,
-        "ngrams": grams.tobytes(),
+        "forced": forced,
+        "norm": norm,
+        "norm_size": len(norm_ids),
+        "forms": list(norm_ids),
+        "ngrams": grams,
+        # What the corpus asks of a grammar and arc, so a cached model can be matched
+        # against them without reading the corpus again.
+        "tags": tuple(sorted(tags)),
+        "beats_used": tuple(sorted(beats_used)),
     }
 
 
@@ -357,25 +534,11 @@ def build_models(corpus, settings=ModelSettings()):
 
 def cache_dir():
     """Where compiled models are cached: ``$DREAMGEN_CACHE_DIR`` or the platform's cache."""
-    env = os.environ.get("DREAMGEN_CACHE_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
+    from pathlib import Path
 
-    return Path(platformdirs.user_cache_dir("dreamgen"))
+    from .resources import cache_path
 
-
-def cache_key(corpus, settings, version):
-    import importlib.metadata
-
-    try:
-        mk = importlib.metadata.version("markovify")
-    except importlib.metadata.PackageNotFoundError:
-        mk = "unknown"
-    parts = [f"format={FORMAT_VERSION}", f"dreamgen={version}", f"markovify={mk}",
-             f"python={sys.version_info[0]}.{sys.version_info[1]}", f"corpus={corpus.sha256}",
-             *(f"{k}={v}" for k, v in sorted(asdict(settings).items()))]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return Path(cache_path())
 
 
 def cache_path(key):
@@ -383,8 +546,48 @@ def cache_path(key):
     return cache_dir() / f"model-{key[:32]}.bin"
 
 
+def _markovify_version():
+    # importlib.metadata costs more than a whole warm start, so look for the installed
+    # distribution's folder first; the version is in its name.
+    mod = sys.modules.get("markovify")
+    if mod is not None:
+        return getattr(mod, "__version__", "unknown")
+    import importlib.util
+
+    spec = importlib.util.find_spec("markovify")
+    if spec is None or not spec.origin:
+        return "unknown"
+    site = os.path.dirname(os.path.dirname(spec.origin))
+    try:
+        names = [n for n in os.listdir(site) if n.lower().startswith("markovify-")
+                 and n.endswith((".dist-info", ".egg-info"))]
+    except OSError:
+        names = []
+    if len(names) == 1:
+        return names[0].rsplit(".", 1)[0].split("-")[1]
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("markovify")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def cache_key(corpus, settings, version):
+    """The model cache key: format, versions, the corpus's content hash and the settings.
+
+    ``corpus`` is a :class:`~dreamgen.corpus.Corpus` or its sha256.
+    """
+    sha = corpus if isinstance(corpus, str) else corpus.sha256
+    parts = [f"format={FORMAT_VERSION}", f"dreamgen={version}", f"markovify={_markovify_version()}",
+             f"python={sys.version_info[0]}.{sys.version_info[1]}", f"corpus={sha}",
+             *(f"{k}={v}" for k, v in sorted(asdict(settings).items()))]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
 def _read_cache(path, key, settings):
-    data = path.read_bytes()
+    with open(path, "rb") as f:
+        data = f.read()
     if not data.startswith(_MAGIC) or len(data) < 36:
         raise ValueError("not a dreamgen model file")
     digest, body = data[4:36], data[36:]
@@ -399,6 +602,8 @@ def _read_cache(path, key, settings):
 
 
 def _write_cache(path, payload):
+    import tempfile
+
     body = marshal.dumps(payload)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Write beside the target and rename: a reader never sees half a file, and two
@@ -418,6 +623,20 @@ def _write_cache(path, payload):
         raise
 
 
+def cached_models(corpus_sha256, settings=ModelSettings(), *, version):
+    """The cached models for a corpus of this content hash, or None (missing or unusable)."""
+    from .resources import cache_path
+
+    key = cache_key(corpus_sha256, settings, version)
+    try:
+        models = Models(_read_cache(os.path.join(cache_path(), f"model-{key[:32]}.bin"), key,
+                                    settings))
+        models.validate()
+        return models
+    except Exception:  # load_models rebuilds it, and says why
+        return None
+
+
 def load_models(corpus, settings=ModelSettings(), *, version, use_cache=True, warn=None):
     """The models for ``corpus``: from the cache when it holds a whole, matching file.
 
@@ -431,7 +650,7 @@ def load_models(corpus, settings=ModelSettings(), *, version, use_cache=True, wa
         try:
             models = Models(_read_cache(path, key, settings))
             # The checksum catches damage in storage; this catches a file that is whole but
-            # wrong (written by a bug, or by hand), at about 20 ms a load.
+            # wrong (written by a bug, or by hand).
             models.validate()
             return models
         except Exception as exc:  # any damage at all means: rebuild

@@ -1,6 +1,8 @@
 """Render dreams as text, markdown, json or jsonl; each a pure function of the dreams."""
 
-import json
+from ._lazy import lazy
+
+json = lazy("json")  # text and markdown need no json
 
 __all__ = ["FORMATS", "SEPARATOR", "render", "render_end", "render_one"]
 

@@ -1,36 +1,82 @@
-"""Where dreamgen finds its built-in data and the user's own overlays."""
+"""Where dreamgen finds its built-in data, the user's own overlays and its cache."""
 
 import os
-from pathlib import Path
+import sys
 
-__all__ = ["builtin_dir", "user_grammar_dir", "user_grammar_files"]
+__all__ = ["builtin_dir", "builtin_path", "cache_path", "user_grammar_dir",
+           "user_grammar_files", "user_grammar_paths"]
 
-_HERE = Path(__file__).resolve().parent
+_HERE = os.path.dirname(os.path.realpath(__file__))
 _OVERLAY_SUFFIXES = (".json", ".yaml", ".yml")
 
 
-def builtin_dir(name):
-    """The built-in ``grammars`` or ``corpus`` folder, installed or in a source checkout."""
+def builtin_path(name):
+    """The built-in ``grammars`` or ``corpus`` folder as a string, installed or in a checkout."""
     # An installed package carries the data inside it; a checkout keeps it at the top level.
-    for candidate in (_HERE / name, _HERE.parent / name):
-        if candidate.is_dir():
+    for candidate in (os.path.join(_HERE, name), os.path.join(os.path.dirname(_HERE), name)):
+        if os.path.isdir(candidate):
             return candidate
     raise FileNotFoundError(f"dreamgen's built-in {name!r} folder is missing from {_HERE}")
+
+
+def builtin_dir(name):
+    """:func:`builtin_path` as a :class:`pathlib.Path`."""
+    from pathlib import Path
+
+    return Path(builtin_path(name))
+
+
+def _platform_dir(kind, xdg_var, fallback):
+    # On Linux and the BSDs platformdirs gives $XDG_..._HOME (or its default) plus the app
+    # name; working that out here spares every start the import of platformdirs.
+    # An $XDG_ variable counts only when it is an absolute path, as the XDG spec says.
+    if sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        base = os.environ.get(xdg_var, "")
+        if not os.path.isabs(base):
+            base = os.path.expanduser(fallback)
+        return os.path.join(base, "dreamgen")
+    import platformdirs
+
+    return getattr(platformdirs, f"user_{kind}_dir")("dreamgen")
+
+
+def cache_path():
+    """Where compiled models are cached: ``$DREAMGEN_CACHE_DIR`` or the platform's cache."""
+    env = os.environ.get("DREAMGEN_CACHE_DIR")
+    if env:
+        return env
+    return _platform_dir("cache", "XDG_CACHE_HOME", "~/.cache")
 
 
 def user_grammar_dir():
     """The folder of overlays read by default: ``$DREAMGEN_CONFIG_DIR/grammars`` or the
     platform's config folder (``~/.config/dreamgen/grammars`` on Linux)."""
+    from pathlib import Path
+
+    return Path(_user_grammar_path())
+
+
+def _user_grammar_path():
     env = os.environ.get("DREAMGEN_CONFIG_DIR")
     if env:
-        return Path(env) / "grammars"
-    import platformdirs
+        return os.path.join(env, "grammars")
+    return os.path.join(_platform_dir("config", "XDG_CONFIG_HOME", "~/.config"), "grammars")
 
-    return Path(platformdirs.user_config_dir("dreamgen")) / "grammars"
+
+def user_grammar_paths():
+    """The overlay files in :func:`user_grammar_dir`, sorted by name, as strings."""
+    folder = _user_grammar_path()
+    try:
+        entries = list(os.scandir(folder))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    # splitext, like Path.suffix, gives ".json" no suffix at all.
+    return sorted(e.path for e in entries
+                  if os.path.splitext(e.name)[1] in _OVERLAY_SUFFIXES and e.is_file())
 
 
 def user_grammar_files():
-    folder = user_grammar_dir()
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.iterdir() if p.suffix in _OVERLAY_SUFFIXES and p.is_file())
+    """:func:`user_grammar_paths` as :class:`pathlib.Path` objects."""
+    from pathlib import Path
+
+    return [Path(p) for p in user_grammar_paths()]

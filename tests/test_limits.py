@@ -110,24 +110,32 @@ def test_the_character_limit_counts_pushed_text():
         expand(rules)
 
 
-def _endless_models(max_cycle=3):
-    # BEGIN -> w2 -> w3 -> w4 -> w2 ...: no state ever reaches END.
-    from array import array
+def _endless_models(forced, max_cycle=3):
+    # BEGIN -> w0 -> w1 -> w2 -> w0 ...: no state ever reaches END. With one word of
+    # context a state's code is its word's id. ``forced``: also store the chain's one-way
+    # stretches as forced runs (as a built model does), which the walk takes whole.
+    from dreamgen.model import _forced_runs
 
     n = max_cycle
+    v = 2 + n
     vocab = ["___BEGIN__", "___END__"] + [f"w{i}" for i in range(n)]
-    states = array("I", [0] + list(range(2, 2 + n)))
-    nexts = array("I", [2] + [2 + (i + 1) % n for i in range(n)])
-    offsets = array("I", range(n + 2))
-    cum = array("Q", [1] * (n + 1))
-    chain = tuple(a.tobytes() for a in (states, offsets, nexts, cum))
+    index = {0: (0, 1, 1), **{2 + i: (1 + i, 2 + i, 1) for i in range(n)}}
+    nexts = [2] + [2 + (i + 1) % n for i in range(n)]
+    cum = [1] * (n + 1)
     return Models({"settings": {"state_size": 1, "beat_weight": 6, "novelty_words": 8},
-                   "vocab": vocab, "chains": {"*": chain}, "ngrams": b""})
+                   "vocab": vocab, "chains": {"*": (index, nexts, cum)},
+                   "forced": _forced_runs(index, nexts, v, 1) if forced else {},
+                   "norm": list(range(v)), "norm_size": v, "forms": [w.lower() for w in vocab],
+                   "ngrams": frozenset()})
 
 
-def test_a_chain_with_no_end_stops_past_max_words():
-    models = _endless_models()
-    assert models.walk("omen", dream_random(1), max_words=45) is None
+@pytest.mark.parametrize("forced", [False, True], ids=["step by step", "forced runs"])
+@pytest.mark.parametrize("max_words", [5, 45, 200])
+def test_a_chain_with_no_end_stops_past_max_words(forced, max_words):
+    models = _endless_models(forced)
+    assert bool(models.forced) == forced
+    rng = dream_random(1)
+    assert [models.walk("omen", rng, max_words=max_words) for _ in range(3)] == [None] * 3
     with pytest.raises(ValueError, match="a cycle with no end"):
         models.validate()
 

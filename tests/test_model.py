@@ -5,14 +5,14 @@ import marshal
 import os
 import subprocess
 import sys
-from array import array
 from pathlib import Path
 
 import pytest
 
 from dreamgen.corpus import read_corpus
 from dreamgen.model import (_MAGIC, DEFAULT_STATE_SIZE, ModelSettings, Models, build_payload,
-                            cache_dir, cache_key, cache_path, load_models)
+                            cache_dir, cache_key, cache_path, cached_models,
+                            load_models)
 
 from conftest import ROOT
 
@@ -43,50 +43,57 @@ def _store(path, payload):
     path.write_bytes(_MAGIC + hashlib.sha256(body).digest() + body)
 
 
-def _chain_arrays(payload, name="*"):
-    kinds = ("I", "I", "I", "Q")
-    out = []
-    for kind, raw in zip(kinds, payload["chains"][name]):
-        a = array(kind)
-        a.frombytes(raw)
-        out.append(a)
-    return out
-
-
-def _set_chain(payload, arrays, name="*"):
-    payload["chains"][name] = tuple(a.tobytes() for a in arrays)
+def _background(p):
+    index, nexts, cum = p["chains"]["*"]
+    return index, nexts, cum
 
 
 def _reverse_weights(p):
-    states, offsets, nexts, cum = _chain_arrays(p)
-    i = next(i for i in range(len(offsets) - 1) if offsets[i + 1] - offsets[i] > 1)
-    lo, hi = offsets[i], offsets[i + 1]
-    cum[lo:hi] = array("Q", reversed(cum[lo:hi]))
-    _set_chain(p, (states, offsets, nexts, cum))
+    # One branching state's first running weight above its total: the weights then fall.
+    index, nexts, cum = _background(p)
+    lo, hi, total = next(e for e in index.values() if e[1] - e[0] > 1)
+    cum[lo] = total + 1
 
 
 def _string_weights(p):
-    p["chains"]["*"] = p["chains"]["*"][:3] + ("heavy",)
+    p["chains"]["*"] = p["chains"]["*"][:2] + ("heavy",)
 
 
 def _missing_state(p):
-    # Drop the last state (and its successors): some other state now leads nowhere.
-    states, offsets, nexts, cum = _chain_arrays(p)
-    n = p["settings"]["state_size"]
-    lo = offsets[-2]
-    _set_chain(p, (states[:-n], offsets[:-1], nexts[:lo], cum[:lo]))
+    # Drop a state that a branching state leads to (and no forced run does) from every chain.
+    index, nexts, cum = _background(p)
+    keep = len(p["vocab"]) ** (p["settings"]["state_size"] - 1)
+    afters = {after for _, after, ended in p["forced"].values() if not ended}
+    code = next(state % keep * len(p["vocab"]) + nexts[j]
+                for state, (lo, hi, _) in index.items() for j in range(lo, hi)
+                if state % keep * len(p["vocab"]) + nexts[j] in index
+                and state % keep * len(p["vocab"]) + nexts[j] not in afters | {0})
+    for chain in p["chains"].values():
+        chain[0].pop(code, None)
 
 
 def _no_end(p):
-    # Every sentence end leads back to a sentence's first word: a cycle with no way out.
-    # (With one word of context, that word's state exists, so nothing is missing.)
+    # Every sentence end leads back to a sentence's first word instead, in the chains and in
+    # the forced runs: a cycle with no way out. (With one word of context, that word's state
+    # is the word's id, and it exists, so nothing is missing.)
     assert p["settings"]["state_size"] == 1
-    states, offsets, nexts, cum = _chain_arrays(p)
-    first = nexts[0]
-    for j, w in enumerate(nexts):
-        if w == 1:
-            nexts[j] = first
-    _set_chain(p, (states, offsets, nexts, cum))
+    index, nexts, cum = _background(p)
+    first = next(w for w in nexts[index[0][0]:index[0][1]] if w in index)
+    for _, chain_nexts, _ in p["chains"].values():
+        chain_nexts[:] = [first if w == 1 else w for w in chain_nexts]
+    p["forced"] = {code: (run + (first,), first, False) if ended else (run, after, ended)
+                   for code, (run, after, ended) in p["forced"].items()}
+
+
+def _stalled_run(p):
+    # A forced run of no words that does not end, from the start back to the start: a walk
+    # would take it for ever without counting a word.
+    p["forced"][0] = ((), 0, False)
+
+
+def _float_word(p):
+    index, nexts, cum = _background(p)
+    nexts[0] = float(nexts[0])
 
 
 def _wrong_state_size(p):
@@ -104,6 +111,8 @@ DAMAGE = {
     "string weights": _string_weights,
     "missing state": _missing_state,
     "cycle with no end": _no_end,
+    "run with no progress": _stalled_run,
+    "word that is a float": _float_word,
     "wrong state size": _wrong_state_size,
     "other format version": _other_format,
     "negative vocabulary": lambda p: p.update(vocab=-1),
@@ -124,9 +133,12 @@ def test_a_damaged_cache_is_rebuilt_with_a_warning(cache, corpus, damage):
         bad = marshal.loads(marshal.dumps(good))
         changed = DAMAGE[damage](bad)
         _store(path, bad if changed is None else changed)
+    # The warm start's reader turns it down too (and leaves the rebuild to load_models).
+    assert cached_models(corpus.sha256, settings, version=VERSION) is None
     warnings = []
     models = load_models(corpus, settings, version=VERSION, warn=warnings.append)
     models.validate()
+    assert cached_models(corpus.sha256, settings, version=VERSION) is not None
     assert len(warnings) == 1
     assert warnings[0].startswith(f"{path}: damaged model cache (")
     assert warnings[0].endswith("); rebuilding it")
@@ -142,7 +154,7 @@ def test_the_damage_reasons_are_specific(cache, corpus):
     key = cache_key(corpus, settings, VERSION)
     reasons = {}
     for damage in ("weights that fall", "missing state", "cycle with no end",
-                   "wrong state size", "other format version"):
+                   "run with no progress", "wrong state size", "other format version"):
         p = build_payload(corpus, settings, cache_key=key)
         DAMAGE[damage](p)
         _store(cache_path(key), p)
@@ -151,8 +163,9 @@ def test_the_damage_reasons_are_specific(cache, corpus):
         reasons[damage] = warnings[0].split("(", 1)[1].rsplit(")", 1)[0]
     assert reasons == {
         "weights that fall": "chain '*': weights that do not rise",
-        "missing state": "chain '*': a successor state is missing",
+        "missing state": "chain '*': a successor leads to a missing state",
         "cycle with no end": "chain '*': a cycle with no end",
+        "run with no progress": "a forced run that makes no progress",
         "wrong state size": "built for another corpus or settings",
         "other format version": "another format version",
     }
@@ -182,8 +195,6 @@ def test_an_unwritable_cache_folder_warns_and_carries_on(tmp_path, monkeypatch, 
 
 
 def test_the_cache_key_covers_corpus_settings_and_versions(corpus, write, monkeypatch):
-    import importlib.metadata
-
     base = cache_key(corpus, ModelSettings(), VERSION)
     other_corpus = read_corpus([write("d.txt", TEXT + "You sleep.\n")])
     keys = {
@@ -193,11 +204,23 @@ def test_the_cache_key_covers_corpus_settings_and_versions(corpus, write, monkey
         "novelty": cache_key(corpus, ModelSettings(novelty_words=5), VERSION),
         "dreamgen": cache_key(corpus, ModelSettings(), "0.0.1"),
     }
-    real = importlib.metadata.version
-    monkeypatch.setattr(importlib.metadata, "version",
-                        lambda name: "0.0.0" if name == "markovify" else real(name))
+    # The key reads markovify's version from the loaded module (or, before it is imported,
+    # from its installed distribution's folder name; see the next test).
+    import markovify
+
+    monkeypatch.setattr(markovify, "__version__", "0.0.0", raising=False)
     keys["markovify"] = cache_key(corpus, ModelSettings(), VERSION)
     assert base not in keys.values() and len(set(keys.values())) == len(keys)
+
+
+def test_the_markovify_version_is_found_without_importing_it():
+    import importlib.metadata
+
+    code = ("import sys; from dreamgen.model import _markovify_version; "
+            "v = _markovify_version(); print(v, 'markovify' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.split() == [importlib.metadata.version("markovify"), "False"]
 
 
 def test_the_cache_folder_is_platformdirs_unless_set(monkeypatch, tmp_path):
@@ -224,5 +247,16 @@ def test_two_processes_building_the_same_cache_both_succeed(tmp_path):
     assert [r[2] for r in results] == [0, 0]
     assert results[0][0] == results[1][0] and results[0][0]
     assert [r[1] for r in results] == [b"", b""]
-    files = list((tmp_path / "shared").iterdir())
-    assert len(files) == 1 and files[0].suffix == ".bin"  # no temporary file left behind
+    # One model and one grammar bundle, both whole; no temporary file left behind.
+    files = sorted(p.name for p in (tmp_path / "shared").iterdir())
+    assert [name.split("-")[0] for name in files] == ["grammar", "model"]
+    assert all(name.endswith(".bin") for name in files)
+    # A third run takes both as they are: the same dream, and nothing rewritten.
+    def state():
+        return {p.name: (p.read_bytes(), p.stat().st_mtime_ns)
+                for p in (tmp_path / "shared").iterdir()}
+
+    before = state()
+    done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (0, results[0][0], b"")
+    assert state() == before

@@ -1,0 +1,95 @@
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from dreamgen import cli as cli_module
+from dreamgen.batch import chunks, render_run
+from dreamgen.cli import cli
+from dreamgen.render import render, render_end
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def _run(*args):
+        return runner.invoke(cli, list(args), catch_exceptions=False)
+
+    return _run
+
+
+def test_chunks_cover_the_range_in_order():
+    assert list(chunks(10, 7, 3)) == [(10, 3), (13, 3), (16, 1)]
+    assert list(chunks(5, 0, 3)) == []
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "markdown"])
+def test_chunked_run_is_the_same_text_as_render(dreamer, fmt):
+    pieces = list(render_run(dreamer, 40, 7, fmt, chunk=3))
+    assert [n for _, n in pieces] == [3, 3, 1]
+    whole = "".join(t for t, _ in pieces) + render_end(fmt, 7)
+    assert whole == render([dreamer.dream(s) for s in range(40, 47)], fmt)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "text", "json"])
+def test_two_jobs_write_the_same_bytes_as_one(run, fmt):
+    args = ["generate", "--seed", "500", "--count", "150", "--format", fmt]
+    one = run(*args)
+    two = run(*args, "--jobs", "2")
+    assert one.exit_code == two.exit_code == 0
+    assert two.stdout_bytes == one.stdout_bytes
+    assert one.stdout_bytes.count(b"\n") >= 150
+
+
+def test_two_shards_concatenated_are_the_whole_range(run):
+    whole = run("generate", "--seed", "1000", "--count", "130", "--format", "jsonl").stdout
+    first = run("generate", "--seed", "1000", "--count", "77", "--format", "jsonl").stdout
+    second = run("generate", "--seed", "1077", "--count", "53", "--format", "jsonl",
+                 "--jobs", "2").stdout
+    assert first + second == whole
+    assert [json.loads(line)["seed"] for line in whole.splitlines()] == list(range(1000, 1130))
+
+
+def test_a_worker_error_keeps_its_context(run, write):
+    # A rule that can only ever exceed the character limit fails inside the workers.
+    overlay = write("big.json", {"waking": ["#long##long##long##long#"],
+                                 "long": ["x" * 400]})
+    result = CliRunner().invoke(cli, ["generate", "--seed", "0", "--count", "150",
+                                      "--jobs", "2", "--grammar", str(overlay),
+                                      "--max-chars", "1000"])
+    assert result.exit_code == 1
+    assert "--max-chars" in result.output and "Traceback" not in result.output
+
+
+def _progress_run(monkeypatch, tty, *extra):
+    monkeypatch.setattr(cli_module, "_stderr_is_tty", lambda: tty)
+    return CliRunner().invoke(cli, ["generate", "--seed", "3", "--count", "60", "--format",
+                                    "jsonl", *extra], catch_exceptions=False)
+
+
+def test_progress_shows_count_rate_and_time_left_on_a_terminal(monkeypatch):
+    result = _progress_run(monkeypatch, True)
+    assert result.exit_code == 0
+    last = result.stderr.rstrip("\n").split("\r")[-1]
+    assert last.startswith("60/60 dreams") and "/s" in last and "left" in last
+    assert result.stdout.count("\n") == 60  # progress never reaches stdout
+
+
+def test_no_progress_when_stderr_is_not_a_terminal(monkeypatch):
+    assert _progress_run(monkeypatch, False).stderr == ""
+
+
+def test_quiet_silences_progress(monkeypatch):
+    assert _progress_run(monkeypatch, True, "--quiet").stderr == ""
+
+
+def test_progress_line_reads_count_rate_and_time_left():
+    now = [100.0]
+    out = io.StringIO()
+    progress = cli_module._Progress(600, out, every=0, clock=lambda: now[0])
+    now[0] = 110.0
+    progress.advance(300)
+    assert out.getvalue() == "\r300/600 dreams  30/s  0:10 left\x1b[K"
+    assert cli_module._duration(3725) == "1:02:05"

@@ -1,0 +1,79 @@
+import pytest
+
+from dreamgen import Dreamer, bundle, compose
+from dreamgen.resources import _platform_dir
+
+
+def test_a_warm_load_parses_nothing_and_dreams_the_same(dreamer, monkeypatch):
+    Dreamer.load()  # writes the bundle if no load before did
+
+    def cold(*args, **kwargs):
+        raise AssertionError("took the cold path")
+
+    monkeypatch.setattr(Dreamer, "_load_cold", cold)
+    warm = Dreamer.load()
+    assert [warm.dream(s).to_dict() for s in (0, 9, 42)] == \
+        [dreamer.dream(s).to_dict() for s in (0, 9, 42)]
+    assert warm.grammar.compiled == dreamer.grammar.compiled
+    assert warm.grammar.layers == dreamer.grammar.layers and warm.arc == dreamer.arc
+
+
+def test_pack_and_unpack_give_back_the_grammar(dreamer):
+    known = compose._tag_names(dreamer.grammar)
+    arc, grammar, back = bundle.unpack(bundle.pack(dreamer.arc, dreamer.grammar, known, "k"))
+    assert (arc, grammar, set(back)) == (dreamer.arc, dreamer.grammar, known)
+
+
+def _default_bundle():
+    from dreamgen.compose import Settings
+
+    settings = Settings()
+    inputs = bundle.Inputs(max_grammar_bytes=settings.max_grammar_bytes,
+                           max_corpus_bytes=settings.max_corpus_bytes)
+    key = bundle.grammar_key(inputs.arc_path, inputs.arc_sha256,
+                             zip(inputs.layer_paths, inputs.layer_sha256))
+    return bundle.bundle_path(key), key
+
+
+def test_a_damaged_bundle_is_rebuilt(dreamer):
+    Dreamer.load()
+    path, key = _default_bundle()
+    data = bytearray(open(path, "rb").read())
+    data[len(data) // 2] ^= 0xFF
+    open(path, "wb").write(bytes(data))
+    assert bundle.read(path, key) is None
+    assert Dreamer.load().dream(7).text == dreamer.dream(7).text
+    assert bundle.read(path, key) is not None
+
+
+def test_an_edited_overlay_is_never_served_stale(write):
+    overlay = write("o.json", {"fallers": ["glass harp"]})
+    assert "glass harp" in Dreamer.load(grammars=[overlay]).dream(1).text
+    write("o.json", {"fallers": ["paper moon"]})
+    text = Dreamer.load(grammars=[overlay]).dream(1).text
+    assert "paper moon" in text and "glass harp" not in text
+
+
+def test_an_edited_corpus_is_never_served_stale(write, tmp_path):
+    from dreamgen.resources import builtin_dir
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    source = (builtin_dir("corpus") / "b01_moon_shard.txt").read_text(encoding="utf-8")
+    (folder / "one.txt").write_text(source, encoding="utf-8")
+    first = Dreamer.load(corpora=[folder], builtin_corpus=False)
+    (folder / "one.txt").write_text(source.replace("You", "You truly"), encoding="utf-8")
+    second = Dreamer.load(corpora=[folder], builtin_corpus=False)
+    assert first.corpus_sha256 != second.corpus_sha256
+    assert "truly" in second.models.vocab and "truly" not in first.models.vocab
+
+
+@pytest.mark.parametrize("kind, var, default", [("cache", "XDG_CACHE_HOME", "~/.cache"),
+                                                ("config", "XDG_CONFIG_HOME", "~/.config")])
+def test_folders_are_where_platformdirs_puts_them(monkeypatch, tmp_path, kind, var, default):
+    platformdirs = pytest.importorskip("platformdirs")
+    want = getattr(platformdirs, f"user_{kind}_dir")
+    monkeypatch.delenv(var, raising=False)
+    assert _platform_dir(kind, var, default) == want("dreamgen")
+    monkeypatch.setenv(var, str(tmp_path))
+    assert _platform_dir(kind, var, default) == want("dreamgen") == str(tmp_path / "dreamgen")
