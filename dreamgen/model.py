@@ -598,7 +598,43 @@ def _read_cache(path, key, settings):
         raise ValueError("another format version")
     if payload.get("key") != key or payload.get("settings") != asdict(settings):
         raise ValueError("built for another corpus or settings")
-    return payload
+    return payload, digest
+
+
+def _checked(path, key, settings):
+    """The models in a cache file, validated unless this exact content was validated before.
+
+    The checksum catches damage in storage; :meth:`Models.validate` catches a file that is
+    whole but wrong (written by a bug, or by hand). Validating walks every state, tens of
+    milliseconds, so a ``.ok`` file beside the cache records the sha256 of the content that
+    passed, and the same content is not walked again.
+    """
+    payload, digest = _read_cache(path, key, settings)
+    models = Models(payload)
+    ok = str(path) + ".ok"
+    try:
+        with open(ok, "rb") as f:
+            if f.read() == digest:
+                return models
+    except OSError:
+        pass
+    models.validate()
+    _write_atomic(ok, digest)
+    return models
+
+
+def _write_atomic(path, data):
+    import tempfile
+
+    folder = os.path.dirname(path) or "."
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp",
+                                   dir=folder)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # only a speed-up is lost
 
 
 def _write_cache(path, payload):
@@ -610,11 +646,13 @@ def _write_cache(path, payload):
     # processes building at once each rename a whole file into place.
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
     try:
+        digest = hashlib.sha256(body).digest()
         with os.fdopen(fd, "wb") as f:
-            f.write(_MAGIC + hashlib.sha256(body).digest() + body)
+            f.write(_MAGIC + digest + body)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+        return digest
     except BaseException:
         try:
             os.unlink(tmp)
@@ -629,10 +667,7 @@ def cached_models(corpus_sha256, settings=ModelSettings(), *, version):
 
     key = cache_key(corpus_sha256, settings, version)
     try:
-        models = Models(_read_cache(os.path.join(cache_path(), f"model-{key[:32]}.bin"), key,
-                                    settings))
-        models.validate()
-        return models
+        return _checked(os.path.join(cache_path(), f"model-{key[:32]}.bin"), key, settings)
     except Exception:  # load_models rebuilds it, and says why
         return None
 
@@ -648,18 +683,16 @@ def load_models(corpus, settings=ModelSettings(), *, version, use_cache=True, wa
     path = cache_path(key)
     if path.exists():
         try:
-            models = Models(_read_cache(path, key, settings))
-            # The checksum catches damage in storage; this catches a file that is whole but
-            # wrong (written by a bug, or by hand).
-            models.validate()
-            return models
+            return _checked(path, key, settings)
         except Exception as exc:  # any damage at all means: rebuild
             if warn is not None:
                 warn(f"{path}: damaged model cache ({exc}); rebuilding it")
     payload = build_payload(corpus, settings, cache_key=key)
     models = Models(payload)
+    # Checked once as built, so every later load of this content can skip it.
+    models.validate()
     try:
-        _write_cache(path, payload)
+        _write_atomic(str(path) + ".ok", _write_cache(path, payload))
     except OSError as exc:
         if warn is not None:
             warn(f"{path}: cannot write model cache ({exc.strerror}); continuing without it")

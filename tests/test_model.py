@@ -146,7 +146,7 @@ def test_a_damaged_cache_is_rebuilt_with_a_warning(cache, corpus, damage):
     again = []
     load_models(corpus, settings, version=VERSION, warn=again.append)
     assert again == []
-    assert [p.name for p in cache.iterdir()] == [path.name]
+    assert sorted(p.name for p in cache.iterdir()) == [path.name, path.name + ".ok"]
 
 
 def test_the_damage_reasons_are_specific(cache, corpus):
@@ -173,7 +173,7 @@ def test_the_damage_reasons_are_specific(cache, corpus):
 
 def test_a_bit_flip_is_caught_by_the_checksum(cache, corpus):
     load_models(corpus, version=VERSION)
-    path = next(cache.iterdir())
+    path = next(p for p in cache.iterdir() if p.suffix == ".bin")
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
@@ -249,8 +249,9 @@ def test_two_processes_building_the_same_cache_both_succeed(tmp_path):
     assert [r[1] for r in results] == [b"", b""]
     # One model and one grammar bundle, both whole; no temporary file left behind.
     files = sorted(p.name for p in (tmp_path / "shared").iterdir())
-    assert [name.split("-")[0] for name in files] == ["grammar", "model"]
-    assert all(name.endswith(".bin") for name in files)
+    # (.ok records that the model file's content passed validation.)
+    assert [name.split("-")[0] for name in files] == ["grammar", "model", "model"]
+    assert [name.rsplit(".", 1)[1] for name in files] == ["bin", "bin", "ok"]
     # A third run takes both as they are: the same dream, and nothing rewritten.
     def state():
         return {p.name: (p.read_bytes(), p.stat().st_mtime_ns)
