@@ -261,3 +261,15 @@ def test_two_processes_building_the_same_cache_both_succeed(tmp_path):
     done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, timeout=120)
     assert (done.returncode, done.stdout, done.stderr) == (0, results[0][0], b"")
     assert state() == before
+
+
+def test_validation_runs_once_per_content(cache, corpus, monkeypatch):
+    load_models(corpus, SETTINGS, version=VERSION)
+    calls = []
+    monkeypatch.setattr(Models, "validate", lambda self: calls.append(1))
+    load_models(corpus, SETTINGS, version=VERSION)
+    assert calls == []  # the .ok record matches this content: not walked again
+    ok = next(p for p in cache.iterdir() if p.suffix == ".ok")
+    ok.write_bytes(b"\0" * 32)
+    load_models(corpus, SETTINGS, version=VERSION)
+    assert calls == [1]  # a record for other content is no record
