@@ -9,8 +9,6 @@ corpus lines it reuses.
 True
 """
 
-import html
-import json
 import re
 from bisect import bisect_right
 from pathlib import Path
@@ -369,6 +367,8 @@ _JS = """
 
 
 def _e(text):
+    import html  # imported here: a plain `generate` start does not need it
+
     return html.escape(str(text), quote=True)
 
 
@@ -502,6 +502,8 @@ def render(record, fmt):
     if fmt == "text":
         return render_text(record)
     if fmt == "json":
+        import json
+
         return json.dumps(record, ensure_ascii=False, indent=2) + "\n"
     if fmt == "html":
         return render_html(record)

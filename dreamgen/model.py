@@ -9,7 +9,8 @@ import marshal
 import os
 import re
 import sys
-from bisect import bisect_right
+from array import array
+from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass
 
 from .errors import CorpusError
@@ -42,16 +43,19 @@ DEFAULT_TRIES = 300
 # A corpus file must make one new sentence on its own within this many tries (cheap: a
 # file too small to fork fails at once, and the built-in files succeed within ~200).
 DEFAULT_PROBE_TRIES = 3_000
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 BACKGROUND = "*"
 BEGIN, END = 0, 1
 _SEP = "\x1f"
-_MAGIC = b"DGM1"
+_MAGIC = b"DGM3"
 _RESERVED = ("___BEGIN__", "___END__")
 _SHIELD = "\u01c2"  # a letter (so \w matches it) that corpus text never holds
 _PUNCT = re.compile(r"^[^\w#]+|[^\w#]+$")
 _CORPUS_TAG = re.compile(r"#([^#\s]*)#")
 _TAG = re.compile(r"#([^#\s.]+)(?:\.[^#\s]*)?#")
+_LOW = (1 << 64) - 1
+# Walks of one table looked up by bisection before a dict is built for it (about 3 dreams).
+_WARM = 256
 
 
 @dataclass(frozen=True)
@@ -66,17 +70,6 @@ class ModelSettings:
 def normalise(word):
     """The form of a word that novelty compares: lower case, edge punctuation stripped."""
     return _PUNCT.sub("", word.lower())
-
-
-class _Chain:
-    """One compiled chain: a state (its word ids packed into one int) -> ``(lo, hi, total)``,
-    the slice of ``nexts`` and running weights ``cum`` that follow it. A beat chain's entry
-    goes on with the background chain's ``(lo, hi, total)`` for the same state."""
-
-    __slots__ = ("index", "nexts", "cum")
-
-    def __init__(self, index, nexts, cum):
-        self.index, self.nexts, self.cum = index, nexts, cum
 
 
 def _compile(model, ids, state_size, vocab_size):
@@ -148,25 +141,177 @@ def _gram_code(norm_ids, base):
     return code
 
 
+def _uints(values):
+    """``values`` (non-negative ints) as the narrowest array that holds them, or a list."""
+    values = list(values)
+    top = max(values, default=0)
+    for code in "BHIQ":
+        if top < 1 << 8 * array(code).itemsize:
+            return array(code, values)
+    return values  # past 64 bits: bisect works on a sorted list as well
+
+
+def _pack_chains(chains):
+    """``{name: (index, nexts, cum)}`` as sorted parallel arrays (see :class:`_Chain`).
+
+    A beat's ``index`` entries carry the background's entry after their own; stored is the
+    background's row for the same state instead.
+    """
+    rows = {}
+    packed = {}
+    for name in [BACKGROUND, *(n for n in chains if n != BACKGROUND)]:
+        index, nexts, cum = chains[name]
+        codes = sorted(index)
+        offs, knexts, kcum = [0], [], []
+        for code in codes:
+            lo, hi = index[code][:2]
+            knexts.extend(nexts[lo:hi])
+            kcum.extend(cum[lo:hi])
+            offs.append(len(knexts))
+        part = {"codes": _uints(codes), "offs": _uints(offs), "nexts": _uints(knexts),
+                "cum": _uints(kcum)}
+        if name == BACKGROUND:
+            rows = {code: i for i, code in enumerate(codes)}
+        else:
+            part["bg"] = _uints(rows[code] for code in codes)
+        packed[name] = part
+    return packed
+
+
+def _pack_forced(runs):
+    """``code -> (words, after, ended)`` as sorted parallel arrays (see :class:`_Runs`)."""
+    codes = sorted(runs)
+    offs, words = [0], []
+    for code in codes:
+        words.extend(runs[code][0])
+        offs.append(len(words))
+    return {"codes": _uints(codes), "offs": _uints(offs), "words": _uints(words),
+            "after": _uints(runs[c][1] for c in codes),
+            "ended": array("B", [bool(runs[c][2]) for c in codes])}
+
+
+def _pack_grams(grams):
+    """The n-gram codes as sorted low 64 bits and, beside each, the bits above them."""
+    pairs = sorted((g & _LOW, g >> 64) for g in grams)
+    return {"low": array("Q", [p[0] for p in pairs]), "high": _uints(p[1] for p in pairs)}
+
+
+class _Table:
+    """Sorted codes -> their row, found by bisection; after ``_WARM`` walks a dict takes
+    over (building it costs more than one dream's bisections, less than a batch's)."""
+
+    __slots__ = ("codes", "get", "uses")
+
+    def __init__(self, codes):
+        self.codes = codes
+        self.uses = 0
+        n = len(codes)
+
+        def get(code, default=None):
+            i = bisect_left(codes, code)
+            return i if i < n and codes[i] == code else default
+
+        self.get = get
+
+    def use(self):
+        self.uses += 1
+        if self.uses == _WARM:
+            self.get = dict(zip(self.codes, range(len(self.codes)))).get
+        return self.get
+
+
+class _Chain:
+    """One compiled chain as parallel arrays: state ``codes[i]`` (sorted) is followed by
+    ``nexts[offs[i]:offs[i + 1]]`` with running weights ``cum`` over the same slice. A beat
+    chain's ``bg[i]`` is the background's row for the same state."""
+
+    __slots__ = ("table", "offs", "nexts", "cum", "bg")
+
+    def __init__(self, part):
+        self.table = _Table(part["codes"])
+        self.offs, self.nexts, self.cum = part["offs"], part["nexts"], part["cum"]
+        self.bg = part.get("bg")
+
+    @property
+    def codes(self):
+        return self.table.codes
+
+
+class _Runs:
+    """The forced runs as parallel arrays: run ``i`` starts at state ``codes[i]`` (sorted),
+    says ``words[offs[i]:offs[i + 1]]``, then is at state ``after[i]`` or, if ``ended[i]``,
+    at the end of the sentence."""
+
+    __slots__ = ("table", "offs", "words", "after", "ended")
+
+    def __init__(self, part):
+        self.table = _Table(part["codes"])
+        self.offs, self.words = part["offs"], part["words"]
+        self.after, self.ended = part["after"], part["ended"]
+
+    def __len__(self):
+        return len(self.table.codes)
+
+    def items(self):
+        """``(code, (words, after, ended))`` for every run."""
+        offs, words = self.offs, self.words
+        for i, code in enumerate(self.table.codes):
+            yield code, (tuple(words[offs[i]:offs[i + 1]]), self.after[i], bool(self.ended[i]))
+
+
+class _Grams:
+    """The corpus n-gram codes: bisection at first, a set of their low bits once warm."""
+
+    __slots__ = ("low", "high", "exact", "has", "uses")
+
+    def __init__(self, part):
+        low, high = self.low, self.high = part["low"], part["high"]
+        n = len(low)
+
+        def exact(code):
+            lo, hi = code & _LOW, code >> 64
+            i = bisect_left(low, lo)
+            while i < n and low[i] == lo:
+                if high[i] == hi:
+                    return True
+                i += 1
+            return False
+
+        self.exact = self.has = exact
+        self.uses = 0
+
+    def use(self):
+        self.uses += 1
+        if self.uses == _WARM:
+            lows, exact = frozenset(self.low), self.exact
+            self.has = lambda code: code & _LOW in lows and exact(code)
+        return self.has
+
+
 class Models:
     """The beat chains, the background chain and the corpus n-grams novelty is tested on."""
 
     def __init__(self, payload):
         self.settings = ModelSettings(**payload["settings"])
-        self.vocab = payload["vocab"]
-        self.chains = {name: _Chain(*parts) for name, parts in payload["chains"].items()}
+        self.vocab = payload["vocab"].split("\n")
+        self.chains = {name: _Chain(part) for name, part in payload["chains"].items()}
         # Where the background has one successor so does every beat (a beat's counts are a
         # part of the background's), so such a run of words is known before it is walked.
-        self.forced = payload["forced"]
+        self.forced = _Runs(payload["forced"])
         # Novelty compares normalised words: each word id maps to the id of its normal form,
         # and each corpus run of ``novelty_words`` normal ids is packed into one int.
         self.norm = payload["norm"]
         self.norm_size = payload["norm_size"]
-        self.forms = payload["forms"]
+        self._forms = payload["forms"]
         self._form_ids = None  # built on the first text novelty test
-        self.ngrams = payload["ngrams"]
+        self.ngrams = _Grams(payload["ngrams"])
         self.tags = payload.get("tags", ())
         self.beats_used = payload.get("beats_used", ())
+
+    @property
+    def forms(self):
+        """The normal forms, in the order of their ids."""
+        return self._forms.split("\n")
 
     def beats(self):
         return [b for b in self.chains if b != BACKGROUND]
@@ -186,15 +331,19 @@ class Models:
         weight = self.settings.beat_weight
         own = self.chains.get(beat)
         background = self.chains[BACKGROUND]
-        bget, bnexts, bcum = background.index.get, background.nexts, background.cum
+        bget = background.table.use()
+        boffs, bnexts, bcum = background.offs, background.nexts, background.cum
         if own is not None:
-            oget, onexts, ocum = own.index.get, own.nexts, own.cum
+            oget = own.table.use()
+            ooffs, onexts, ocum, obg = own.offs, own.nexts, own.cum, own.bg
         else:
             oget = {}.get
         v = len(self.vocab)
         keep = v ** (self.settings.state_size - 1)
         random = getattr(rng, "_random", None) or rng.random
-        fget = self.forced.get
+        forced = self.forced
+        fget = forced.table.use()
+        foffs, fwords, fafter, fended = forced.offs, forced.words, forced.after, forced.ended
         code = 0
         words = []
         left = max_words
@@ -203,19 +352,19 @@ class Models:
             if f is not None:
                 # One draw per word (and one for the end) as a step-by-step walk makes; the
                 # draw cannot change the word, since there is only one to pick.
-                run, after, ended = f
-                if len(run) > left:
+                lo, hi = foffs[f], foffs[f + 1]
+                if hi - lo > left:
                     for _ in range(left + 1):
                         random()
                     return None
-                for _ in range(len(run) + ended):
+                ended = fended[f]
+                for _ in range(hi - lo + ended):
                     random()
+                words += fwords[lo:hi]
                 if ended:
-                    words.extend(run)
                     return words
-                words.extend(run)
-                left -= len(run)
-                code = after
+                left -= hi - lo
+                code = fafter[f]
                 continue
             o = oget(code)
             if o is None:
@@ -225,14 +374,18 @@ class Models:
                     # a draw is made first, as it always was.
                     random()
                     return None
-                blo, bhi, at = b
+                blo, bhi = boffs[b], boffs[b + 1]
+                at = bcum[bhi - 1]
                 r = random() * at
                 nxt = bnexts[(blo if r < bcum[blo] else blo + 1) if bhi - blo == 1
                              else bisect_right(bcum, r, blo, bhi)]
             else:
-                # A beat state carries the background's entry for the same state too.
-                olo, ohi, bt, blo, bhi, at = o
-                btw = bt * weight
+                # A beat state goes on with the background's entry for the same state too.
+                olo, ohi = ooffs[o], ooffs[o + 1]
+                b = obg[o]
+                blo, bhi = boffs[b], boffs[b + 1]
+                at = bcum[bhi - 1]
+                btw = ocum[ohi - 1] * weight
                 r = random() * (btw + at)
                 if r < btw:
                     q = r / weight
@@ -257,8 +410,9 @@ class Models:
             self._form_ids = {f: i for i, f in enumerate(self.forms)}
         get = self._form_ids.get
         k, base = self.settings.novelty_words, self.norm_size
+        has = self.ngrams.use()
         norm = [get(normalise(w), -1) for w in words]
-        return not any(-1 not in norm[i:i + k] and _gram_code(norm[i:i + k], base) in self.ngrams
+        return not any(-1 not in norm[i:i + k] and has(_gram_code(norm[i:i + k], base))
                        for i in range(len(norm) - k + 1))
 
     def is_novel_ids(self, ids):
@@ -266,63 +420,76 @@ class Models:
         k = self.settings.novelty_words
         if len(ids) < k:
             return True
-        norm, base, grams = self.norm, self.norm_size, self.ngrams
+        norm, base, has = self.norm, self.norm_size, self.ngrams.use()
         top = base ** (k - 1)
         code = 0
         for i in ids[:k]:
             code = code * base + norm[i]
-        if code in grams:
+        if has(code):
             return False
         for i in ids[k:]:
             code = code % top * base + norm[i]
-            if code in grams:
+            if has(code):
                 return False
         return True
 
     def validate(self):
         """Raise ValueError unless the models are whole, so no walk can crash or circle.
 
-        Checked: the vocabulary, normal forms and n-grams; for every forced run, its words,
-        its progress and the state it leads to; for every chain state, its slice of the
-        arrays, word ids, strictly rising weights, that every successor state exists, and a
-        beat's copy of the background entry; and that from every state the background chain
-        and the forced runs reach the end of a sentence (a walk always has a background
-        successor to draw, so then every walk ends). Run on every load from the cache: the
-        checksum only catches damage in storage, this a file that is whole but wrong.
+        Checked: the vocabulary, normal forms and n-grams; every array's type, length and
+        order (codes strictly rising, so bisection finds them); for every forced run, its
+        words, its progress and the state it leads to; for every chain state, its slice of
+        the arrays, word ids, strictly rising weights, that every successor state exists, and
+        a beat's row of the background; and that from every state the background chain and
+        the forced runs reach the end of a sentence (a walk always has a background successor
+        to draw, so then every walk ends). The checksum only catches damage in storage, this
+        a file that is whole but wrong.
         """
         n = self.settings.state_size
         vocab = self.vocab
-        if (vocab.__class__ is not list or vocab[:2] != list(_RESERVED)
-                or not set(map(type, vocab)) <= {str}):
+        if vocab[:2] != list(_RESERVED):
             raise ValueError("bad vocabulary")
         v = len(vocab)
         if BACKGROUND not in self.chains:
             raise ValueError("no background chain")
-        if (self.norm.__class__ is not list or len(self.norm) != v
-                or not set(map(type, self.norm)) <= {int}
-                or self.norm_size.__class__ is not int or len(self.forms) != self.norm_size
-                or not set(map(type, self.forms)) <= {str}
-                or not 0 <= min(self.norm) <= max(self.norm) < self.norm_size):
+        forms = self.forms
+        norm = self.norm
+        if (not _is_uints(norm) or len(norm) != v or self.norm_size.__class__ is not int
+                or len(forms) != self.norm_size or not max(norm) < self.norm_size):
             raise ValueError("normal forms disagree with the vocabulary")
-        if self.ngrams.__class__ not in (frozenset, set) or self.forced.__class__ is not dict:
-            raise ValueError("bad n-grams or forced runs")
+        grams = self.ngrams
+        if (grams.low.__class__ is not array or grams.low.typecode != "Q"
+                or not _is_uints(grams.high) or len(grams.low) != len(grams.high)
+                or not _rising(grams.low, strict=False)):
+            raise ValueError("bad n-grams")
         keep = v ** (n - 1)
         top = v ** n
-        background = self.chains[BACKGROUND].index
-        nodes = set(background) | set(self.forced)
+        forced = self.forced
+        fcodes = forced.table.codes
+        if not (_is_uints(fcodes) and _is_uints(forced.offs) and _is_uints(forced.words)
+                and _is_uints(forced.after) and _is_uints(forced.ended)
+                and len(forced.offs) == len(fcodes) + 1 == len(forced.after) + 1
+                == len(forced.ended) + 1 and forced.offs[0] == 0
+                and forced.offs[-1] == len(forced.words) and _rising(forced.offs, strict=False)
+                and _rising(fcodes) and max(forced.ended, default=0) <= 1
+                and (not fcodes or fcodes[-1] < top)):
+            raise ValueError("bad forced runs")
+        background = self.chains[BACKGROUND]
+        if not _is_uints(background.codes):
+            raise ValueError(f"chain {BACKGROUND!r}: arrays disagree")
+        nodes = set(background.codes) | set(fcodes)
         if 0 not in nodes:
             raise ValueError("no begin state")
         ends, before = set(), {}
-        for code, (run, after, ended) in self.forced.items():
-            if run.__class__ is not tuple or not set(map(type, run)) <= {int} or (
-                    run and not END < min(run) <= max(run) < v):
+        for code, (run, after, ended) in forced.items():
+            if run and not END < min(run) <= max(run) < v:
                 raise ValueError("a forced run: a word outside the vocabulary")
             if not run and not ended:
                 raise ValueError("a forced run that makes no progress")
             state = code
             for w in run:
                 state = state % keep * v + w
-            if state != after or ended.__class__ is not bool:
+            if state != after:
                 raise ValueError("a forced run that disagrees with its words")
             if ended:
                 ends.add(code)
@@ -330,35 +497,29 @@ class Models:
                 raise ValueError("a forced run leads to a missing state")
             else:
                 before.setdefault(after, []).append(code)
+        bcodes = background.codes
         for name, c in self.chains.items():
-            nexts, cum = c.nexts, c.cum
-            if (nexts.__class__ is not list or cum.__class__ is not list
-                    or len(nexts) != len(cum) or not set(map(type, nexts)) <= {int}
-                    or not set(map(type, cum)) <= {int}):
-                raise ValueError(f"chain {name!r}: arrays disagree")
-            if nexts and not 0 <= min(nexts) <= max(nexts) < v:
-                raise ValueError(f"chain {name!r}: a word outside the vocabulary")
+            codes, offs, nexts, cum = c.codes, c.offs, c.nexts, c.cum
             own = name == BACKGROUND
-            for state, entry in c.index.items():
-                if state.__class__ is not int or not 0 <= state < top:
-                    raise ValueError(f"chain {name!r}: a bad state")
-                if own:
-                    if len(entry) != 3:
-                        raise ValueError(f"chain {name!r}: a bad entry")
-                    lo, hi, total = entry
-                else:
-                    if state not in background:
-                        raise ValueError(f"chain {name!r}: a state the background lacks")
-                    lo, hi, total, *rest = entry
-                    if tuple(rest) != background[state]:
+            if not (_is_uints(codes) and _is_uints(offs) and _is_uints(nexts) and _is_uints(cum)
+                    and len(nexts) == len(cum) and len(offs) == len(codes) + 1
+                    and offs[0] == 0 and offs[-1] == len(nexts)
+                    and (own or (_is_uints(c.bg) and len(c.bg) == len(codes)))):
+                raise ValueError(f"chain {name!r}: arrays disagree")
+            if nexts and not max(nexts) < v:
+                raise ValueError(f"chain {name!r}: a word outside the vocabulary")
+            if not _rising(codes) or (codes and not codes[-1] < top):
+                raise ValueError(f"chain {name!r}: a bad state")
+            if not _rising(offs):
+                raise ValueError(f"chain {name!r}: a state with no successor")
+            for i, state in enumerate(codes):
+                if not own:
+                    b = c.bg[i]
+                    if b >= len(bcodes) or bcodes[b] != state:
                         raise ValueError(f"chain {name!r}: background entry disagrees")
-                if not (lo.__class__ is hi.__class__ is int and 0 <= lo < hi <= len(nexts)):
-                    raise ValueError(f"chain {name!r}: a state with no successor")
-                if cum[hi - 1] != total:
-                    raise ValueError(f"chain {name!r}: weights that disagree with the total")
                 prev = 0
                 prefix = state % keep * v
-                for j in range(lo, hi):
+                for j in range(offs[i], offs[i + 1]):
                     if cum[j] <= prev:
                         raise ValueError(f"chain {name!r}: weights that do not rise")
                     prev = cum[j]
@@ -382,6 +543,19 @@ class Models:
                     todo.append(p)
         if reach != nodes:
             raise ValueError(f"chain {BACKGROUND!r}: a cycle with no end")
+
+
+def _is_uints(values):
+    """True for an array of unsigned ints, or a list of non-negative ints."""
+    if values.__class__ is array:
+        return values.typecode in "BHIQ"
+    return values.__class__ is list and all(x.__class__ is int and x >= 0 for x in values)
+
+
+def _rising(values, strict=True):
+    if strict:
+        return all(a < b for a, b in zip(values, values[1:]))
+    return all(a <= b for a, b in zip(values, values[1:]))
 
 
 def _sentences(paragraph_text):
@@ -482,11 +656,6 @@ def build_payload(corpus, settings, *, cache_key=""):
     # A walk looks a state up only where the background branches; the rest are in runs.
     branching = {code for code, (lo, hi, _) in chains[BACKGROUND][0].items() if hi - lo > 1}
     chains = {name: _keep(chain, branching) for name, chain in chains.items()}
-    background = chains[BACKGROUND][0]
-    for name, (index, _, _) in chains.items():
-        if name != BACKGROUND:
-            for code, entry in index.items():
-                index[code] = entry + background[code]
     norm_ids = {}
     norm = [norm_ids.setdefault(normalise(w), len(norm_ids)) for w in vocab]
     k = settings.novelty_words
@@ -511,15 +680,18 @@ def build_payload(corpus, settings, *, cache_key=""):
             beats_used.add(para.beat)
     return {
         "format": FORMAT_VERSION,
+        "byteorder": sys.byteorder,
         "key": cache_key,
         "settings": asdict(settings),
-        "vocab": vocab,
-        "chains": chains,
-        "forced": forced,
-        "norm": norm,
+        # Stored as a few strings and flat arrays: loading them is a copy, not the building
+        # of a Python object per state, word or n-gram.
+        "vocab": "\n".join(vocab),
+        "chains": _pack_chains(chains),
+        "forced": _pack_forced(forced),
+        "norm": _uints(norm),
         "norm_size": len(norm_ids),
-        "forms": list(norm_ids),
-        "ngrams": grams,
+        "forms": "\n".join(norm_ids),
+        "ngrams": _pack_grams(grams),
         # What the corpus asks of a grammar and arc, so a cached model can be matched
         # against them without reading the corpus again.
         "tags": tuple(sorted(tags)),
@@ -585,6 +757,35 @@ def cache_key(corpus, settings, version):
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def _encode(value):
+    # marshal stores no arrays: each becomes bytes, its type code first.
+    if value.__class__ is dict:
+        return {k: _encode(v) for k, v in value.items()}
+    if value.__class__ is array:
+        return value.typecode.encode() + value.tobytes()
+    return value
+
+
+def _decode(value):
+    if value.__class__ is dict:
+        return {k: _decode(v) for k, v in value.items()}
+    if value.__class__ is bytes:
+        a = array(chr(value[0]))
+        a.frombytes(memoryview(value)[1:])
+        return a
+    return value
+
+
+def dumps(payload):
+    """The stored form of a payload (as :func:`build_payload` makes it)."""
+    return marshal.dumps(_encode(payload))
+
+
+def loads(body):
+    """A payload from :func:`dumps`'s form."""
+    return _decode(marshal.loads(body))
+
+
 def _read_cache(path, key, settings):
     with open(path, "rb") as f:
         data = f.read()
@@ -593,8 +794,9 @@ def _read_cache(path, key, settings):
     digest, body = data[4:36], data[36:]
     if hashlib.sha256(body).digest() != digest:
         raise ValueError("checksum mismatch (truncated or damaged)")
-    payload = marshal.loads(body)
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION:
+    payload = loads(body)
+    if (not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION
+            or payload.get("byteorder") != sys.byteorder):
         raise ValueError("another format version")
     if payload.get("key") != key or payload.get("settings") != asdict(settings):
         raise ValueError("built for another corpus or settings")
@@ -640,7 +842,7 @@ def _write_atomic(path, data):
 def _write_cache(path, payload):
     import tempfile
 
-    body = marshal.dumps(payload)
+    body = dumps(payload)
     path.parent.mkdir(parents=True, exist_ok=True)
     # Write beside the target and rename: a reader never sees half a file, and two
     # processes building at once each rename a whole file into place.

@@ -116,7 +116,7 @@ def _endless_models(forced, max_cycle=3):
     # BEGIN -> w0 -> w1 -> w2 -> w0 ...: no state ever reaches END. With one word of
     # context a state's code is its word's id. ``forced``: also store the chain's one-way
     # stretches as forced runs (as a built model does), which the walk takes whole.
-    from dreamgen.model import _forced_runs
+    from dreamgen.model import _forced_runs, _pack_chains, _pack_forced, _pack_grams
 
     n = max_cycle
     v = 2 + n
@@ -125,10 +125,10 @@ def _endless_models(forced, max_cycle=3):
     nexts = [2] + [2 + (i + 1) % n for i in range(n)]
     cum = [1] * (n + 1)
     return Models({"settings": {"state_size": 1, "beat_weight": 6, "novelty_words": 8},
-                   "vocab": vocab, "chains": {"*": (index, nexts, cum)},
-                   "forced": _forced_runs(index, nexts, v, 1) if forced else {},
-                   "norm": list(range(v)), "norm_size": v, "forms": [w.lower() for w in vocab],
-                   "ngrams": frozenset()})
+                   "vocab": "\n".join(vocab), "chains": _pack_chains({"*": (index, nexts, cum)}),
+                   "forced": _pack_forced(_forced_runs(index, nexts, v, 1) if forced else {}),
+                   "norm": list(range(v)), "norm_size": v,
+                   "forms": "\n".join(w.lower() for w in vocab), "ngrams": _pack_grams(())})
 
 
 @pytest.mark.parametrize("forced", [False, True], ids=["step by step", "forced runs"])

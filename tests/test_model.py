@@ -1,7 +1,6 @@
 """The model cache: damage is a miss and a rebuild, never a crash or a hang."""
 
 import hashlib
-import marshal
 import os
 import subprocess
 import sys
@@ -10,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from dreamgen.corpus import read_corpus
-from dreamgen.model import (_MAGIC, DEFAULT_STATE_SIZE, ModelSettings, Models, build_payload,
-                            cache_dir, cache_key, cache_path, cached_models,
-                            load_models)
+from array import array
+
+from dreamgen.model import (_MAGIC, BACKGROUND, DEFAULT_STATE_SIZE, ModelSettings, Models,
+                            _pack_chains, _pack_forced, build_payload, cache_dir, cache_key,
+                            cache_path, cached_models, dumps, load_models, loads)
 
 from conftest import ROOT
 
@@ -38,62 +39,104 @@ def corpus(write):
 
 
 def _store(path, payload):
-    body = marshal.dumps(payload)
+    body = dumps(payload)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(_MAGIC + hashlib.sha256(body).digest() + body)
 
 
-def _background(p):
-    index, nexts, cum = p["chains"]["*"]
-    return index, nexts, cum
+def _unpacked(p):
+    """The stored arrays as dicts again (``code -> (lo, hi, total)``, ``code -> run``), to
+    damage as plainly as before and pack again with the model's own packers."""
+    chains = {}
+    for name, part in p["chains"].items():
+        codes, offs = part["codes"], part["offs"]
+        index = {code: (offs[i], offs[i + 1], part["cum"][offs[i + 1] - 1])
+                 for i, code in enumerate(codes)}
+        chains[name] = (index, list(part["nexts"]), list(part["cum"]))
+    f = p["forced"]
+    forced = {code: (tuple(f["words"][f["offs"][i]:f["offs"][i + 1]]), f["after"][i],
+                     bool(f["ended"][i])) for i, code in enumerate(f["codes"])}
+    return chains, forced
 
 
-def _reverse_weights(p):
+def _repacked(damage):
+    def apply(p):
+        chains, forced = _unpacked(p)
+        damage(p, chains, forced)
+        p["chains"], p["forced"] = _pack_chains(chains), _pack_forced(forced)
+    return apply
+
+
+@_repacked
+def _reverse_weights(p, chains, forced):
     # One branching state's first running weight above its total: the weights then fall.
-    index, nexts, cum = _background(p)
+    index, nexts, cum = chains[BACKGROUND]
     lo, hi, total = next(e for e in index.values() if e[1] - e[0] > 1)
     cum[lo] = total + 1
 
 
 def _string_weights(p):
-    p["chains"]["*"] = p["chains"]["*"][:2] + ("heavy",)
+    p["chains"][BACKGROUND]["cum"] = "heavy"
 
 
-def _missing_state(p):
+@_repacked
+def _missing_state(p, chains, forced):
     # Drop a state that a branching state leads to (and no forced run does) from every chain.
-    index, nexts, cum = _background(p)
-    keep = len(p["vocab"]) ** (p["settings"]["state_size"] - 1)
-    afters = {after for _, after, ended in p["forced"].values() if not ended}
-    code = next(state % keep * len(p["vocab"]) + nexts[j]
+    index, nexts, cum = chains[BACKGROUND]
+    v = p["vocab"].count("\n") + 1
+    keep = v ** (p["settings"]["state_size"] - 1)
+    afters = {after for _, after, ended in forced.values() if not ended}
+    code = next(state % keep * v + nexts[j]
                 for state, (lo, hi, _) in index.items() for j in range(lo, hi)
-                if state % keep * len(p["vocab"]) + nexts[j] in index
-                and state % keep * len(p["vocab"]) + nexts[j] not in afters | {0})
-    for chain in p["chains"].values():
+                if state % keep * v + nexts[j] in index
+                and state % keep * v + nexts[j] not in afters | {0})
+    for chain in chains.values():
         chain[0].pop(code, None)
 
 
-def _no_end(p):
+@_repacked
+def _no_end(p, chains, forced):
     # Every sentence end leads back to a sentence's first word instead, in the chains and in
     # the forced runs: a cycle with no way out. (With one word of context, that word's state
     # is the word's id, and it exists, so nothing is missing.)
     assert p["settings"]["state_size"] == 1
-    index, nexts, cum = _background(p)
+    index, nexts, cum = chains[BACKGROUND]
     first = next(w for w in nexts[index[0][0]:index[0][1]] if w in index)
-    for _, chain_nexts, _ in p["chains"].values():
+    for _, chain_nexts, _ in chains.values():
         chain_nexts[:] = [first if w == 1 else w for w in chain_nexts]
-    p["forced"] = {code: (run + (first,), first, False) if ended else (run, after, ended)
-                   for code, (run, after, ended) in p["forced"].items()}
+    for code, (run, after, ended) in list(forced.items()):
+        if ended:
+            forced[code] = (run + (first,), first, False)
 
 
-def _stalled_run(p):
+@_repacked
+def _stalled_run(p, chains, forced):
     # A forced run of no words that does not end, from the start back to the start: a walk
     # would take it for ever without counting a word.
-    p["forced"][0] = ((), 0, False)
+    forced[0] = ((), 0, False)
 
 
 def _float_word(p):
-    index, nexts, cum = _background(p)
-    nexts[0] = float(nexts[0])
+    # Stored arrays hold unsigned ints only; one of floats is a file that is not ours.
+    p["chains"][BACKGROUND]["nexts"] = array("d", p["chains"][BACKGROUND]["nexts"])
+
+
+def _unsorted_states(p):
+    # Bisection needs rising codes: two swapped states would be looked up in vain.
+    codes = p["chains"][BACKGROUND]["codes"]
+    codes[0], codes[1] = codes[1], codes[0]
+
+
+def _wrong_background_row(p):
+    # A beat chain that copies the background (whole, were each row its own) but points each
+    # state at the background's next row.
+    part = p["chains"][BACKGROUND]
+    n = len(part["codes"])
+    p["chains"]["omen"] = dict(part, bg=array("I", [(i + 1) % n for i in range(n)]))
+
+
+def _short_offsets(p):
+    p["chains"][BACKGROUND]["offs"].pop()
 
 
 def _wrong_state_size(p):
@@ -116,6 +159,10 @@ DAMAGE = {
     "wrong state size": _wrong_state_size,
     "other format version": _other_format,
     "negative vocabulary": lambda p: p.update(vocab=-1),
+    "states out of order": _unsorted_states,
+    "wrong background row": _wrong_background_row,
+    "short offsets": _short_offsets,
+    "bad array type code": lambda p: p["ngrams"].update(low=array("d", p["ngrams"]["low"])),
     "not a dict": lambda p: "model",
 }
 
@@ -130,7 +177,7 @@ def test_a_damaged_cache_is_rebuilt_with_a_warning(cache, corpus, damage):
         _store(path, good)
         path.write_bytes(path.read_bytes()[:-100])
     else:
-        bad = marshal.loads(marshal.dumps(good))
+        bad = loads(dumps(good))
         changed = DAMAGE[damage](bad)
         _store(path, bad if changed is None else changed)
     # The warm start's reader turns it down too (and leaves the rebuild to load_models).
