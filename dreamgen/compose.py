@@ -14,6 +14,8 @@ from .rng import dream_random
 __all__ = ["FIRST_PERSON", "YOU", "BeatText", "Dream", "Dreamer", "GrammarTrace", "MarkovTrace",
            "Sentence", "Settings", "split_sentences"]
 
+# Tries at a beat's grammar sentences before keeping ones that echo the corpus.
+GRAMMAR_TRIES = 20
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z#])")
 YOU = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
 # Hyphens count as word characters here, so "forget-me-nots" is not a narrator.
@@ -118,6 +120,12 @@ def markov_fits(words):
     text = " ".join(words)
     first = words[0]
     starts = first[:1].isupper() or (first.startswith("#") and ".capitalize" in first)
+    # A walk that loops back on itself ("your eyes sting and your eyes sting") says a
+    # phrase twice; no corpus sentence does.
+    lowered = [w.lower() for w in words]
+    trigrams = list(zip(lowered, lowered[1:], lowered[2:]))
+    if len(set(trigrams)) != len(trigrams):
+        return False
     return (starts and _WELL_ENDED.search(text) is not None and not _INNER_END.search(text)
             and YOU.search(text) is not None
             and FIRST_PERSON.search(text) is None)
@@ -223,10 +231,16 @@ class Dreamer:
         cast = exp.variables()
         used = set()
         beats = []
+        novel = self.models.is_novel
         for beat in self.arc.beats:
-            if trace:
-                start, variables = len(steps), exp.variables()
-            parts = split_sentences(exp.symbol(beat.entry))
+            for _ in range(GRAMMAR_TRIES):
+                if trace:
+                    start, variables = len(steps), exp.variables()
+                parts = split_sentences(exp.symbol(beat.entry))
+                # A cast drawn from the corpus's own can rebuild a vignette's phrase; no
+                # sentence of a dream may share a run of eight words with the corpus.
+                if all(novel(p.split()) for p in parts):
+                    break
             if trace:
                 made = tuple(steps[start:])
                 sentences = [Sentence(s, beat.name, "grammar", GrammarTrace(made, i, variables))

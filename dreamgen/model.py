@@ -35,10 +35,10 @@ __all__ = [
 
 DEFAULT_STATE_SIZE = 2
 # A beat's own paragraphs outweigh the whole corpus, which still lends it words to wander in.
-DEFAULT_BEAT_WEIGHT = 6
+DEFAULT_BEAT_WEIGHT = 16
 DEFAULT_NOVELTY_WORDS = 8
 DEFAULT_MIN_WORDS = 10
-DEFAULT_MAX_WORDS = 38
+DEFAULT_MAX_WORDS = 30
 DEFAULT_TRIES = 300
 # A corpus file must make one new sentence on its own within this many tries (cheap: a
 # file too small to fork fails at once, and the built-in files succeed within ~200).
