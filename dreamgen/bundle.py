@@ -197,23 +197,12 @@ def read(path, key):
 
 def write(path, payload):
     """Store ``payload`` at ``path`` whole or not at all (temporary file, then rename)."""
-    import tempfile
     from hashlib import sha256
 
+    from .files import write_atomic
+
     body = marshal.dumps(payload)
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(_MAGIC + sha256(body).digest() + body)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    write_atomic(path, _MAGIC + sha256(body).digest() + body)
 
 
 def load(inputs, settings):

@@ -1,5 +1,6 @@
 """The ``dreamgen`` command line: options, calls into the library, errors to exit codes."""
 
+import contextlib
 import functools
 import io
 import sys
@@ -187,17 +188,8 @@ def generate(seed, count, fmt, out, force, quiet, jobs, **kw):
     pieces = render_run(dreamer, seed, count, fmt, jobs=jobs, load=load)
     show = not quiet and count >= PROGRESS_MIN_COUNT and _stderr_is_tty()
     if out is None:
-        # UTF-8 and "\n" whatever the locale, so stdout and --out hold the same bytes.
-        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
-        try:
+        with _stdout() as stream:
             _emit(pieces, fmt, count, stream, show)
-        except BrokenPipeError:
-            _quiet_pipe()
-        finally:
-            try:
-                stream.detach()
-            except ValueError:
-                pass
     else:
         from .output import atomic_writer
 
@@ -392,20 +384,28 @@ def explain(seed, fmt, out, force, **kw):
 
     body = render_explained(explain_dream(_load(kw, quiet=True), seed), fmt)
     if out is None:
-        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
-        try:
+        with _stdout() as stream:
             stream.write(body)
-            stream.flush()
-        except BrokenPipeError:
-            _quiet_pipe()
-        finally:
-            try:
-                stream.detach()
-            except ValueError:
-                pass
     else:
         with atomic_writer(out, force=force) as f:
             f.write(body)
+
+
+@contextlib.contextmanager
+def _stdout():
+    """Standard output as UTF-8 with "\n" whatever the locale, so stdout and --out hold the
+    same bytes; a reader that goes away early ends the run quietly."""
+    stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="\n")
+    try:
+        yield stream
+        stream.flush()
+    except BrokenPipeError:
+        _quiet_pipe()
+    finally:
+        try:
+            stream.detach()
+        except ValueError:
+            pass
 
 
 def _quiet_pipe():

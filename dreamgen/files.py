@@ -1,8 +1,37 @@
-"""Read input files: a size limit, so no input can exhaust memory, and strict UTF-8."""
+"""Read input files (a size limit, so no input can exhaust memory, and strict UTF-8) and
+write cache files whole or not at all."""
 
+import os
 from pathlib import Path
 
-__all__ = ["decode_utf8", "read_limited"]
+__all__ = ["decode_utf8", "read_limited", "write_atomic"]
+
+
+def write_atomic(path, data, *, sync=False):
+    """Write ``data`` (bytes) to ``path`` through a temporary file beside it and a rename.
+
+    A reader never sees half a file, two processes writing the same file each rename a whole
+    one into place, and a failure leaves no temporary file. Raises ``OSError``.
+    """
+    import tempfile
+
+    folder = os.path.dirname(os.fspath(path)) or "."
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=os.path.basename(os.fspath(path)) + ".", suffix=".tmp",
+                               dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            if sync:
+                f.flush()
+                os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def read_limited(path, max_bytes, error, *, what="file", option="", over=None):

@@ -826,41 +826,21 @@ def _checked(path, key, settings):
 
 
 def _write_atomic(path, data):
-    import tempfile
+    from .files import write_atomic
 
-    folder = os.path.dirname(path) or "."
     try:
-        fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".", suffix=".tmp",
-                                   dir=folder)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
+        write_atomic(path, data)
     except OSError:
         pass  # only a speed-up is lost
 
 
 def _write_cache(path, payload):
-    import tempfile
+    from .files import write_atomic
 
     body = dumps(payload)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Write beside the target and rename: a reader never sees half a file, and two
-    # processes building at once each rename a whole file into place.
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        digest = hashlib.sha256(body).digest()
-        with os.fdopen(fd, "wb") as f:
-            f.write(_MAGIC + digest + body)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-        return digest
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    digest = hashlib.sha256(body).digest()
+    write_atomic(path, _MAGIC + digest + body, sync=True)
+    return digest
 
 
 def cached_models(corpus_sha256, settings=ModelSettings(), *, version):
