@@ -60,3 +60,18 @@ def builtin_report(dreamer):
     from dreamgen.stats import report
 
     return report(dreamer, count=200)
+
+
+@pytest.fixture
+def run():
+    """Invoke the ``dreamgen`` CLI in-process: ``run("generate", "--seed", "1")``."""
+    from click.testing import CliRunner
+
+    from dreamgen.cli import cli
+
+    runner = CliRunner()
+
+    def _run(*args, **kw):
+        return runner.invoke(cli, list(args), catch_exceptions=False, **kw)
+
+    return _run

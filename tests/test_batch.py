@@ -10,16 +10,6 @@ from dreamgen.cli import cli
 from dreamgen.render import render, render_end
 
 
-@pytest.fixture
-def run():
-    runner = CliRunner()
-
-    def _run(*args):
-        return runner.invoke(cli, list(args), catch_exceptions=False)
-
-    return _run
-
-
 def test_chunks_cover_the_range_in_order():
     assert list(chunks(10, 7, 3)) == [(10, 3), (13, 3), (16, 1)]
     assert list(chunks(5, 0, 3)) == []

@@ -13,16 +13,6 @@ from dreamgen.render import SEPARATOR
 from conftest import ROOT
 
 
-@pytest.fixture
-def run():
-    runner = CliRunner()
-
-    def _run(*args, **kw):
-        return runner.invoke(cli, list(args), catch_exceptions=False, **kw)
-
-    return _run
-
-
 def test_version(run):
     result = run("--version")
     assert result.exit_code == 0

@@ -250,16 +250,6 @@ def test_html_is_one_self_contained_page(record42):
 
 # -- the command ---------------------------------------------------------------------------
 
-@pytest.fixture
-def run():
-    runner = CliRunner()
-
-    def _run(*args):
-        return runner.invoke(cli, list(args), catch_exceptions=False)
-
-    return _run
-
-
 @pytest.mark.parametrize("fmt", ["text", "json", "html"])
 def test_explain_prints_each_format(run, record42, fmt):
     result = run("explain", "--seed", "42", "--format", fmt)
