@@ -8,7 +8,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import dreamgen
-from dreamgen.cli import cli
 from dreamgen.corpus import read_document
 from dreamgen.explain import CorpusIndex, explain, join_text, render, render_html, render_text
 from dreamgen.resources import builtin_dir
