@@ -148,7 +148,7 @@ class Dreamer:
         self._corpus = corpus
         self.corpus_sha256 = corpus_sha256
         self.settings = settings
-        self.grammar_sha256 = grammar.sha256
+        self.grammar_sha256 = _grammar_sha256(grammar, arc)
         # Counted for `dreamgen stats`; plain integer adds cost nothing measurable.
         self.markov_attempts = 0
         self.markov_accepted = 0
@@ -181,7 +181,7 @@ class Dreamer:
                 arc, grammar, models = found
                 return cls(grammar, arc, models, inputs.corpus_sha256, settings,
                            corpus=_CorpusLoader(sources, arc.names, settings.max_corpus_bytes)
-                           )._with_digest(grammar.sha256)
+                           )
         return cls._load_cold(inputs, grammars, sources, settings=settings,
                               user_overlays=user_overlays, use_cache=use_cache, warn=warn)
 
@@ -202,20 +202,12 @@ class Dreamer:
         models = load_models(corpus, settings.model, version=__version__, use_cache=use_cache,
                              warn=warn)
         dreamer = cls(grammar, arc, models, corpus.sha256, settings,
-                      corpus=corpus)._with_digest(grammar.sha256)
+                      corpus=corpus)
         _probe_markov(dreamer, corpus)
         # Only a load that passed every check is remembered for warm starts.
         if use_cache and inputs.usable and len(inputs.layer_paths) == len(grammar.layers):
             bundle.save(inputs, arc, grammar, known)
         return dreamer
-
-    def _with_digest(self, digest):
-        import hashlib
-
-        arc_part = "|".join(f"{b.name}:{b.entry}:{b.markov}" for b in self.arc.beats)
-        self.grammar_sha256 = hashlib.sha256(
-            f"{digest}|{self.arc.cast}|{arc_part}".encode()).hexdigest()
-        return self
 
     def dream(self, seed, trace=False):
         """Dream number ``seed``: the same number always gives the same dream.
@@ -292,6 +284,14 @@ class Dreamer:
                     return text, None
                 return text, MarkovTrace(tuple(words), beat, walks, tuple(steps[start:]))
         return None, None
+
+
+def _grammar_sha256(grammar, arc):
+    """The digest a dream records: the layered rules and the arc that orders them."""
+    import hashlib
+
+    arc_part = "|".join(f"{b.name}:{b.entry}:{b.markov}" for b in arc.beats)
+    return hashlib.sha256(f"{grammar.sha256}|{arc.cast}|{arc_part}".encode()).hexdigest()
 
 
 def _corpus_sources(builtin_corpus, corpora):

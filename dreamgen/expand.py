@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from .errors import DreamgenError, GrammarError, LimitError
-from .grammar import MODIFIERS, Action, Tag
+from .grammar import MODIFIERS, Tag
 
 __all__ = [
     "DEFAULT_MAX_CHARS",

@@ -168,7 +168,7 @@ def format_report(r):
         f"distinct word pairs / all       {r['distinct_pair_ratio']:.3f}",
         f"mean trigram Jaccard (pairs)    {r['mean_trigram_jaccard']:.4f}",
         f"most shared sentence in         {r['max_sentence_share']:.1%} of dreams",
-        f"Markov attempts per sentence    "
+        "Markov attempts per sentence    "
         + ("n/a" if r["markov_attempts_per_sentence"] is None
            else f"{r['markov_attempts_per_sentence']:.2f}"),
         f"words from grammar / Markov     {r['grammar_word_share']:.1%} / "

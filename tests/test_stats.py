@@ -3,7 +3,6 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from dreamgen import Dreamer
 from dreamgen.cli import cli
 from dreamgen.compose import BeatText, Dream, Sentence
 from dreamgen.stats import diversity
