@@ -6,7 +6,7 @@
 'invocation'
 """
 
-__version__ = "0.1.0"
+from .version import __version__  # noqa: E402
 
 from .errors import (ArcError, CorpusError, DreamgenError, GrammarError, LimitError,  # noqa: E402
                      OutputError)

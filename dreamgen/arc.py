@@ -14,6 +14,7 @@ __all__ = [
     "ARC_OVERLAY_KEYS",
     "Arc",
     "Beat",
+    "Motif",
     "apply_arc_overlay",
     "arc_overlay_problems",
     "load_arc",
@@ -33,16 +34,43 @@ class Beat:
 
 
 @dataclass(frozen=True)
+class Motif:
+    """Words that belong to one stretch of the arc: from beat ``first`` to beat ``last``.
+
+    A Markov sentence outside that stretch may not say them (nothing mends before the touch).
+    ``None`` leaves that end open.
+    """
+
+    name: str
+    words: tuple
+    first: str = None
+    last: str = None
+
+
+@dataclass(frozen=True)
 class Arc:
     """The ordered beats, plus the symbol that picks a dream's cast before the first beat."""
 
     beats: tuple
     cast: str
     path: str = "<arc>"
+    motifs: tuple = ()
 
     @property
     def names(self):
         return tuple(b.name for b in self.beats)
+
+    def forbidden(self, beat):
+        """The motif words a Markov sentence of ``beat`` may not say, in normal form."""
+        names = self.names
+        at = names.index(beat)
+        out = set()
+        for m in self.motifs:
+            lo = names.index(m.first) if m.first else 0
+            hi = names.index(m.last) if m.last else len(names) - 1
+            if not lo <= at <= hi:
+                out.update(m.words)
+        return frozenset(out)
 
     def roots(self):
         return (self.cast, *(b.entry for b in self.beats))
@@ -82,7 +110,30 @@ def load_arc(path):
     names = [b.name for b in beats]
     if not beats or len(set(names)) != len(names):
         raise ArcError("the arc needs at least one beat, each with a unique name", path=path)
-    return Arc(beats=tuple(beats), cast=cast, path=path)
+    return Arc(beats=tuple(beats), cast=cast, path=path,
+               motifs=_motifs(data.get("motifs", []), names, path))
+
+
+def _motifs(data, names, path):
+    if not isinstance(data, list):
+        raise ArcError("'motifs' is a list of {name, words, from, until} objects", path=path)
+    motifs = []
+    for i, m in enumerate(data):
+        if not (isinstance(m, dict) and isinstance(m.get("name"), str)
+                and isinstance(m.get("words"), list)
+                and all(isinstance(w, str) for w in m["words"])):
+            raise ArcError(f"motif {i} needs a 'name' and a list of 'words'", path=path)
+        extra = set(m) - {"name", "words", "from", "until"}
+        if extra:
+            raise ArcError(f"motif {m['name']!r} has unknown keys: {', '.join(sorted(extra))}",
+                           path=path)
+        for end in ("from", "until"):
+            if m.get(end) is not None and m[end] not in names:
+                raise ArcError(f"motif {m['name']!r}: {end!r} names beat {m[end]!r}, which the "
+                               f"arc does not have{_hint(m[end], names)}", path=path)
+        motifs.append(Motif(m["name"], tuple(w.lower() for w in m["words"]), m.get("from"),
+                            m.get("until")))
+    return tuple(motifs)
 
 
 ARC_OVERLAY_KEYS = ("cast", "entries", "entry_suffix", "markov")
@@ -143,4 +194,4 @@ def apply_arc_overlay(arc, overlay, *, path="<overlay>"):
     beats = tuple(replace(b, markov=markov.get(b.name, b.markov),
                           entry=entries.get(b.name) or (b.name + suffix if suffix else b.entry))
                   for b in arc.beats)
-    return Arc(beats=beats, cast=overlay.get("cast", arc.cast), path=arc.path)
+    return Arc(beats=beats, cast=overlay.get("cast", arc.cast), path=arc.path, motifs=arc.motifs)

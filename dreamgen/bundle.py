@@ -15,14 +15,14 @@ import os
 import sys
 from dataclasses import fields
 
-from . import __version__
-from .arc import Arc, Beat
+from .version import __version__
+from .arc import Arc, Beat, Motif
 from .grammar import Action, Grammar, Layer, Tag
 from .resources import builtin_path, cache_path, user_grammar_paths
 
 __all__ = ["BUNDLE_FORMAT", "Inputs", "bundle_path", "grammar_key", "load", "save"]
 
-BUNDLE_FORMAT = 2
+BUNDLE_FORMAT = 3
 _MAGIC = b"DGG1"
 _TAG, _ACTION = 0, 1
 
@@ -147,7 +147,8 @@ def pack(arc, grammar, known, key):
     return {
         "format": BUNDLE_FORMAT,
         "key": key,
-        "arc": (arc.path, arc.cast, tuple(_fields(b) for b in arc.beats)),
+        "arc": (arc.path, arc.cast, tuple(_fields(b) for b in arc.beats),
+                tuple(_fields(m) for m in arc.motifs)),
         # Every field, so error locations and columns are as right as after a cold load.
         "layers": tuple(_fields(lay) for lay in grammar.layers),
         "rules": grammar.rules,
@@ -161,8 +162,9 @@ def pack(arc, grammar, known, key):
 
 def unpack(payload):
     """``(arc, grammar, known)`` from :func:`pack`'s form."""
-    path, cast, beats = payload["arc"]
-    arc = Arc(beats=tuple(_build(Beat, b) for b in beats), cast=cast, path=path)
+    path, cast, beats, motifs = payload["arc"]
+    arc = Arc(beats=tuple(_build(Beat, b) for b in beats), cast=cast, path=path,
+              motifs=tuple(_build(Motif, m) for m in motifs))
     layers = tuple(_build(Layer, lay) for lay in payload["layers"])
     compiled = {s: tuple(_unpack_rule(r) for r in rules)
                 for s, rules in payload["compiled"].items()}
@@ -207,7 +209,7 @@ def write(path, payload):
 
 def load(inputs, settings):
     """``(arc, grammar, models)`` from the caches, or None for the cold path to take over."""
-    from .model import cached_models
+    from .markov import cached_models
 
     if not inputs.usable:
         return None
@@ -220,7 +222,7 @@ def load(inputs, settings):
         arc, grammar, known = unpack(payload)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None  # whole but not ours (a bug or a hand edit): the cold path rebuilds it
-    models = cached_models(inputs.corpus_sha256, settings.model, version=__version__)
+    models = cached_models(inputs.corpus_sha256, arc.names, settings.model, version=__version__)
     if models is None:
         return None
     # The corpus was checked against another grammar or arc when its model was built.

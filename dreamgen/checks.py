@@ -2,7 +2,7 @@
 
 import re
 
-from .compose import FIRST_PERSON, YOU, split_sentences
+from .text import FIRST_PERSON, YOU, split_sentences
 
 __all__ = ["MARKUP", "dream_problems", "word_count"]
 

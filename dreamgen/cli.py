@@ -8,7 +8,7 @@ import time
 
 import click
 
-from . import __version__
+from .version import __version__
 from .compose import Dreamer, Settings
 from .errors import DreamgenError
 from .expand import (DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, DEPTH_CEILING,
@@ -16,7 +16,7 @@ from .expand import (DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, DE
 from .explain import EXPLAIN_FORMATS
 from .grammar import DEFAULT_MAX_GRAMMAR_BYTES
 from .corpus import DEFAULT_MAX_CORPUS_BYTES
-from .model import DEFAULT_MAX_WORDS, DEFAULT_STATE_SIZE, DEFAULT_TRIES, ModelSettings
+from .markov import DEFAULT_MAX_WORDS, DEFAULT_STATE_SIZE, DEFAULT_TRIES, ModelSettings
 from .output import atomic_writer, check_target
 from .render import FORMATS, render_end
 

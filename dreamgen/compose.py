@@ -1,34 +1,26 @@
 """Compose dreams: pick the cast, then write each beat from grammar and Markov sentences."""
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from . import __version__
 from .corpus import DEFAULT_MAX_CORPUS_BYTES
 from .errors import CorpusError
 from .expand import Expander, Limits, TracingExpander
 from .grammar import DEFAULT_MAX_GRAMMAR_BYTES, MODIFIERS, RuleSyntaxError, compile_rule
-from .model import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_TRIES, ModelSettings
+from .markov import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_TRIES, FILTERS, Candidate,
+                     ModelSettings)
+from .markov.filters import TEXT_FILTERS, first_failure, phrases
 from .rng import dream_random
+from .text import split_sentences
+from .version import __version__
 
-__all__ = ["FIRST_PERSON", "YOU", "BeatText", "Dream", "Dreamer", "GrammarTrace", "MarkovTrace",
-           "Sentence", "Settings", "split_sentences"]
+__all__ = ["BeatText", "Dream", "Dreamer", "GrammarTrace", "MarkovTrace", "Sentence", "Settings"]
 
 # Tries at a beat's grammar sentences before keeping ones that echo the corpus.
 GRAMMAR_TRIES = 20
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z#])")
-YOU = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
-# Hyphens count as word characters here, so "forget-me-nots" is not a narrator.
-FIRST_PERSON = re.compile(r"(?<![\w-])(?:I|me|my|mine|myself|we|us|our|ours|ourselves)(?![\w-])")
-_WELL_ENDED = re.compile(r"[^\W_#][.!?]$|#[.!?]$")
-_INNER_END = re.compile(r"[.!?] +[A-Z#]")
 _CORPUS_TAG = re.compile(r"#([^#\s]*)#")
 _MARKUP = re.compile(r"[#\[\]\\]")
-
-
-def split_sentences(text):
-    """Split a beat's text into sentences at ``. ! ?`` followed by a capital."""
-    return [s for s in _SENTENCE_END.split(text.strip()) if s]
 
 
 @dataclass(frozen=True)
@@ -58,7 +50,7 @@ class MarkovTrace:
     """How a Markov sentence was made: the walk, cast tags unexpanded, and its chain."""
 
     template: tuple  # of words, as the chain gave them
-    chain: str  # the beat chain walked, mixed with the background chain
+    chain: str  # the beat chain walked
     walks: int  # walks taken, this one included
     steps: tuple  # of expand.Step: its cast tags expanded
 
@@ -115,22 +107,6 @@ class Dream:
         }
 
 
-def markov_fits(words):
-    """True when a Markov sentence reads as a whole sentence addressed to you."""
-    text = " ".join(words)
-    first = words[0]
-    starts = first[:1].isupper() or (first.startswith("#") and ".capitalize" in first)
-    # A walk that loops back on itself ("your eyes sting and your eyes sting") says a
-    # phrase twice; no corpus sentence does.
-    lowered = [w.lower() for w in words]
-    trigrams = list(zip(lowered, lowered[1:], lowered[2:]))
-    if len(set(trigrams)) != len(trigrams):
-        return False
-    return (starts and _WELL_ENDED.search(text) is not None and not _INNER_END.search(text)
-            and YOU.search(text) is not None
-            and FIRST_PERSON.search(text) is None)
-
-
 class Dreamer:
     """A loaded grammar, arc and model, ready to write dream after dream.
 
@@ -152,6 +128,8 @@ class Dreamer:
         # Counted for `dreamgen stats`; plain integer adds cost nothing measurable.
         self.markov_attempts = 0
         self.markov_accepted = 0
+        self.rejections = Counter()  # filter name (or "walk", "repeat") -> candidates refused
+        self._forbidden = {b.name: arc.forbidden(b.name) for b in arc.beats}
 
     @property
     def corpus(self):
@@ -190,7 +168,7 @@ class Dreamer:
         from . import bundle
         from .corpus import read_corpus
         from .lint import load_grammar
-        from .model import load_models
+        from .markov import load_models
 
         arc, grammar = load_grammar(grammars, user_overlays=user_overlays,
                                     max_bytes=settings.max_grammar_bytes)
@@ -199,8 +177,8 @@ class Dreamer:
         corpus = read_corpus(sources, beats=arc.names, max_bytes=settings.max_corpus_bytes)
         known = _tag_names(grammar)
         _check_corpus_tags(corpus, known)
-        models = load_models(corpus, settings.model, version=__version__, use_cache=use_cache,
-                             warn=warn)
+        models = load_models(corpus, arc.names, settings.model, version=__version__,
+                             use_cache=use_cache, warn=warn)
         dreamer = cls(grammar, arc, models, corpus.sha256, settings,
                       corpus=corpus)
         _probe_markov(dreamer, corpus)
@@ -222,8 +200,9 @@ class Dreamer:
         exp.symbol(self.arc.cast)
         cast = exp.variables()
         used = set()
+        said = set()  # phrases of the dream so far, which no Markov sentence may echo
         beats = []
-        novel = self.models.is_novel
+        novel = self.models.novelty.is_novel
         for beat in self.arc.beats:
             for _ in range(GRAMMAR_TRIES):
                 if trace:
@@ -239,8 +218,10 @@ class Dreamer:
                              for i, s in enumerate(parts)]
             else:
                 sentences = [Sentence(s, beat.name, "grammar") for s in parts]
+            for s in sentences:
+                said |= phrases(s.text)
             for _ in range(beat.markov):
-                text, how = self._markov(beat.name, rng, exp, used, steps)
+                text, how = self._markov(beat.name, rng, exp, used, said, steps)
                 if text is not None:
                     # After the beat's opening sentence, somewhere among the rest.
                     at = 1 + rng.index(len(sentences)) if sentences else 0
@@ -255,17 +236,22 @@ class Dreamer:
         for seed in range(start, start + count):
             yield self.dream(seed)
 
-    def _markov(self, beat, rng, exp, used, steps=None):
+    def _markov(self, beat, rng, exp, used, said, steps=None):
         """A new Markov sentence for ``beat`` and, when ``steps`` is a list, its trace."""
         models, s = self.models, self.settings
-        vocab = models.vocab
+        forbidden = self._forbidden.get(beat, frozenset())
         for walks in range(1, s.markov_tries + 1):
             self.markov_attempts += 1
-            ids = models.walk_ids(beat, rng, s.max_words)
-            if not ids or len(ids) < s.min_words:
+            ids = models.walk_ids(beat, rng, s.min_words, s.max_words)
+            if not ids:
+                self.rejections["walk"] += 1
                 continue
-            words = [vocab[i] for i in ids]
-            if not markov_fits(words) or not models.is_novel_ids(ids):
+            words = models.words(ids)
+            candidate = Candidate(words, ids, beat, models, forbidden, s.min_words, s.max_words,
+                                  said)
+            failed = first_failure(candidate, FILTERS)
+            if failed is not None:
+                self.rejections[failed.__name__] += 1
                 continue
             joined = " ".join(words)
             if _MARKUP.search(joined) is None:
@@ -274,15 +260,22 @@ class Dreamer:
                 try:
                     rule = compile_rule(joined)
                 except RuleSyntaxError:
+                    self.rejections["markup"] += 1
                     continue
             start = None if steps is None else len(steps)
-            text = exp.rule(rule, 1, beat)
-            if text not in used and models.is_novel(text.split()):
-                used.add(text)
-                self.markov_accepted += 1
-                if steps is None:
-                    return text, None
-                return text, MarkovTrace(tuple(words), beat, walks, tuple(steps[start:]))
+            candidate.expanded = text = exp.rule(rule, 1, beat)
+            failed = first_failure(candidate, TEXT_FILTERS)
+            if failed is not None:
+                self.rejections[failed.__name__] += 1
+                if steps is not None:
+                    del steps[start:]
+                continue
+            used.add(text)
+            said |= phrases(text)
+            self.markov_accepted += 1
+            if steps is None:
+                return text, None
+            return text, MarkovTrace(tuple(words), beat, walks, tuple(steps[start:]))
         return None, None
 
 
@@ -356,7 +349,7 @@ def _probe_markov(dreamer, corpus):
     rng = dream_random(0)
     exp = Expander(dreamer.grammar, rng, s.limits)
     exp.symbol(dreamer.arc.cast)
-    if probe._markov(beats[0], rng, exp, set())[0] is not None:
+    if probe._markov(beats[0], rng, exp, set(), set())[0] is not None:
         return
     docs = corpus.documents
     where = "this corpus file" if len(docs) == 1 else f"the corpus ({len(docs)} files)"

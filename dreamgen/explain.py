@@ -13,10 +13,9 @@ import re
 from bisect import bisect_right
 from pathlib import Path
 
-from .compose import split_sentences
+from .text import split_sentences
 from .errors import CorpusError
 from .grammar import Tag
-from .model import BACKGROUND
 from .resources import builtin_dir
 
 __all__ = ["EXPLAIN_FORMATS", "CorpusIndex", "explain", "join_text", "render", "render_html",
@@ -173,7 +172,6 @@ def _markov_detail(dreamer, trace, index):
     return {
         "template": " ".join(trace.template),
         "model": {"chain": trace.chain if trace.chain in models.chains else None,
-                  "background": BACKGROUND, "beat_weight": models.settings.beat_weight,
                   "state_size": models.settings.state_size},
         "walks": trace.walks,
         "sources": runs,
@@ -241,7 +239,7 @@ def _origin_lines(s):
     m = s["markov"]
     longest = m["longest_overlap"]
     chain = m["model"]["chain"]
-    out = [f"markov   chain {chain or '(none)'} + background, {m['walks']} "
+    out = [f"markov   chain {chain or '(none)'}, {m['walks']} "
            f"walk{'s' if m['walks'] != 1 else ''}"
            + (f"; longest overlap {longest['length']} words at "
               f"{longest['file']}:{longest['line']}" if longest else "")]
@@ -379,7 +377,7 @@ def _summary(s):
                 + (f" ({g['file']}:{g['line']})" if g["file"] else ""))
     m = s["markov"]
     longest = m["longest_overlap"]
-    return (f"markov: chain {m['model']['chain'] or '(none)'} + background"
+    return (f"markov: chain {m['model']['chain'] or '(none)'}"
             + (f"; longest overlap {longest['length']} words ({longest['file']}:"
                f"{longest['line']})" if longest else ""))
 
@@ -418,7 +416,7 @@ def _detail_html(i, s):
         m = s["markov"]
         model = m["model"]
         rows.append(f"<dt>model</dt><dd>the <code>{_e(model['chain'] or '(none)')}</code> "
-                    f"chain (weight {model['beat_weight']}) with the whole-corpus background, "
+                    f"chain of that beat's corpus sentences, "
                     f"{model['state_size']} words of context</dd>")
         rows.append(f"<dt>walks</dt><dd>{m['walks']}</dd>")
         rows.append(f"<dt>template</dt><dd><code>{_e(m['template'])}</code></dd>")

@@ -5,9 +5,9 @@ import re
 from collections import Counter
 from itertools import combinations
 
-from .compose import split_sentences
+from .text import split_sentences
 from .grammar import Action, Tag, reachable
-from .model import normalise
+from .markov import normalise
 
 __all__ = ["beat_reach", "diversity", "format_markdown", "format_report", "report"]
 

@@ -1,0 +1,195 @@
+"""Count a corpus into :class:`~dreamgen.markov.model.Models`: one chain per beat.
+
+markovify splits the corpus into sentences and drops the ones it would not learn from
+(quotes, brackets); dreamgen lays each beat's sentences out as a :mod:`chain` and counts
+what the filters need: word spread across files, a beat classifier, the novelty runs.
+"""
+
+import re
+from array import array
+from dataclasses import dataclass
+
+from ..errors import CorpusError
+from .chain import build_chain
+from .classify import BeatClassifier
+from .novelty import DEFAULT_NOVELTY_WORDS, Novelty, normalise, run_hashes
+
+__all__ = ["DEFAULT_MIN_DOCS", "DEFAULT_STATE_SIZE", "HINGE_WORDS", "ModelSettings",
+           "build_models", "build_payload", "sentences"]
+
+# Three words of context after a hinge, four elsewhere: see HINGE_WORDS.
+DEFAULT_STATE_SIZE = 3
+# A word must be in this many corpus files to appear in a Markov sentence.
+DEFAULT_MIN_DOCS = 3
+# Untagged text is placed on the beat the classifier picks when it leads by this many nats.
+DEFAULT_PLACE_MARGIN = 1.0
+# The words after which a sentence may turn into another: articles, possessives,
+# prepositions, "like" and "and" open a phrase whose shape the next few words settle, so a
+# join there reads. A join after a noun or verb ("beneath your feet | quivers") rarely does.
+HINGE_WORDS = frozenset("""
+a an the your its their his her every each this these those some no all both
+of in into on onto upon over under across through toward towards against beneath below
+above around with without from at by along among between behind beside past near inside
+within like and but
+""".split())
+FORMAT_VERSION = 4
+_RESERVED = ("___BEGIN__", "___END__")
+_SHIELD = "\u01c2"  # a letter (so \w matches it) that corpus text never holds
+_TAG = re.compile(r"#([^#\s.]+)(?:\.[^#\s]*)?#")
+_CORPUS_TAG = re.compile(r"#([^#\s]*)#")
+_YOU_WORDS = frozenset({"you", "your", "yours", "yourself"})
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """Everything besides the corpus that changes the model (all part of the cache key)."""
+
+    state_size: int = DEFAULT_STATE_SIZE
+    novelty_words: int = DEFAULT_NOVELTY_WORDS
+    min_docs: int = DEFAULT_MIN_DOCS
+
+
+def sentences(paragraph_text):
+    """The sentences of a paragraph as lists of words, as markovify would learn them."""
+    import types
+
+    import markovify
+
+    # markovify's own input filter (quotes, brackets) without building a throwaway model.
+    judge = types.SimpleNamespace(well_formed=True, reject_pat=markovify.Text.reject_pat)
+    # markovify's splitter wants a word character before the full stop, so "#colour#. A"
+    # would not end a sentence: hide the tag marks behind a letter while splitting.
+    shielded = paragraph_text.replace("#", _SHIELD)
+    for sentence in markovify.split_into_sentences(shielded):
+        sentence = sentence.replace(_SHIELD, "#")
+        if not markovify.Text.test_sentence_input(judge, sentence):
+            continue
+        if any(r in sentence for r in _RESERVED):
+            continue
+        yield sentence.split()
+
+
+def _uints(values):
+    """``values`` (non-negative ints) as the narrowest array that holds them."""
+    values = list(values)
+    top = max(values, default=0)
+    for code in "BHI":
+        if top < 1 << 8 * array(code).itemsize:
+            return array(code, values)
+    return array("Q", values)
+
+
+def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
+    """Count ``corpus`` into the storable payload of a :class:`Models`, one chain per beat."""
+    placed = {b: [] for b in beats}
+    untagged = []
+    vocab, ids = list(_RESERVED), {}
+    forms, form_ids = [], {}
+
+    def token(w):
+        i = ids.get(w)
+        if i is None:
+            i = ids[w] = len(vocab)
+            vocab.append(w)
+        return i
+
+    doc_sentences = []
+    for doc in corpus.documents:
+        found = []
+        for para in doc.paragraphs:
+            for words in sentences(para.text):
+                found.append((para.beat, [token(w) for w in words]))
+        if not found:
+            raise CorpusError(
+                "no usable sentences in this corpus file: it is empty, or every sentence was "
+                "filtered out (quotes, brackets, markovify's ___BEGIN__/___END__); add plain "
+                "sentences", path=doc.path)
+        doc_sentences.append(found)
+    norm = array("I", [0, 0])
+    for w in vocab[2:]:
+        f = normalise(w)
+        norm.append(form_ids.setdefault(f, len(form_ids)))
+    forms = list(form_ids)
+    n_forms = len(forms)
+    docfreq = [0] * n_forms
+    examples = []
+    for found in doc_sentences:
+        seen = set()
+        for beat, toks in found:
+            nf = [norm[t] for t in toks]
+            seen.update(nf)
+            if beat is None:
+                untagged.append((toks, nf))
+            else:
+                placed[beat].append(toks)
+                examples.append((beat, nf))
+        for f in seen:
+            docfreq[f] += 1
+    classifier = BeatClassifier.train(beats, examples, n_forms)
+    if examples:
+        for toks, nf in untagged:
+            beat, lead = classifier.best(nf)
+            if lead >= DEFAULT_PLACE_MARGIN:
+                placed[beat].append(toks)
+    elif untagged:
+        # Nothing to learn the beats from: untagged text serves every beat alike.
+        for b in beats:
+            placed[b].extend(toks for toks, _ in untagged)
+    hinge = array("B", [1, 0])
+    hinge.extend(1 if normalise(w) in HINGE_WORDS and w[-1:].isalpha() else 0
+                 for w in vocab[2:])
+    # A walk starts where a sentence speaks to you early: one that leaves "you" for later
+    # rarely gets to it before a join takes it elsewhere.
+    you = {i for i, w in enumerate(vocab) if normalise(w) in _YOU_WORDS}
+    span = settings.novelty_words - 1
+    chains = {}
+    for beat, sents in placed.items():
+        if sents:
+            opens = [any(t in you for t in toks[:span]) for toks in sents]
+            c = build_chain(sents, hinge, settings.state_size, opens)
+            chains[beat] = {"tokens": c.tokens, "cls": c.cls, "starts": c.starts,
+                            "members": c.members, "klen": c.klen,
+                            "ahead": c.ahead}
+    k = settings.novelty_words
+    hashes = set()
+    for doc in corpus.documents:
+        # Each file also counts with its own cast filled in, so a sentence whose tags happen
+        # to expand back into the file's literal words is caught too.
+        cast = dict(doc.header)
+        for para in doc.paragraphs:
+            filled = _TAG.sub(lambda m: cast.get(m.group(1), m.group(0)), para.text)
+            for text in {para.text, filled}:
+                hashes |= run_hashes([form_ids.setdefault(normalise(w), len(form_ids))
+                                      for w in text.split()], k)
+    tags, beats_used = set(), set()
+    for para in corpus.paragraphs():
+        tags.update(t.split(".")[0] for t in _CORPUS_TAG.findall(para.text))
+        if para.beat is not None:
+            beats_used.add(para.beat)
+    return {
+        "format": FORMAT_VERSION,
+        "key": cache_key,
+        "settings": {"state_size": settings.state_size, "novelty_words": k,
+                     "min_docs": settings.min_docs},
+        "vocab": "\n".join(vocab),
+        "hinge": hinge,
+        "norm": norm,
+        "forms": "\n".join(form_ids),
+        "classifier_forms": n_forms,
+        "docfreq": _uints(docfreq),
+        "chains": chains,
+        "beats": list(beats),
+        "class_counts": classifier.counts,
+        "class_totals": classifier.totals,
+        "ngrams": array("Q", sorted(hashes)),
+        "tags": tuple(sorted(tags)),
+        "beats_used": tuple(sorted(beats_used)),
+    }
+
+
+def build_models(corpus, beats, settings=ModelSettings()):
+    """Build :class:`Models` from a corpus without touching the cache."""
+    from .model import Models
+
+    return Models(build_payload(corpus, beats, settings))
+

@@ -1,0 +1,179 @@
+"""A Markov chain over token ids that knows nothing of text.
+
+The chain is the corpus itself: ``tokens`` lays the sentences end to end, each opened by
+``BEGIN`` and closed by ``END``. Every position belongs to a class of positions that share
+its context, the last ``short`` tokens where the position's token is a hinge and the last
+``short + 1`` elsewhere. A step goes from the current position to a random member of its
+class and emits the token after it, so drawing a member uniformly draws each continuation as
+often as the corpus has it (markovify's counts), and the chain may change its source sentence
+only where the context allows it.
+"""
+
+from array import array
+
+__all__ = ["BEGIN", "END", "Chain", "build_chain"]
+
+BEGIN, END = 0, 1
+# Steps a walk may take, backing up included, before it gives up; and how many members
+# of one class it tries before backing up further. Past these a fresh walk does better.
+DEFAULT_BUDGET = 40
+DEFAULT_RETRIES = 3
+
+
+class Chain:
+    """One beat's chain as five flat arrays (see the module docstring).
+
+    ``cls[p]`` is the class of position ``p``; class ``c``'s members are
+    ``members[starts[c]:starts[c + 1]]`` and they share ``klen[c]`` tokens of context.
+    Class 0 holds every ``BEGIN``.
+    """
+
+    __slots__ = ("tokens", "cls", "starts", "members", "klen", "ahead")
+
+    def __init__(self, tokens, cls, starts, members, klen, ahead):
+        self.tokens, self.cls, self.starts, self.members = tokens, cls, starts, members
+        self.klen = klen
+        # ahead[p]: tokens a walk at p must take from p's sentence before its next choice.
+        self.ahead = ahead
+
+    def walk(self, random, min_len, max_len, span, budget=DEFAULT_BUDGET):
+        """Token ids of one sentence of ``min_len`` to ``max_len`` tokens, or None.
+
+        ``random`` gives floats in [0, 1). No ``span`` tokens in a row come from one source
+        sentence, counting the context shared at the join. A walk that cannot go on backs up
+        to its last choice and takes another member there, for ``budget`` steps in all.
+        """
+        tokens, cls, starts, members, klen, ahead = (self.tokens, self.cls, self.starts,
+                                                     self.members, self.klen, self.ahead)
+        out = []
+        stack = []
+        # A choice point: position, tokens from its source, their limit, len(out), class.
+        frame = (-1, 0, span, 0, starts[0], starts[1], [])
+        while budget > 0:
+            budget -= 1
+            pos, run, limit, size, lo, hi, tried = frame
+            del out[size:]
+            n = hi - lo
+            i = int(random() * n)
+            nxt = -1
+            room = max_len - size - 1
+            here = tokens[pos + 1] if pos >= 0 else -1
+            for j in range(n):
+                m = members[lo + (i + j) % n]
+                if m in tried:
+                    continue
+                # Skip a member whose sentence would force the walk past a limit. One that
+                # says the same next word as this sentence goes on with its run.
+                forced = ahead[m + 1]
+                if m == pos or tokens[m + 1] == here:
+                    if run + 1 + forced <= limit and forced <= room:
+                        nxt = m
+                        break
+                elif forced < span - klen[cls[m]] and forced <= room:
+                    nxt = m
+                    break
+            if nxt < 0 or len(tried) >= DEFAULT_RETRIES:
+                if not stack:
+                    return None
+                frame = stack.pop()
+                continue
+            tried.append(nxt)
+            stack.append(frame)
+            if nxt == pos or tokens[nxt + 1] == here:
+                run += 1
+            else:
+                run, limit = 1, span - klen[cls[nxt]]
+            pos = nxt + 1
+            t = tokens[pos]
+            if t == END:
+                if size >= min_len:
+                    return out
+                frame = stack.pop()
+                continue
+            if size >= max_len:
+                frame = stack.pop()
+                continue
+            out.append(t)
+            forced = ahead[pos]
+            if forced:
+                # Checked when this member was chosen: the run fits, so take it whole.
+                out += tokens[pos + 1:pos + 1 + forced]
+                pos += forced
+                run += forced
+            c = cls[pos]
+            frame = (pos, run, limit, len(out), starts[c], starts[c + 1], [])
+        return None
+
+    def validate(self):
+        """Raise ValueError unless every walk stays inside the arrays and ends."""
+        tokens, cls, starts, members = self.tokens, self.cls, self.starts, self.members
+        n = len(tokens)
+        if not (n >= 2 and len(cls) == n and tokens[0] == BEGIN and tokens[-1] == END):
+            raise ValueError("tokens and classes disagree")
+        if not (len(starts) >= 2 and starts[0] == 0 and starts[-1] == len(members)):
+            raise ValueError("bad class offsets")
+        if any(b <= a for a, b in zip(starts, starts[1:])):
+            raise ValueError("an empty class")
+        if max(members) >= n - 1 or max(cls) >= len(starts) - 1:
+            raise ValueError("a class member outside the tokens")
+        for c in range(len(starts) - 1):
+            for i in range(starts[c], starts[c + 1]):
+                p = members[i]
+                if cls[p] != c or tokens[p] == END:
+                    raise ValueError("a class member in another class")
+        if any(tokens[p] != BEGIN for p in members[starts[0]:starts[1]]):
+            raise ValueError("class 0 is not the sentence starts")
+        # Each member is followed by a token and then END or more tokens, and END positions
+        # are in no class: every walk moves forward through a sentence or jumps to a class,
+        # and sentences end, so a walk cannot circle for ever past max_len.
+
+
+def build_chain(sentences, hinge, short, opens=None):
+    """A :class:`Chain` over ``sentences`` (lists of token ids >= 2).
+
+    ``hinge[t]`` is true for tokens after which ``short`` tokens of context are enough.
+    ``opens`` (booleans, one a sentence) says which sentences a walk may start from; all
+    of them by default, and all of them when none may.
+    """
+    if opens is None or not any(opens):
+        opens = [True] * len(sentences)
+    tokens = array("I")
+    keys = {}
+    cls = array("I")
+    klen = array("B")
+    begin_key = (BEGIN,)
+    closed = set()
+    for sentence, can_open in zip(sentences, opens):
+        first = len(tokens)
+        if not can_open:
+            closed.add(first)
+        tokens.append(BEGIN)
+        if begin_key not in keys:
+            keys[begin_key] = len(keys)
+            klen.append(0)
+        cls.append(0)
+        for t in sentence:
+            tokens.append(t)
+            p = len(tokens) - 1
+            length = short if hinge[t] else short + 1
+            key = tuple(tokens[max(first, p - length + 1):p + 1])
+            c = keys.get(key)
+            if c is None:
+                c = keys[key] = len(keys)
+                klen.append(len(key) - (key[0] == BEGIN))
+            cls.append(c)
+        tokens.append(END)
+        cls.append(0)  # END positions are never a member; 0 is a placeholder
+    members_of = [[] for _ in keys]
+    for p, c in enumerate(cls):
+        if tokens[p] != END and p not in closed:
+            members_of[c].append(p)
+    starts, members = array("I", [0]), array("I")
+    for group in members_of:
+        members.extend(group)
+        starts.append(len(members))
+    ahead = array("B", bytes(len(tokens)))
+    for p in range(len(tokens) - 2, -1, -1):
+        if tokens[p] != END and tokens[p + 1] != END and len(members_of[cls[p]]) == 1:
+            ahead[p] = min(255, ahead[p + 1] + 1)
+    return Chain(tokens, cls, starts, members, klen, ahead)

@@ -1,0 +1,124 @@
+"""The checks a Markov candidate must pass, as one list: a new filter is one function.
+
+Each filter takes a :class:`Candidate` and returns True when the sentence may stay. They run
+in order, cheapest first, and ``dreamgen stats`` counts how often each one rejects.
+"""
+
+import re
+from dataclasses import dataclass
+
+from ..text import FIRST_PERSON, YOU
+from .novelty import normalise
+
+__all__ = ["DEFAULT_BEAT_MARGIN", "DEFAULT_ECHO_WORDS", "DEFAULT_MAX_WORDS", "DEFAULT_MIN_WORDS",
+           "FILTERS", "TEXT_FILTERS", "Candidate", "first_failure", "phrases"]
+
+# Short sentences have few joins, and every join is a place a sentence can stop making sense.
+DEFAULT_MIN_WORDS = 7
+DEFAULT_MAX_WORDS = 16
+# A candidate stays while no other beat explains its words this much better than its own
+# (in nats, about a factor of e**2): neighbouring beats share words, distant ones do not.
+DEFAULT_BEAT_MARGIN = 2.0
+# A sentence may not repeat this many words in a row from one already in the dream.
+DEFAULT_ECHO_WORDS = 4
+_WELL_ENDED = re.compile(r"[^\W_#][.!?]$|#[.!?]$")
+_INNER_END = re.compile(r"[.!?] +[A-Z#]")
+_OPEN_CLOSE = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
+
+
+@dataclass
+class Candidate:
+    """A walk's words, with what the filters need to judge them."""
+
+    words: list  # the tokens as the chain gave them (cast tags unexpanded)
+    ids: list  # their token ids
+    beat: str
+    models: object  # the Models that walked them
+    forbidden: frozenset = frozenset()  # words the arc keeps for other beats (normal form)
+    min_words: int = DEFAULT_MIN_WORDS
+    max_words: int = DEFAULT_MAX_WORDS
+    said: set = None  # phrases() of the dream so far
+    expanded: str = None  # the text once its cast tags are filled in
+
+    @property
+    def text(self):
+        return " ".join(self.words)
+
+
+def length(c):
+    """Between ``min_words`` and ``max_words`` words."""
+    return c.min_words <= len(c.words) <= c.max_words
+
+
+def whole_sentence(c):
+    """Opens with a capital, ends with . ! or ?, and holds no second sentence."""
+    first = c.words[0]
+    opens = first[:1].isupper() or (first.startswith("#") and ".capitalize" in first)
+    text = c.text
+    return (opens and _WELL_ENDED.search(text) is not None
+            and _INNER_END.search(text) is None
+            and all(text.count(a) == text.count(b) for a, b in _OPEN_CLOSE))
+
+
+def speaks_to_you(c):
+    """Says you or your, and never I, me, we or our."""
+    text = c.text
+    return YOU.search(text) is not None and FIRST_PERSON.search(text) is None
+
+
+def no_repeated_phrase(c):
+    """Says no three words twice ("your eyes sting and your eyes sting")."""
+    lowered = [w.lower() for w in c.words]
+    trigrams = list(zip(lowered, lowered[1:], lowered[2:]))
+    return len(set(trigrams)) == len(trigrams)
+
+
+def common_words(c):
+    """Every word is in several corpus files: a detail only one vignette has belongs there."""
+    return c.models.common(c.ids)
+
+
+def in_arc_order(c):
+    """Says nothing the arc keeps for another part of the dream (mending before the touch)."""
+    forbidden = c.forbidden
+    return not any(normalise(w) in forbidden for w in c.words)
+
+
+def in_its_beat(c):
+    """The beat classifier finds no other beat far likelier for these words."""
+    return c.models.beat_margin(c.ids, c.beat) <= DEFAULT_BEAT_MARGIN
+
+
+def novel(c):
+    """Shares no run of ``novelty_words`` words with the corpus."""
+    return c.models.novelty.is_novel_ids(c.models.norm_ids(c.ids))
+
+
+def novel_once_cast(c):
+    """Still shares no run with the corpus once the dream's cast is filled in."""
+    return c.models.novelty.is_novel(c.expanded.split())
+
+
+def phrases(text, n=DEFAULT_ECHO_WORDS):
+    """The runs of ``n`` words of ``text``, in normal form."""
+    norm = [normalise(w) for w in text.split()]
+    return {tuple(norm[i:i + n]) for i in range(len(norm) - n + 1)}
+
+
+def no_echo(c):
+    """Repeats no run of words from a sentence already in the dream."""
+    return c.said is None or not (phrases(c.expanded) & c.said)
+
+
+# Run on the chain's words, then (once the cast is filled in) on the text.
+FILTERS = (length, whole_sentence, speaks_to_you, no_repeated_phrase, novel, common_words,
+           in_arc_order, in_its_beat)
+TEXT_FILTERS = (novel_once_cast, no_echo)
+
+
+def first_failure(candidate, filters=FILTERS):
+    """The first filter ``candidate`` fails, or None when it passes them all."""
+    for f in filters:
+        if not f(candidate):
+            return f
+    return None

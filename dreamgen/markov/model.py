@@ -1,0 +1,81 @@
+"""Loaded Markov models: the beat chains and what the filters consult."""
+
+from .build import ModelSettings
+from .chain import Chain
+from .classify import BeatClassifier
+from .novelty import Novelty
+
+__all__ = ["Models"]
+
+
+class Models:
+    """One chain per beat, the vocabulary, and the novelty runs, classifier and word spread
+    that the filters use. Built by :func:`~dreamgen.markov.build_models` or the cache."""
+
+    def __init__(self, payload):
+        s = payload["settings"]
+        self.settings = ModelSettings(**s)
+        self.vocab = payload["vocab"].split("\n")
+        self.hinge = payload["hinge"]
+        self.norm = payload["norm"]
+        self.chains = {name: Chain(c["tokens"], c["cls"], c["starts"], c["members"], c["klen"],
+                             c["ahead"])
+                       for name, c in payload["chains"].items()}
+        self.novelty = Novelty(s["novelty_words"], payload["forms"].split("\n"),
+                               payload["ngrams"])
+        self.docfreq = payload["docfreq"]
+        self.classifier = BeatClassifier(payload["beats"], payload["class_counts"],
+                                         payload["class_totals"], payload["classifier_forms"])
+        self.tags = payload.get("tags", ())
+        self.beats_used = payload.get("beats_used", ())
+        # A walk may take one word fewer than the novelty run from any one source sentence.
+        self.span = s["novelty_words"] - 1
+
+    def beats(self):
+        return list(self.chains)
+
+    def walk_ids(self, beat, rng, min_words, max_words):
+        """One walk of ``beat``'s chain as token ids, or None when none was found."""
+        chain = self.chains.get(beat)
+        if chain is None:
+            return None
+        return chain.walk(rng.random, min_words, max_words, self.span)
+
+    def words(self, ids):
+        vocab = self.vocab
+        return [vocab[i] for i in ids]
+
+    def norm_ids(self, ids):
+        norm = self.norm
+        return [norm[i] for i in ids]
+
+    def common(self, ids):
+        """True when every plain word of ``ids`` is in at least ``min_docs`` corpus files."""
+        norm, df, vocab, least = self.norm, self.docfreq, self.vocab, self.settings.min_docs
+        return all(df[norm[i]] >= least or "#" in vocab[i] for i in ids)
+
+    def beat_margin(self, ids, beat):
+        """How far ``beat`` trails the likeliest other beat for these words, in nats."""
+        if beat not in self.classifier.beats:
+            return 0.0
+        return self.classifier.margin(self.norm_ids(ids), beat)
+
+    def validate(self):
+        """Raise ValueError unless the arrays are whole, so no walk can crash or circle."""
+        v = len(self.vocab)
+        if self.vocab[:2] != ["___BEGIN__", "___END__"] or len(self.norm) != v:
+            raise ValueError("bad vocabulary")
+        if len(self.hinge) != v or max(self.norm) >= len(self.novelty.forms):
+            raise ValueError("normal forms disagree with the vocabulary")
+        if len(self.docfreq) != self.classifier.vocab:
+            raise ValueError("word spread disagrees with the vocabulary")
+        for name, chain in self.chains.items():
+            try:
+                chain.validate()
+            except ValueError as exc:
+                raise ValueError(f"chain {name!r}: {exc}") from None
+            if max(chain.tokens) >= v:
+                raise ValueError(f"chain {name!r}: a word outside the vocabulary")
+        hashes = self.novelty.hashes
+        if any(b < a for a, b in zip(hashes, hashes[1:])):
+            raise ValueError("bad n-grams")
