@@ -6,6 +6,7 @@ what the filters need: word spread across files, a beat classifier, the novelty 
 """
 
 import re
+import sys
 from array import array
 from dataclasses import dataclass
 
@@ -168,6 +169,7 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
             beats_used.add(para.beat)
     return {
         "format": FORMAT_VERSION,
+        "byteorder": sys.byteorder,
         "key": cache_key,
         "settings": {"state_size": settings.state_size, "novelty_words": k,
                      "min_docs": settings.min_docs},

@@ -36,15 +36,19 @@ class Chain:
         # ahead[p]: tokens a walk at p must take from p's sentence before its next choice.
         self.ahead = ahead
 
-    def walk(self, random, min_len, max_len, span, budget=DEFAULT_BUDGET):
+    def walk(self, random, min_len, max_len, span, same=None, budget=DEFAULT_BUDGET):
         """Token ids of one sentence of ``min_len`` to ``max_len`` tokens, or None.
 
         ``random`` gives floats in [0, 1). No ``span`` tokens in a row come from one source
-        sentence, counting the context shared at the join. A walk that cannot go on backs up
-        to its last choice and takes another member there, for ``budget`` steps in all.
+        sentence, counting the context shared at the join; a member whose next token is the
+        same (``same[t]`` maps tokens that count as one, by default only equal ones) goes on
+        with the run. A walk that cannot go on backs up to its last choice and takes another
+        member there, for ``budget`` steps in all.
         """
         tokens, cls, starts, members, klen, ahead = (self.tokens, self.cls, self.starts,
                                                      self.members, self.klen, self.ahead)
+        if same is None:
+            same = range(max(tokens) + 1)
         out = []
         stack = []
         # A choice point: position, tokens from its source, their limit, len(out), class.
@@ -55,9 +59,9 @@ class Chain:
             del out[size:]
             n = hi - lo
             i = int(random() * n)
-            nxt = -1
+            nxt = joined = -1
             room = max_len - size - 1
-            here = tokens[pos + 1] if pos >= 0 else -1
+            here = same[tokens[pos + 1]] if pos >= 0 else -1
             for j in range(n):
                 m = members[lo + (i + j) % n]
                 if m in tried:
@@ -65,13 +69,24 @@ class Chain:
                 # Skip a member whose sentence would force the walk past a limit. One that
                 # says the same next word as this sentence goes on with its run.
                 forced = ahead[m + 1]
-                if m == pos or tokens[m + 1] == here:
+                if tokens[m + 1] == END:
+                    nxt = m  # the end adds no word to any run
+                    break
+                if m == pos or same[tokens[m + 1]] == here:
                     if run + 1 + forced <= limit and forced <= room:
                         nxt = m
                         break
-                elif forced < span - klen[cls[m]] and forced <= room:
-                    nxt = m
-                    break
+                elif forced <= room:
+                    # The join's real overlap: how far back the walk already says what the
+                    # member's sentence says, which may be more than the class's context.
+                    shared, k = 0, m
+                    while (shared < size and tokens[k] != BEGIN
+                           and same[tokens[k]] == same[out[size - 1 - shared]]):
+                        shared += 1
+                        k -= 1
+                    if forced < span - shared:
+                        nxt, joined = m, span - shared
+                        break
             if nxt < 0 or len(tried) >= DEFAULT_RETRIES:
                 if not stack:
                     return None
@@ -79,10 +94,10 @@ class Chain:
                 continue
             tried.append(nxt)
             stack.append(frame)
-            if nxt == pos or tokens[nxt + 1] == here:
+            if nxt == pos or same[tokens[nxt + 1]] == here:
                 run += 1
-            else:
-                run, limit = 1, span - klen[cls[nxt]]
+            elif tokens[nxt + 1] != END:
+                run, limit = 1, joined
             pos = nxt + 1
             t = tokens[pos]
             if t == END:
@@ -172,8 +187,11 @@ def build_chain(sentences, hinge, short, opens=None):
     for group in members_of:
         members.extend(group)
         starts.append(len(members))
+    # A class whose members all say the same next word offers no real choice: a walk there
+    # goes on as its own sentence does, so such a stretch is known before it is walked.
+    choice = [len({tokens[p + 1] for p in group}) > 1 for group in members_of]
     ahead = array("B", bytes(len(tokens)))
     for p in range(len(tokens) - 2, -1, -1):
-        if tokens[p] != END and tokens[p + 1] != END and len(members_of[cls[p]]) == 1:
+        if tokens[p] != END and tokens[p + 1] != END and not choice[cls[p]]:
             ahead[p] = min(255, ahead[p + 1] + 1)
     return Chain(tokens, cls, starts, members, klen, ahead)

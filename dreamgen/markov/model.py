@@ -39,7 +39,7 @@ class Models:
         chain = self.chains.get(beat)
         if chain is None:
             return None
-        return chain.walk(rng.random, min_words, max_words, self.span)
+        return chain.walk(rng.random, min_words, max_words, self.span, self.norm)
 
     def words(self, ids):
         vocab = self.vocab

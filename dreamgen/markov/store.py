@@ -76,7 +76,7 @@ def _decode(value):
 
 def dumps(payload):
     """The stored form of a payload (as :func:`~dreamgen.markov.build.build_payload` makes)."""
-    body = marshal.dumps(_encode({**payload, "byteorder": sys.byteorder}))
+    body = marshal.dumps(_encode(payload))
     return _MAGIC + hashlib.sha256(body).digest() + body
 
 

@@ -1,0 +1,100 @@
+"""The chain over token ids: every step is one the corpus makes, and every walk ends."""
+
+import random
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from dreamgen.markov.chain import BEGIN, END, build_chain
+
+TOKENS = st.integers(min_value=2, max_value=9)
+SENTENCES = st.lists(st.lists(TOKENS, min_size=1, max_size=12), min_size=1, max_size=12)
+HINGES = st.lists(st.booleans(), min_size=10, max_size=10)
+
+
+def _contexts(sentences, hinge, short):
+    """Every (context, next token) the corpus has, contexts cut at the sentence start."""
+    seen = set()
+    for s in sentences:
+        toks = [BEGIN, *s, END]
+        for p in range(len(toks) - 1):
+            t = toks[p]
+            length = 1 if t == BEGIN else (short if hinge[t] else short + 1)
+            seen.add((tuple(toks[max(0, p - length + 1):p + 1]), toks[p + 1]))
+    return seen
+
+
+@settings(max_examples=150, deadline=None)
+@given(SENTENCES, HINGES, st.integers(1, 3), st.integers(0, 2 ** 32 - 1))
+def test_every_step_of_a_walk_is_a_step_the_corpus_takes(sentences, flags, short, seed):
+    hinge = [False, False] + flags[2:]
+    chain = build_chain(sentences, hinge, short)
+    chain.validate()
+    rng = random.Random(seed)
+    seen = _contexts(sentences, hinge, short)
+    for _ in range(20):
+        out = chain.walk(rng.random, 1, 30, 100)
+        assert out is not None  # nothing stops a walk this loose
+        toks = [BEGIN, *out, END]
+        for p in range(len(toks) - 1):
+            t = toks[p]
+            length = 1 if t == BEGIN else (short if hinge[t] else short + 1)
+            assert (tuple(toks[max(0, p - length + 1):p + 1]), toks[p + 1]) in seen
+
+
+@settings(max_examples=100, deadline=None)
+@given(SENTENCES, HINGES, st.integers(0, 2 ** 32 - 1), st.integers(1, 6),
+       st.integers(1, 8), st.integers(2, 8))
+def test_walks_keep_their_bounds_and_end(sentences, flags, seed, lo, width, span):
+    hinge = [False, False] + flags[2:]
+    chain = build_chain(sentences, hinge, 1)
+    rng = random.Random(seed)
+    for _ in range(20):
+        out = chain.walk(rng.random, lo, lo + width, span)
+        assert out is None or lo <= len(out) <= lo + width
+
+
+def test_the_same_draws_give_the_same_walk():
+    sentences = [[2, 3, 4, 5, 6], [7, 3, 4, 8, 9], [2, 3, 9, 5, 4, 6]]
+    chain = build_chain(sentences, [False] * 10, 1)
+    walks = [[chain.walk(random.Random(s).random, 1, 20, 50) for s in range(30)]
+             for _ in range(2)]
+    assert walks[0] == walks[1]
+    assert len({tuple(w) for w in walks[0] if w}) > 1
+
+
+def test_a_short_span_forces_a_join_before_a_sentence_is_copied():
+    # Each sentence shares its middle token with the others, so a walk can join there.
+    sentences = [[2, 3, 4, 5, 6, 7], [8, 9, 4, 3, 2, 9]]
+    hinge = [False] * 10
+    hinge[4] = True
+    chain = build_chain(sentences, hinge, 1)
+    rng = random.Random(3)
+    outs = [chain.walk(rng.random, 1, 20, 4) for _ in range(200)]
+    found = [o for o in outs if o is not None]
+    assert found and all(o not in sentences for o in found)
+    assert {tuple(o) for o in found} <= {(2, 3, 4, 3, 2, 9), (8, 9, 4, 5, 6, 7)}
+
+
+def test_no_walk_starts_at_a_closed_sentence():
+    chain = build_chain([[2, 3], [4, 5]], [False] * 6, 1, opens=[False, True])
+    assert {tuple(chain.walk(random.Random(s).random, 1, 5, 9)) for s in range(40)} == {(4, 5)}
+
+
+def test_when_no_sentence_may_open_every_one_may():
+    chain = build_chain([[2, 3], [4, 5]], [False] * 6, 1, opens=[False, False])
+    assert len({tuple(chain.walk(random.Random(s).random, 1, 5, 9)) for s in range(40)}) == 2
+
+
+@pytest.mark.parametrize("damage, reason", [
+    (lambda c: c.members.__setitem__(0, len(c.tokens)), "a class member outside the tokens"),
+    (lambda c: c.starts.__setitem__(1, 0), "an empty class"),
+    (lambda c: c.cls.__setitem__(1, 0), "a class member in another class"),
+    (lambda c: c.tokens.__setitem__(0, 5), "tokens and classes disagree"),
+])
+def test_validate_names_the_damage(damage, reason):
+    chain = build_chain([[2, 3, 4], [2, 4, 3]], [False] * 5, 1)
+    chain.validate()
+    damage(chain)
+    with pytest.raises(ValueError, match=reason):
+        chain.validate()
