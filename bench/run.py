@@ -129,7 +129,8 @@ def throughput(table, n, repeats):
     ratio = ours / naive_corpus
     table.add("dreams a second, one core", f"{ours:,.0f}/s ({failing} of {n} below the floor)",
               f"naive over the corpus {naive_corpus:,.0f}/s; over the source dream "
-              f"{naive_source:,.0f}/s", f"{ratio:.2f}x", ">= 3x", ratio >= 3)
+              f"{naive_source:,.0f}/s", f"{ratio:.2f}x", ">= 4x and >= 100/s",
+              ratio >= 4 and ours >= 100)
 
 
 def jobs(table, env, n, repeats):
@@ -180,7 +181,7 @@ def model_load(table, env, repeats):
     w, c = statistics.median(warm), statistics.median(cold)
     table.add("Dreamer.load from the cache, new process", f"{w * 1000:.1f} ms",
               f"built from corpus/ and grammars/ {c * 1000:.0f} ms", f"{c / w:.0f}x faster",
-              "< 30 ms", w < 0.030)
+              "< 50 ms", w < 0.050)
 
 
 def make_corpus(folder, size=ONE_MB):
@@ -213,8 +214,10 @@ def make_corpus(folder, size=ONE_MB):
 def build(table, tmp, repeats):
     import markovify
 
+    from dreamgen.arc import load_arc
     from dreamgen.corpus import read_corpus
-    from dreamgen.model import build_models
+    from dreamgen.markov import build_models
+    from dreamgen.resources import builtin_path
 
     folder = os.path.join(tmp, "corpus-1mb")
     os.makedirs(folder)
@@ -222,7 +225,8 @@ def build(table, tmp, repeats):
     ours, naive = [], []
     for _ in range(repeats):
         start = time.perf_counter()
-        build_models(read_corpus([folder]))
+        beats = load_arc(os.path.join(builtin_path("grammars"), "arc.json")).names
+        build_models(read_corpus([folder], beats=beats), beats)
         ours.append(time.perf_counter() - start)
         corpus = read_corpus([folder])
         text = "\n".join(p.text for p in corpus.paragraphs())

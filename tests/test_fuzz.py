@@ -15,7 +15,8 @@ from dreamgen import DreamgenError
 from dreamgen.compose import _check_corpus_tags
 from dreamgen.corpus import Corpus, read_document
 from dreamgen.grammar import build_grammar, read_layer
-from dreamgen.model import ModelSettings, Models, build_payload
+from dreamgen.markov import ModelSettings, Models
+from dreamgen.markov.build import build_payload
 
 EXAMPLES = int(os.environ.get("DREAMGEN_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
@@ -74,7 +75,7 @@ def test_fuzz_corpus_reader_and_model(data):
         doc = read_document("fuzz.txt", data=data, beats=("omen", "fall"))
         corpus = Corpus((doc,), doc.sha256)
         _check_corpus_tags(corpus, _GRAMMAR)
-        Models(build_payload(corpus, ModelSettings(state_size=1))).validate()
+        Models(build_payload(corpus, ("omen", "fall"), ModelSettings(state_size=1))).validate()
     except DreamgenError as err:
         assert "\n" not in str(err)
 

@@ -10,7 +10,6 @@ from dreamgen import Dreamer, LimitError, Settings
 from dreamgen.cli import cli
 from dreamgen.expand import DEFAULT_MAX_DEPTH, DEPTH_CEILING, Expander, Limits
 from dreamgen.grammar import Grammar, build_grammar, compile_rule, read_layer
-from dreamgen.model import Models
 from dreamgen.rng import dream_random
 
 
@@ -112,41 +111,21 @@ def test_the_character_limit_counts_pushed_text():
         expand(rules)
 
 
-def _endless_models(forced, max_cycle=3):
-    # BEGIN -> w0 -> w1 -> w2 -> w0 ...: no state ever reaches END. With one word of
-    # context a state's code is its word's id. ``forced``: also store the chain's one-way
-    # stretches as forced runs (as a built model does), which the walk takes whole.
-    from dreamgen.model import _forced_runs, _pack_chains, _pack_forced, _pack_grams
-
-    n = max_cycle
-    v = 2 + n
-    vocab = ["___BEGIN__", "___END__"] + [f"w{i}" for i in range(n)]
-    index = {0: (0, 1, 1), **{2 + i: (1 + i, 2 + i, 1) for i in range(n)}}
-    nexts = [2] + [2 + (i + 1) % n for i in range(n)]
-    cum = [1] * (n + 1)
-    return Models({"settings": {"state_size": 1, "beat_weight": 6, "novelty_words": 8},
-                   "vocab": "\n".join(vocab), "chains": _pack_chains({"*": (index, nexts, cum)}),
-                   "forced": _pack_forced(_forced_runs(index, nexts, v, 1) if forced else {}),
-                   "norm": list(range(v)), "norm_size": v,
-                   "forms": "\n".join(w.lower() for w in vocab), "ngrams": _pack_grams(())})
-
-
-@pytest.mark.parametrize("forced", [False, True], ids=["step by step", "forced runs"])
-@pytest.mark.parametrize("max_words", [5, 45, 200])
-def test_a_chain_with_no_end_stops_past_max_words(forced, max_words):
-    models = _endless_models(forced)
-    assert bool(models.forced) == forced
-    rng = dream_random(1)
-    assert [models.walk("omen", rng, max_words=max_words) for _ in range(3)] == [None] * 3
-    with pytest.raises(ValueError, match="a cycle with no end"):
-        models.validate()
-
-
-def test_max_words_bounds_every_walk(dreamer):
+@pytest.mark.parametrize("max_words", [5, 16, 40])
+def test_max_words_bounds_every_walk(dreamer, max_words):
     rng = dream_random(5)
-    walks = [dreamer.models.walk("omen", rng, max_words=12) for _ in range(300)]
-    assert all(w is None or len(w) <= 12 for w in walks)
-    assert any(w is None for w in walks) and any(w for w in walks)
+    walks = [dreamer.models.walk_ids("omen", rng, 1, max_words) for _ in range(300)]
+    assert all(w is None or len(w) <= max_words for w in walks)
+    assert any(w for w in walks)
+
+
+def test_a_walk_that_cannot_end_gives_up_within_its_budget():
+    from dreamgen.markov.chain import build_chain
+
+    # The one sentence is longer than a walk may be, and has no join: no walk can end.
+    chain = build_chain([list(range(2, 40))], [False] * 40, 1)
+    rng = dream_random(2)
+    assert [chain.walk(rng.random, 1, 12, 100) for _ in range(50)] == [None] * 50
 
 
 def test_fewer_markov_tries_give_fewer_markov_sentences(dreamer):
