@@ -243,12 +243,12 @@ class Dreamer:
         for walks in range(1, s.markov_tries + 1):
             self.markov_attempts += 1
             ids = models.walk_ids(beat, rng, s.min_words, s.max_words)
-            if not ids:
+            if ids is None:
                 self.rejections["walk"] += 1
                 continue
             words = models.words(ids)
             candidate = Candidate(words, ids, beat, models, forbidden, s.min_words, s.max_words,
-                                  said)
+                                  said, rng)
             failed = first_failure(candidate, FILTERS)
             if failed is not None:
                 self.rejections[failed.__name__] += 1
@@ -341,6 +341,8 @@ def _probe_markov(dreamer, corpus):
     beats = [b.name for b in dreamer.arc.beats if b.markov]
     if not beats:
         return
+    # A beat with no corpus text of its own has no chain and gets no Markov sentences.
+    beats = [b for b in beats if b in dreamer.models.chains] or beats
     s = dreamer.settings
     # At least the default tries: fewer make dreaming faster, not the corpus unusable.
     tries = max(s.markov_tries, DEFAULT_TRIES)

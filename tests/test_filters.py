@@ -5,7 +5,7 @@ import pytest
 from dreamgen.markov import FILTERS, Candidate
 from dreamgen.markov.filters import (TEXT_FILTERS, common_words, first_failure, in_arc_order,
                                      length, no_echo, no_repeated_phrase, phrases,
-                                     speaks_to_you, whole_sentence)
+                                     no_first_person, whole_sentence)
 
 
 def cand(text, models=None, **kw):
@@ -20,10 +20,10 @@ def cand(text, models=None, **kw):
      "You lay your palm. Then you wait for the light."),
     (whole_sentence, "You lay your palm upon the broken thing.",
      "You lay your palm (upon the broken thing."),
-    (speaks_to_you, "You lay your palm upon the broken thing.",
-     "The light lies upon the broken thing at last."),
-    (speaks_to_you, "You lay your palm upon the broken thing.",
+    (no_first_person, "The light lies upon the broken thing at last.",
      "I lay my palm upon the broken thing, and you watch."),
+    (no_first_person, "You lay your palm upon the broken thing.",
+     "We lay our palms upon the broken thing."),
     (no_repeated_phrase, "Your eyes sting, and the light is cold on your face.",
      "Your eyes sting and your eyes sting again in the cold."),
 ])

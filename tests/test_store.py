@@ -50,7 +50,8 @@ DAMAGE = {
         -1, len(_chain(p)["tokens"]) + 5),
     "an empty class": lambda p: _chain(p)["starts"].__setitem__(2, _chain(p)["starts"][1]),
     "tokens cut short": lambda p: _chain(p).update(tokens=_chain(p)["tokens"][:-3]),
-    "a word outside the vocabulary": lambda p: _chain(p)["tokens"].__setitem__(2, 10 ** 6),
+    "a word outside the vocabulary": lambda p: _chain(p)["tokens"].__setitem__(
+        2, len(p["vocab"].split("\n"))),
     "other format version": lambda p: p.update(format=-1),
     "n-grams out of order": lambda p: p.update(ngrams=array("Q", sorted(p["ngrams"])[::-1])),
     "short vocabulary": lambda p: p.update(vocab="___BEGIN__\n___END__"),

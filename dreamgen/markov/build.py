@@ -5,6 +5,7 @@ markovify splits the corpus into sentences and drops the ones it would not learn
 what the filters need: word spread across files, a beat classifier, the novelty runs.
 """
 
+import hashlib
 import re
 import sys
 from array import array
@@ -20,8 +21,11 @@ __all__ = ["DEFAULT_MIN_DOCS", "DEFAULT_STATE_SIZE", "HINGE_WORDS", "ModelSettin
 
 # Three words of context after a hinge, four elsewhere: see HINGE_WORDS.
 DEFAULT_STATE_SIZE = 3
-# A word must be in this many corpus files to appear in a Markov sentence.
+# A word must be in this many corpus files to appear in a Markov sentence (fewer in a small
+# corpus: one file in ten, so a corpus of under twenty files lets every word through).
 DEFAULT_MIN_DOCS = 3
+# Walks a build takes per beat to find the sentences its chain says most often.
+DEFAULT_SAMPLE_WALKS = 2000
 # Untagged text is placed on the beat the classifier picks when it leads by this many nats.
 DEFAULT_PLACE_MARGIN = 1.0
 # The words after which a sentence may turn into another: articles, possessives,
@@ -80,6 +84,36 @@ def _uints(values):
     return array("Q", values)
 
 
+def _sample_shares(part, beat, norm, novelty_words):
+    """How often the chain says its commonest sentences: ``{"ids": hashes, "per": counts}``.
+
+    A fixed number of walks from a seed of the beat's own, so every build agrees. Only
+    sentences said at least twice are kept; the share is ``per / DEFAULT_SAMPLE_WALKS``.
+    """
+    from collections import Counter
+
+    from ..rng import DreamRandom
+    from .chain import Chain
+    from .filters import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS
+
+    chain = Chain(*(part[n] for n in ("tokens", "cls", "starts", "members", "ahead", "dup")))
+    seed = int.from_bytes(hashlib.sha256(beat.encode()).digest()[:8], "big")
+    random = DreamRandom(seed).random
+    said = Counter()
+    for _ in range(DEFAULT_SAMPLE_WALKS):
+        ids = chain.walk(random, DEFAULT_MIN_WORDS, DEFAULT_MAX_WORDS, novelty_words - 1, norm)
+        if ids is not None:
+            said[sentence_hash(ids)] += 1
+    common = sorted((h, n) for h, n in said.items() if n >= 2)
+    return {"ids": array("Q", [h for h, _ in common]), "per": _uints(n for _, n in common)}
+
+
+def sentence_hash(ids):
+    """A 64-bit hash of a sentence's token ids (stable across runs and machines)."""
+    return int.from_bytes(hashlib.blake2b(array("I", ids).tobytes(), digest_size=8).digest(),
+                          "big")
+
+
 def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
     """Count ``corpus`` into the storable payload of a :class:`Models`, one chain per beat."""
     placed = {b: [] for b in beats}
@@ -114,6 +148,9 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
     n_forms = len(forms)
     docfreq = [0] * n_forms
     examples = []
+    # A sentence said word for word in several files counts once in its beat: a stock line
+    # should not outweigh the sentences the chain can join into something new.
+    once = set()
     for found in doc_sentences:
         seen = set()
         for beat, toks in found:
@@ -121,7 +158,8 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
             seen.update(nf)
             if beat is None:
                 untagged.append((toks, nf))
-            else:
+            elif (beat, tuple(toks)) not in once:
+                once.add((beat, tuple(toks)))
                 placed[beat].append(toks)
                 examples.append((beat, nf))
         for f in seen:
@@ -146,12 +184,11 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
     chains = {}
     for beat, sents in placed.items():
         if sents:
-            opens = [any(t in you for t in toks[:span]) for toks in sents]
-            c = build_chain(sents, hinge, settings.state_size, opens)
-            chains[beat] = {"tokens": c.tokens, "cls": c.cls, "starts": c.starts,
-                            "members": c.members, "klen": c.klen,
-                            "ahead": c.ahead}
+            c = build_chain(sents, hinge, settings.state_size)
+            chains[beat] = {name: _uints(getattr(c, name)) for name in
+                            ("tokens", "cls", "starts", "members", "ahead", "dup")}
     k = settings.novelty_words
+    shares = {beat: _sample_shares(chain, beat, norm, k) for beat, chain in chains.items()}
     hashes = set()
     for doc in corpus.documents:
         # Each file also counts with its own cast filled in, so a sentence whose tags happen
@@ -179,11 +216,13 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         "forms": "\n".join(form_ids),
         "classifier_forms": n_forms,
         "docfreq": _uints(docfreq),
+        "documents": len(corpus.documents),
         "chains": chains,
         "beats": list(beats),
         "class_counts": classifier.counts,
         "class_totals": classifier.totals,
         "ngrams": array("Q", sorted(hashes)),
+        "shares": shares,
         "tags": tuple(sorted(tags)),
         "beats_used": tuple(sorted(beats_used)),
     }

@@ -4,12 +4,13 @@ The chain is the corpus itself: ``tokens`` lays the sentences end to end, each o
 ``BEGIN`` and closed by ``END``. Every position belongs to a class of positions that share
 its context, the last ``short`` tokens where the position's token is a hinge and the last
 ``short + 1`` elsewhere. A step goes from the current position to a random member of its
-class and emits the token after it, so drawing a member uniformly draws each continuation as
-often as the corpus has it (markovify's counts), and the chain may change its source sentence
-only where the context allows it.
+class and emits the token after it; each different next token is drawn about as often as any
+other (not as often as the corpus repeats it, which would let stock phrases crowd out the
+rest), and the chain may change its source sentence only where the context allows it.
 """
 
 from array import array
+from collections import Counter
 
 __all__ = ["BEGIN", "END", "Chain", "build_chain"]
 
@@ -24,17 +25,17 @@ class Chain:
     """One beat's chain as five flat arrays (see the module docstring).
 
     ``cls[p]`` is the class of position ``p``; class ``c``'s members are
-    ``members[starts[c]:starts[c + 1]]`` and they share ``klen[c]`` tokens of context.
-    Class 0 holds every ``BEGIN``.
+    ``members[starts[c]:starts[c + 1]]``. Class 0 holds every ``BEGIN``.
     """
 
-    __slots__ = ("tokens", "cls", "starts", "members", "klen", "ahead")
+    __slots__ = ("tokens", "cls", "starts", "members", "ahead", "dup")
 
-    def __init__(self, tokens, cls, starts, members, klen, ahead):
+    def __init__(self, tokens, cls, starts, members, ahead, dup):
         self.tokens, self.cls, self.starts, self.members = tokens, cls, starts, members
-        self.klen = klen
         # ahead[p]: tokens a walk at p must take from p's sentence before its next choice.
         self.ahead = ahead
+        # dup[p]: members of p's class that say the same next token as p does.
+        self.dup = dup
 
     def walk(self, random, min_len, max_len, span, same=None, budget=DEFAULT_BUDGET):
         """Token ids of one sentence of ``min_len`` to ``max_len`` tokens, or None.
@@ -45,13 +46,15 @@ class Chain:
         with the run. A walk that cannot go on backs up to its last choice and takes another
         member there, for ``budget`` steps in all.
         """
-        tokens, cls, starts, members, klen, ahead = (self.tokens, self.cls, self.starts,
-                                                     self.members, self.klen, self.ahead)
+        tokens, cls, starts, members, ahead = (self.tokens, self.cls, self.starts,
+                                               self.members, self.ahead)
+        dup = self.dup
         if same is None:
             same = range(max(tokens) + 1)
         out = []
         stack = []
-        # A choice point: position, tokens from its source, their limit, len(out), class.
+        # A choice point: position, tokens from its source, their limit, len(out), class,
+        # and the members tried there.
         frame = (-1, 0, span, 0, starts[0], starts[1], [])
         while budget > 0:
             budget -= 1
@@ -59,6 +62,13 @@ class Chain:
             del out[size:]
             n = hi - lo
             i = int(random() * n)
+            # Each word the corpus says next is as likely as another, however many sentences
+            # say it: a member is kept with chance 1/dup, else drawn again (three times).
+            for _ in range(3):
+                d = dup[members[lo + i]]
+                if d == 1 or random() * d < 1.0:
+                    break
+                i = int(random() * n)
             nxt = joined = -1
             room = max_len - size - 1
             here = same[tokens[pos + 1]] if pos >= 0 else -1
@@ -155,7 +165,6 @@ def build_chain(sentences, hinge, short, opens=None):
     tokens = array("I")
     keys = {}
     cls = array("I")
-    klen = array("B")
     begin_key = (BEGIN,)
     closed = set()
     for sentence, can_open in zip(sentences, opens):
@@ -163,20 +172,14 @@ def build_chain(sentences, hinge, short, opens=None):
         if not can_open:
             closed.add(first)
         tokens.append(BEGIN)
-        if begin_key not in keys:
-            keys[begin_key] = len(keys)
-            klen.append(0)
+        keys.setdefault(begin_key, 0)
         cls.append(0)
         for t in sentence:
             tokens.append(t)
             p = len(tokens) - 1
             length = short if hinge[t] else short + 1
             key = tuple(tokens[max(first, p - length + 1):p + 1])
-            c = keys.get(key)
-            if c is None:
-                c = keys[key] = len(keys)
-                klen.append(len(key) - (key[0] == BEGIN))
-            cls.append(c)
+            cls.append(keys.setdefault(key, len(keys)))
         tokens.append(END)
         cls.append(0)  # END positions are never a member; 0 is a placeholder
     members_of = [[] for _ in keys]
@@ -194,4 +197,9 @@ def build_chain(sentences, hinge, short, opens=None):
     for p in range(len(tokens) - 2, -1, -1):
         if tokens[p] != END and tokens[p + 1] != END and not choice[cls[p]]:
             ahead[p] = min(255, ahead[p + 1] + 1)
-    return Chain(tokens, cls, starts, members, klen, ahead)
+    dup = array("B", bytes(len(tokens)))
+    for group in members_of:
+        says = Counter(tokens[p + 1] for p in group)
+        for p in group:
+            dup[p] = min(255, says[tokens[p + 1]])
+    return Chain(tokens, cls, starts, members, ahead, dup)

@@ -7,10 +7,11 @@ in order, cheapest first, and ``dreamgen stats`` counts how often each one rejec
 import re
 from dataclasses import dataclass
 
-from ..text import FIRST_PERSON, YOU
+from ..text import FIRST_PERSON
 from .novelty import normalise
 
-__all__ = ["DEFAULT_BEAT_MARGIN", "DEFAULT_ECHO_WORDS", "DEFAULT_MAX_WORDS", "DEFAULT_MIN_WORDS",
+__all__ = ["DEFAULT_BEAT_MARGIN", "DEFAULT_ECHO_WORDS", "DEFAULT_MAX_SHARE", "DEFAULT_MAX_WORDS",
+           "DEFAULT_MIN_WORDS",
            "FILTERS", "TEXT_FILTERS", "Candidate", "first_failure", "phrases"]
 
 # Short sentences have few joins, and every join is a place a sentence can stop making sense.
@@ -21,6 +22,9 @@ DEFAULT_MAX_WORDS = 16
 DEFAULT_BEAT_MARGIN = 2.0
 # A sentence may not repeat this many words in a row from one already in the dream.
 DEFAULT_ECHO_WORDS = 4
+# A sentence the chain says in more than this share of its walks is kept only that often:
+# stock phrases many vignettes share would otherwise turn up in dream after dream.
+DEFAULT_MAX_SHARE = 0.003
 _WELL_ENDED = re.compile(r"[^\W_#][.!?]$|#[.!?]$")
 _INNER_END = re.compile(r"[.!?] +[A-Z#]")
 _OPEN_CLOSE = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
@@ -38,6 +42,7 @@ class Candidate:
     min_words: int = DEFAULT_MIN_WORDS
     max_words: int = DEFAULT_MAX_WORDS
     said: set = None  # phrases() of the dream so far
+    rng: object = None  # the dream's random source, for the one filter that draws
     expanded: str = None  # the text once its cast tags are filled in
 
     @property
@@ -60,10 +65,9 @@ def whole_sentence(c):
             and all(text.count(a) == text.count(b) for a, b in _OPEN_CLOSE))
 
 
-def speaks_to_you(c):
-    """Says you or your, and never I, me, we or our."""
-    text = c.text
-    return YOU.search(text) is not None and FIRST_PERSON.search(text) is None
+def no_first_person(c):
+    """Never says I, me, we or our: the dream speaks to you (its beat's grammar says so)."""
+    return FIRST_PERSON.search(c.text) is None
 
 
 def no_repeated_phrase(c):
@@ -71,6 +75,13 @@ def no_repeated_phrase(c):
     lowered = [w.lower() for w in c.words]
     trigrams = list(zip(lowered, lowered[1:], lowered[2:]))
     return len(set(trigrams)) == len(trigrams)
+
+
+def not_too_likely(c):
+    """A sentence the chain says often is kept only as often as a rare one."""
+    share = c.models.share(c.beat, c.ids)
+    return share <= DEFAULT_MAX_SHARE or c.rng is None or c.rng.random() * share < \
+        DEFAULT_MAX_SHARE
 
 
 def common_words(c):
@@ -111,8 +122,8 @@ def no_echo(c):
 
 
 # Run on the chain's words, then (once the cast is filled in) on the text.
-FILTERS = (length, whole_sentence, speaks_to_you, no_repeated_phrase, novel, common_words,
-           in_arc_order, in_its_beat)
+FILTERS = (length, whole_sentence, no_first_person, no_repeated_phrase, novel, common_words,
+           in_arc_order, in_its_beat, not_too_likely)
 TEXT_FILTERS = (novel_once_cast, no_echo)
 
 

@@ -1,6 +1,8 @@
 """Loaded Markov models: the beat chains and what the filters consult."""
 
-from .build import ModelSettings
+from bisect import bisect_left
+
+from .build import DEFAULT_SAMPLE_WALKS, ModelSettings, sentence_hash
 from .chain import Chain
 from .classify import BeatClassifier
 from .novelty import Novelty
@@ -18,14 +20,16 @@ class Models:
         self.vocab = payload["vocab"].split("\n")
         self.hinge = payload["hinge"]
         self.norm = payload["norm"]
-        self.chains = {name: Chain(c["tokens"], c["cls"], c["starts"], c["members"], c["klen"],
-                             c["ahead"])
+        self.chains = {name: Chain(c["tokens"], c["cls"], c["starts"], c["members"], c["ahead"],
+                                   c["dup"])
                        for name, c in payload["chains"].items()}
         self.novelty = Novelty(s["novelty_words"], payload["forms"].split("\n"),
                                payload["ngrams"])
         self.docfreq = payload["docfreq"]
+        self.min_docs = max(1, min(s["min_docs"], payload["documents"] // 10))
         self.classifier = BeatClassifier(payload["beats"], payload["class_counts"],
                                          payload["class_totals"], payload["classifier_forms"])
+        self._shares = payload["shares"]
         self.tags = payload.get("tags", ())
         self.beats_used = payload.get("beats_used", ())
         # A walk may take one word fewer than the novelty run from any one source sentence.
@@ -41,6 +45,18 @@ class Models:
             return None
         return chain.walk(rng.random, min_words, max_words, self.span, self.norm)
 
+    def share(self, beat, ids):
+        """The share of ``beat``'s walks (as sampled when built) that say these ids."""
+        found = self._shares.get(beat)
+        if not found:
+            return 0.0
+        hashes = found["ids"]
+        h = sentence_hash(ids)
+        i = bisect_left(hashes, h)
+        if i < len(hashes) and hashes[i] == h:
+            return found["per"][i] / DEFAULT_SAMPLE_WALKS
+        return 0.0
+
     def words(self, ids):
         vocab = self.vocab
         return [vocab[i] for i in ids]
@@ -50,8 +66,8 @@ class Models:
         return [norm[i] for i in ids]
 
     def common(self, ids):
-        """True when every plain word of ``ids`` is in at least ``min_docs`` corpus files."""
-        norm, df, vocab, least = self.norm, self.docfreq, self.vocab, self.settings.min_docs
+        """True when every plain word of ``ids`` is in enough corpus files (``min_docs``)."""
+        norm, df, vocab, least = self.norm, self.docfreq, self.vocab, self.min_docs
         return all(df[norm[i]] >= least or "#" in vocab[i] for i in ids)
 
     def beat_margin(self, ids, beat):
