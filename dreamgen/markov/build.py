@@ -97,11 +97,12 @@ def _sample_shares(part, beat, norm, novelty_words):
     from .filters import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS
 
     chain = Chain(*(part[n] for n in ("tokens", "cls", "starts", "members", "ahead", "dup")))
+    chain.prepare(norm)
     seed = int.from_bytes(hashlib.sha256(beat.encode()).digest()[:8], "big")
     random = DreamRandom(seed).random
     said = Counter()
     for _ in range(DEFAULT_SAMPLE_WALKS):
-        ids = chain.walk(random, DEFAULT_MIN_WORDS, DEFAULT_MAX_WORDS, novelty_words - 1, norm)
+        ids = chain.walk(random, DEFAULT_MIN_WORDS, DEFAULT_MAX_WORDS, novelty_words - 1)
         if ids is not None:
             said[sentence_hash(ids)] += 1
     common = sorted((h, n) for h, n in said.items() if n >= 2)

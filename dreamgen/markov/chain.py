@@ -28,7 +28,7 @@ class Chain:
     ``members[starts[c]:starts[c + 1]]``. Class 0 holds every ``BEGIN``.
     """
 
-    __slots__ = ("tokens", "cls", "starts", "members", "ahead", "dup")
+    __slots__ = ("tokens", "cls", "starts", "members", "ahead", "dup", "alike")
 
     def __init__(self, tokens, cls, starts, members, ahead, dup):
         self.tokens, self.cls, self.starts, self.members = tokens, cls, starts, members
@@ -37,29 +37,42 @@ class Chain:
         # dup[p]: members of p's class that say the same next token as p does.
         self.dup = dup
 
-    def walk(self, random, min_len, max_len, span, same=None, budget=DEFAULT_BUDGET):
+    def prepare(self, same=None):
+        """Get ready to walk: the arrays as lists (faster to index), and each position's
+        token as ``same`` maps it (tokens that count as one word, such as "Light" and
+        "light,"; by default only equal tokens do)."""
+        if isinstance(self.tokens, list):
+            return self
+        for name in ("tokens", "cls", "starts", "members", "ahead", "dup"):
+            setattr(self, name, list(getattr(self, name)))
+        # BEGIN and END are like nothing, so no overlap is counted across a sentence's edge.
+        self.alike = [(t if same is None else same[t]) if t > END else -1
+                      for t in self.tokens]
+        return self
+
+    def walk(self, random, min_len, max_len, span, budget=DEFAULT_BUDGET):
         """Token ids of one sentence of ``min_len`` to ``max_len`` tokens, or None.
 
         ``random`` gives floats in [0, 1). No ``span`` tokens in a row come from one source
-        sentence, counting the context shared at the join; a member whose next token is the
-        same (``same[t]`` maps tokens that count as one, by default only equal ones) goes on
-        with the run. A walk that cannot go on backs up to its last choice and takes another
-        member there, for ``budget`` steps in all.
+        sentence, counting the context shared at the join; a member whose next token is
+        alike (see :meth:`prepare`) goes on with the run. A walk that cannot go on backs up
+        to its last choice and takes another member there, for ``budget`` steps in all.
         """
-        tokens, cls, starts, members, ahead = (self.tokens, self.cls, self.starts,
-                                               self.members, self.ahead)
-        dup = self.dup
-        if same is None:
-            same = range(max(tokens) + 1)
-        out = []
+        if not isinstance(self.tokens, list):
+            self.prepare()
+        tokens, cls, starts, members = self.tokens, self.cls, self.starts, self.members
+        ahead, dup, alike = self.ahead, self.dup, self.alike
+        out, said = [], []  # the tokens, and the same as ``alike`` has them
         stack = []
         # A choice point: position, tokens from its source, their limit, len(out), class,
         # and the members tried there.
-        frame = (-1, 0, span, 0, starts[0], starts[1], [])
+        frame = (-1, 0, span, 0, starts[0], starts[1], ())
         while budget > 0:
             budget -= 1
             pos, run, limit, size, lo, hi, tried = frame
-            del out[size:]
+            if len(out) > size:
+                del out[size:]
+                del said[size:]
             n = hi - lo
             i = int(random() * n)
             # Each word the corpus says next is as likely as another, however many sentences
@@ -71,18 +84,19 @@ class Chain:
                 i = int(random() * n)
             nxt = joined = -1
             room = max_len - size - 1
-            here = same[tokens[pos + 1]] if pos >= 0 else -1
+            here = alike[pos + 1] if pos >= 0 else -1
             for j in range(n):
                 m = members[lo + (i + j) % n]
                 if m in tried:
                     continue
                 # Skip a member whose sentence would force the walk past a limit. One that
                 # says the same next word as this sentence goes on with its run.
-                forced = ahead[m + 1]
-                if tokens[m + 1] == END:
+                after = m + 1
+                if tokens[after] == END:
                     nxt = m  # the end adds no word to any run
                     break
-                if m == pos or same[tokens[m + 1]] == here:
+                forced = ahead[after]
+                if m == pos or alike[after] == here:
                     if run + 1 + forced <= limit and forced <= room:
                         nxt = m
                         break
@@ -90,8 +104,7 @@ class Chain:
                     # The join's real overlap: how far back the walk already says what the
                     # member's sentence says, which may be more than the class's context.
                     shared, k = 0, m
-                    while (shared < size and tokens[k] != BEGIN
-                           and same[tokens[k]] == same[out[size - 1 - shared]]):
+                    while shared < size and alike[k] == said[size - 1 - shared]:
                         shared += 1
                         k -= 1
                     if forced < span - shared:
@@ -102,13 +115,13 @@ class Chain:
                     return None
                 frame = stack.pop()
                 continue
-            tried.append(nxt)
-            stack.append(frame)
-            if nxt == pos or same[tokens[nxt + 1]] == here:
+            stack.append((pos, run, limit, size, lo, hi, tried + (nxt,)))
+            after = nxt + 1
+            if nxt == pos or alike[after] == here:
                 run += 1
-            elif tokens[nxt + 1] != END:
+            elif tokens[after] != END:
                 run, limit = 1, joined
-            pos = nxt + 1
+            pos = after
             t = tokens[pos]
             if t == END:
                 if size >= min_len:
@@ -119,15 +132,16 @@ class Chain:
                 frame = stack.pop()
                 continue
             out.append(t)
+            said.append(alike[pos])
             forced = ahead[pos]
             if forced:
                 # Checked when this member was chosen: the run fits, so take it whole.
                 out += tokens[pos + 1:pos + 1 + forced]
+                said += alike[pos + 1:pos + 1 + forced]
                 pos += forced
                 run += forced
             c = cls[pos]
-            frame = (pos, run, limit, len(out), starts[c], starts[c + 1], [])
-        return None
+            frame = (pos, run, limit, len(out), starts[c], starts[c + 1], ())
 
     def validate(self):
         """Raise ValueError unless every walk stays inside the arrays and ends."""

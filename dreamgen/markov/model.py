@@ -43,7 +43,10 @@ class Models:
         chain = self.chains.get(beat)
         if chain is None:
             return None
-        return chain.walk(rng.random, min_words, max_words, self.span, self.norm)
+        if not isinstance(chain.tokens, list):
+            chain.prepare(self.norm)
+        # The source's own generator, not a method around it: a walk draws dozens of times.
+        return chain.walk(getattr(rng, "_random", rng.random), min_words, max_words, self.span)
 
     def share(self, beat, ids):
         """The share of ``beat``'s walks (as sampled when built) that say these ids."""
