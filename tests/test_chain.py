@@ -12,6 +12,14 @@ SENTENCES = st.lists(st.lists(TOKENS, min_size=1, max_size=12), min_size=1, max_
 HINGES = st.lists(st.booleans(), min_size=10, max_size=10)
 
 
+def NEVER(before, t):
+    return False
+
+
+def _flags(flags):
+    return lambda before, t: t > 1 and flags[t]
+
+
 def _contexts(sentences, hinge, short):
     """Every (context, next token) the corpus has, contexts cut at the sentence start."""
     seen = set()
@@ -19,7 +27,7 @@ def _contexts(sentences, hinge, short):
         toks = [BEGIN, *s, END]
         for p in range(len(toks) - 1):
             t = toks[p]
-            length = 1 if t == BEGIN else (short if hinge[t] else short + 1)
+            length = 1 if t == BEGIN else (short if hinge(toks[p - 1], t) else short + 1)
             seen.add((tuple(toks[max(0, p - length + 1):p + 1]), toks[p + 1]))
     return seen
 
@@ -27,7 +35,7 @@ def _contexts(sentences, hinge, short):
 @settings(max_examples=150, deadline=None)
 @given(SENTENCES, HINGES, st.integers(1, 3), st.integers(0, 2 ** 32 - 1))
 def test_every_step_of_a_walk_is_a_step_the_corpus_takes(sentences, flags, short, seed):
-    hinge = [False, False] + flags[2:]
+    hinge = _flags(flags)
     chain = build_chain(sentences, hinge, short)
     chain.validate()
     rng = random.Random(seed)
@@ -39,7 +47,7 @@ def test_every_step_of_a_walk_is_a_step_the_corpus_takes(sentences, flags, short
         toks = [BEGIN, *out, END]
         for p in range(len(toks) - 1):
             t = toks[p]
-            length = 1 if t == BEGIN else (short if hinge[t] else short + 1)
+            length = 1 if t == BEGIN else (short if hinge(toks[p - 1], t) else short + 1)
             assert (tuple(toks[max(0, p - length + 1):p + 1]), toks[p + 1]) in seen
 
 
@@ -47,8 +55,7 @@ def test_every_step_of_a_walk_is_a_step_the_corpus_takes(sentences, flags, short
 @given(SENTENCES, HINGES, st.integers(0, 2 ** 32 - 1), st.integers(1, 6),
        st.integers(1, 8), st.integers(2, 8))
 def test_walks_keep_their_bounds_and_end(sentences, flags, seed, lo, width, span):
-    hinge = [False, False] + flags[2:]
-    chain = build_chain(sentences, hinge, 1)
+    chain = build_chain(sentences, _flags(flags), 1)
     rng = random.Random(seed)
     for _ in range(20):
         out = chain.walk(rng.random, lo, lo + width, span)
@@ -57,7 +64,7 @@ def test_walks_keep_their_bounds_and_end(sentences, flags, seed, lo, width, span
 
 def test_the_same_draws_give_the_same_walk():
     sentences = [[2, 3, 4, 5, 6], [7, 3, 4, 8, 9], [2, 3, 9, 5, 4, 6]]
-    chain = build_chain(sentences, [False] * 10, 1)
+    chain = build_chain(sentences, NEVER, 1)
     walks = [[chain.walk(random.Random(s).random, 1, 20, 50) for s in range(30)]
              for _ in range(2)]
     assert walks[0] == walks[1]
@@ -67,9 +74,7 @@ def test_the_same_draws_give_the_same_walk():
 def test_a_short_span_forces_a_join_before_a_sentence_is_copied():
     # Each sentence shares its middle token with the others, so a walk can join there.
     sentences = [[2, 3, 4, 5, 6, 7], [8, 9, 4, 3, 2, 9]]
-    hinge = [False] * 10
-    hinge[4] = True
-    chain = build_chain(sentences, hinge, 1)
+    chain = build_chain(sentences, lambda before, t: t == 4, 1)
     rng = random.Random(3)
     outs = [chain.walk(rng.random, 1, 20, 4) for _ in range(200)]
     found = [o for o in outs if o is not None]
@@ -77,14 +82,14 @@ def test_a_short_span_forces_a_join_before_a_sentence_is_copied():
     assert {tuple(o) for o in found} <= {(2, 3, 4, 3, 2, 9), (8, 9, 4, 5, 6, 7)}
 
 
-def test_no_walk_starts_at_a_closed_sentence():
-    chain = build_chain([[2, 3], [4, 5]], [False] * 6, 1, opens=[False, True])
-    assert {tuple(chain.walk(random.Random(s).random, 1, 5, 9)) for s in range(40)} == {(4, 5)}
-
-
-def test_when_no_sentence_may_open_every_one_may():
-    chain = build_chain([[2, 3], [4, 5]], [False] * 6, 1, opens=[False, False])
-    assert len({tuple(chain.walk(random.Random(s).random, 1, 5, 9)) for s in range(40)}) == 2
+def test_the_hinge_may_depend_on_the_token_before():
+    # Token 4 is a hinge only after token 9, so "9 4" and "3 4" are different contexts.
+    sentences = [[2, 3, 4, 5], [7, 3, 4, 6], [8, 9, 4, 6], [9, 4, 5]]
+    chain = build_chain(sentences, lambda before, t: t == 4 and before == 9, 1)
+    outs = {tuple(chain.walk(random.Random(s).random, 1, 9, 99) or ()) for s in range(300)}
+    assert (2, 3, 4, 6) in outs and (7, 3, 4, 5) in outs  # "3 4" is shared: a join
+    assert (8, 9, 4, 5) in outs and (9, 4, 6) in outs  # "4" after 9 is a hinge: a join
+    assert not {(8, 9, 4, 6, 5), (2, 3, 4, 5, 6)} & outs
 
 
 @pytest.mark.parametrize("damage, reason", [
@@ -94,7 +99,7 @@ def test_when_no_sentence_may_open_every_one_may():
     (lambda c: c.tokens.__setitem__(0, 5), "tokens and classes disagree"),
 ])
 def test_validate_names_the_damage(damage, reason):
-    chain = build_chain([[2, 3, 4], [2, 4, 3]], [False] * 5, 1)
+    chain = build_chain([[2, 3, 4], [2, 4, 3]], NEVER, 1)
     chain.validate()
     damage(chain)
     with pytest.raises(ValueError, match=reason):

@@ -123,7 +123,7 @@ def test_a_walk_that_cannot_end_gives_up_within_its_budget():
     from dreamgen.markov.chain import build_chain
 
     # The one sentence is longer than a walk may be, and has no join: no walk can end.
-    chain = build_chain([list(range(2, 40))], [False] * 40, 1)
+    chain = build_chain([list(range(2, 40))], lambda before, t: False, 1)
     rng = dream_random(2)
     assert [chain.walk(rng.random, 1, 12, 100) for _ in range(50)] == [None] * 50
 

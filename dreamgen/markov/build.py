@@ -42,7 +42,10 @@ _RESERVED = ("___BEGIN__", "___END__")
 _SHIELD = "\u01c2"  # a letter (so \w matches it) that corpus text never holds
 _TAG = re.compile(r"#([^#\s.]+)(?:\.[^#\s]*)?#")
 _CORPUS_TAG = re.compile(r"#([^#\s]*)#")
-_YOU_WORDS = frozenset({"you", "your", "yours", "yourself"})
+_CLAUSE_JOINS = ("and", "but")
+_SUBJECTS = frozenset({"you", "it", "they", "she", "he"})
+_CLAUSE_OPENERS = frozenset({"and", "but", "then", "as", "when", "while", "until", "yet", "so",
+                             "where", "before", "after"})
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,25 @@ def _sample_shares(part, beat, norm, novelty_words):
             said[sentence_hash(ids)] += 1
     common = sorted((h, n) for h, n in said.items() if n >= 2)
     return {"ids": array("Q", [h for h, _ in common]), "per": _uints(n for _, n in common)}
+
+
+def _verbs(sentences, vocab, norm):
+    """Normal-form ids of the words that follow a subject opening a clause ("You kneel",
+    ", and it dims", "The #witnesses# weep"): the corpus's own verbs, found without a tagger."""
+    found = set()
+    for toks in sentences:
+        words = [vocab[t] for t in toks]
+        for i, w in enumerate(words[:-1]):
+            lw = w.lower()
+            opens = i == 0 or words[i - 1].endswith(",") or \
+                words[i - 1].lower() in _CLAUSE_OPENERS
+            tagged = lw.startswith("#") and i >= 1 and words[i - 1].lower() == "the" and (
+                i == 1 or words[i - 2].endswith(","))
+            if (lw in _SUBJECTS and opens) or tagged:
+                nxt = words[i + 1]
+                if nxt[-1:].isalpha() and normalise(nxt) not in HINGE_WORDS | _SUBJECTS:
+                    found.add(norm[toks[i + 1]])
+    return found
 
 
 def sentence_hash(ids):
@@ -175,19 +197,23 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         # Nothing to learn the beats from: untagged text serves every beat alike.
         for b in beats:
             placed[b].extend(toks for toks, _ in untagged)
-    hinge = array("B", [1, 0])
-    hinge.extend(1 if normalise(w) in HINGE_WORDS and w[-1:].isalpha() else 0
-                 for w in vocab[2:])
-    # A walk starts where a sentence speaks to you early: one that leaves "you" for later
-    # rarely gets to it before a join takes it elsewhere.
-    you = {i for i, w in enumerate(vocab) if normalise(w) in _YOU_WORDS}
-    span = settings.novelty_words - 1
+    hinge_word = [False, False] + [normalise(w) in HINGE_WORDS and w[-1:].isalpha()
+                                   for w in vocab[2:]]
+    after_comma = [False, False] + [w.endswith(",") for w in vocab[2:]]
+    joins = {ids.get(w) for w in _CLAUSE_JOINS}
+
+    def hinge(before, t):
+        # "and" after a comma opens a clause with a subject of its own; a bare "and" goes on
+        # with the last one ("They stand ... and | leans"), so it is no place to join.
+        return hinge_word[t] and (t not in joins or after_comma[before])
     chains = {}
     for beat, sents in placed.items():
         if sents:
             c = build_chain(sents, hinge, settings.state_size)
             chains[beat] = {name: _uints(getattr(c, name)) for name in
                             ("tokens", "cls", "starts", "members", "ahead", "dup")}
+    verbs = _uints(sorted(_verbs([sent for found in doc_sentences for _, sent in found], vocab,
+                                 norm)))
     k = settings.novelty_words
     shares = {beat: _sample_shares(chain, beat, norm, k) for beat, chain in chains.items()}
     hashes = set()
@@ -212,7 +238,6 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         "settings": {"state_size": settings.state_size, "novelty_words": k,
                      "min_docs": settings.min_docs},
         "vocab": "\n".join(vocab),
-        "hinge": hinge,
         "norm": norm,
         "forms": "\n".join(form_ids),
         "classifier_forms": n_forms,
@@ -224,6 +249,7 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         "class_totals": classifier.totals,
         "ngrams": array("Q", sorted(hashes)),
         "shares": shares,
+        "verbs": verbs,
         "tags": tuple(sorted(tags)),
         "beats_used": tuple(sorted(beats_used)),
     }

@@ -167,38 +167,33 @@ class Chain:
         # and sentences end, so a walk cannot circle for ever past max_len.
 
 
-def build_chain(sentences, hinge, short, opens=None):
+def build_chain(sentences, hinge, short):
     """A :class:`Chain` over ``sentences`` (lists of token ids >= 2).
 
-    ``hinge[t]`` is true for tokens after which ``short`` tokens of context are enough.
-    ``opens`` (booleans, one a sentence) says which sentences a walk may start from; all
-    of them by default, and all of them when none may.
+    ``hinge(before, t)`` is true where ``short`` tokens of context are enough after token
+    ``t`` (``before`` is the token before it, or ``BEGIN``); elsewhere the context is one
+    token longer.
     """
-    if opens is None or not any(opens):
-        opens = [True] * len(sentences)
     tokens = array("I")
-    keys = {}
+    keys = {(BEGIN,): 0}
     cls = array("I")
-    begin_key = (BEGIN,)
-    closed = set()
-    for sentence, can_open in zip(sentences, opens):
+    for sentence in sentences:
         first = len(tokens)
-        if not can_open:
-            closed.add(first)
         tokens.append(BEGIN)
-        keys.setdefault(begin_key, 0)
         cls.append(0)
+        before = BEGIN
         for t in sentence:
             tokens.append(t)
             p = len(tokens) - 1
-            length = short if hinge[t] else short + 1
+            length = short if hinge(before, t) else short + 1
             key = tuple(tokens[max(first, p - length + 1):p + 1])
             cls.append(keys.setdefault(key, len(keys)))
+            before = t
         tokens.append(END)
         cls.append(0)  # END positions are never a member; 0 is a placeholder
     members_of = [[] for _ in keys]
     for p, c in enumerate(cls):
-        if tokens[p] != END and p not in closed:
+        if tokens[p] != END:
             members_of[c].append(p)
     starts, members = array("I", [0]), array("I")
     for group in members_of:

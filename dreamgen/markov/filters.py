@@ -70,6 +70,12 @@ def no_first_person(c):
     return FIRST_PERSON.search(c.text) is None
 
 
+def has_a_verb(c):
+    """Says something: a word the corpus uses as a verb ("From the heart of the wreck." has
+    none)."""
+    return c.models is None or c.models.has_verb(c.ids)
+
+
 def no_repeated_phrase(c):
     """Says no three words twice ("your eyes sting and your eyes sting")."""
     lowered = [w.lower() for w in c.words]
@@ -122,8 +128,8 @@ def no_echo(c):
 
 
 # Run on the chain's words, then (once the cast is filled in) on the text.
-FILTERS = (length, whole_sentence, no_first_person, no_repeated_phrase, novel, common_words,
-           in_arc_order, in_its_beat, not_too_likely)
+FILTERS = (length, whole_sentence, no_first_person, no_repeated_phrase, has_a_verb, novel,
+           common_words, in_arc_order, in_its_beat, not_too_likely)
 TEXT_FILTERS = (novel_once_cast, no_echo)
 
 

@@ -18,7 +18,6 @@ class Models:
         s = payload["settings"]
         self.settings = ModelSettings(**s)
         self.vocab = payload["vocab"].split("\n")
-        self.hinge = payload["hinge"]
         self.norm = payload["norm"]
         self.chains = {name: Chain(c["tokens"], c["cls"], c["starts"], c["members"], c["ahead"],
                                    c["dup"])
@@ -30,6 +29,7 @@ class Models:
         self.classifier = BeatClassifier(payload["beats"], payload["class_counts"],
                                          payload["class_totals"], payload["classifier_forms"])
         self._shares = payload["shares"]
+        self.verbs = frozenset(payload["verbs"])
         self.tags = payload.get("tags", ())
         self.beats_used = payload.get("beats_used", ())
         # A walk may take one word fewer than the novelty run from any one source sentence.
@@ -73,6 +73,11 @@ class Models:
         norm, df, vocab, least = self.norm, self.docfreq, self.vocab, self.min_docs
         return all(df[norm[i]] >= least or "#" in vocab[i] for i in ids)
 
+    def has_verb(self, ids):
+        """True when some word of ``ids`` is one the corpus uses as a verb."""
+        norm, verbs = self.norm, self.verbs
+        return any(norm[i] in verbs for i in ids)
+
     def beat_margin(self, ids, beat):
         """How far ``beat`` trails the likeliest other beat for these words, in nats."""
         if beat not in self.classifier.beats:
@@ -84,7 +89,7 @@ class Models:
         v = len(self.vocab)
         if self.vocab[:2] != ["___BEGIN__", "___END__"] or len(self.norm) != v:
             raise ValueError("bad vocabulary")
-        if len(self.hinge) != v or max(self.norm) >= len(self.novelty.forms):
+        if max(self.norm) >= len(self.novelty.forms):
             raise ValueError("normal forms disagree with the vocabulary")
         if len(self.docfreq) != self.classifier.vocab:
             raise ValueError("word spread disagrees with the vocabulary")
