@@ -9,6 +9,7 @@ import hashlib
 import re
 import sys
 from array import array
+from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import CorpusError
@@ -93,8 +94,6 @@ def _sample_shares(part, beat, norm, novelty_words):
     A fixed number of walks from a seed of the beat's own, so every build agrees. Only
     sentences said at least twice are kept; the share is ``per / DEFAULT_SAMPLE_WALKS``.
     """
-    from collections import Counter
-
     from ..rng import DreamRandom
     from .chain import Chain
     from .filters import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS
@@ -114,8 +113,9 @@ def _sample_shares(part, beat, norm, novelty_words):
 
 def _verbs(sentences, vocab, norm):
     """Normal-form ids of the words that follow a subject opening a clause ("You kneel",
-    ", and it dims", "The #witnesses# weep"): the corpus's own verbs, found without a tagger."""
-    found = set()
+    ", and it dims", "The #witnesses# weep") twice or more: the corpus's own verbs, found
+    without a tagger (once may be a slip: "it end")."""
+    found = Counter()
     for toks in sentences:
         words = [vocab[t] for t in toks]
         for i, w in enumerate(words[:-1]):
@@ -127,8 +127,8 @@ def _verbs(sentences, vocab, norm):
             if (lw in _SUBJECTS and opens) or tagged:
                 nxt = words[i + 1]
                 if nxt[-1:].isalpha() and normalise(nxt) not in HINGE_WORDS | _SUBJECTS:
-                    found.add(norm[toks[i + 1]])
-    return found
+                    found[norm[toks[i + 1]]] += 1
+    return {f for f, n in found.items() if n >= 2}
 
 
 def sentence_hash(ids):
