@@ -38,13 +38,15 @@ class Motif:
     """Words that belong to one stretch of the arc: from beat ``first`` to beat ``last``.
 
     A Markov sentence outside that stretch may not say them (nothing mends before the touch).
-    ``None`` leaves that end open.
+    ``None`` leaves that end open. A motif said ``once`` is said by one sentence of a dream at
+    most: once a sentence has said it, no Markov sentence says it again (a second landing).
     """
 
     name: str
     words: tuple
     first: str = None
     last: str = None
+    once: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,14 +118,15 @@ def load_arc(path):
 
 def _motifs(data, names, path):
     if not isinstance(data, list):
-        raise ArcError("'motifs' is a list of {name, words, from, until} objects", path=path)
+        raise ArcError("'motifs' is a list of {name, words, from, until, once} objects",
+                       path=path)
     motifs = []
     for i, m in enumerate(data):
         if not (isinstance(m, dict) and isinstance(m.get("name"), str)
                 and isinstance(m.get("words"), list)
                 and all(isinstance(w, str) for w in m["words"])):
             raise ArcError(f"motif {i} needs a 'name' and a list of 'words'", path=path)
-        extra = set(m) - {"name", "words", "from", "until"}
+        extra = set(m) - {"name", "words", "from", "until", "once"}
         if extra:
             raise ArcError(f"motif {m['name']!r} has unknown keys: {', '.join(sorted(extra))}",
                            path=path)
@@ -131,8 +134,10 @@ def _motifs(data, names, path):
             if m.get(end) is not None and m[end] not in names:
                 raise ArcError(f"motif {m['name']!r}: {end!r} names beat {m[end]!r}, which the "
                                f"arc does not have{_hint(m[end], names)}", path=path)
+        if not isinstance(m.get("once", False), bool):
+            raise ArcError(f"motif {m['name']!r}: 'once' is true or false", path=path)
         motifs.append(Motif(m["name"], tuple(w.lower() for w in m["words"]), m.get("from"),
-                            m.get("until")))
+                            m.get("until"), m.get("once", False)))
     return tuple(motifs)
 
 

@@ -16,7 +16,8 @@ from .expand import (DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, DE
 from .explain import EXPLAIN_FORMATS
 from .grammar import DEFAULT_MAX_GRAMMAR_BYTES
 from .corpus import DEFAULT_MAX_CORPUS_BYTES
-from .markov import DEFAULT_MAX_WORDS, DEFAULT_STATE_SIZE, DEFAULT_TRIES, ModelSettings
+from .markov import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_STATE_SIZE, DEFAULT_TRIES,
+                     ModelSettings)
 from .output import atomic_writer, check_target
 from .render import FORMATS, render_end
 
@@ -60,7 +61,9 @@ def dream_options(f):
         click.option("--no-builtin-corpus", is_flag=True,
                      help="Train the Markov model on --corpus text only."),
         click.option("--state-size", type=click.IntRange(1, 5), default=DEFAULT_STATE_SIZE,
-                     show_default=True, help="Words of context in the Markov chain."),
+                     show_default=True,
+                     help="Words of context in the Markov chain where a sentence may turn "
+                          "(after 'the', 'of', 'like' ...); one more everywhere else."),
         click.option("--markov-tries", type=click.IntRange(1, 100_000), default=DEFAULT_TRIES,
                      show_default=True, help="Tries per Markov sentence before it is skipped."),
         click.option("--max-words", type=click.IntRange(5, 1000), default=DEFAULT_MAX_WORDS,
@@ -90,6 +93,7 @@ def _settings(kw):
         limits=Limits(max_depth=kw.pop("max_depth"), max_nodes=kw.pop("max_nodes"),
                       max_chars=kw.pop("max_chars")),
         markov_tries=kw.pop("markov_tries"),
+        min_words=min(DEFAULT_MIN_WORDS, kw["max_words"]),
         max_words=kw.pop("max_words"),
         max_grammar_bytes=kw.pop("max_grammar_bytes"),
         max_corpus_bytes=kw.pop("max_corpus_bytes"),

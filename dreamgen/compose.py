@@ -9,7 +9,7 @@ from .errors import CorpusError
 from .expand import Expander, Limits, TracingExpander
 from .grammar import DEFAULT_MAX_GRAMMAR_BYTES, MODIFIERS, RuleSyntaxError, compile_rule
 from .markov import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_TRIES, FILTERS, Candidate,
-                     ModelSettings)
+                     ModelSettings, normalise)
 from .markov.filters import TEXT_FILTERS, first_failure, phrases
 from .rng import dream_random
 from .text import split_sentences
@@ -130,6 +130,7 @@ class Dreamer:
         self.markov_accepted = 0
         self.rejections = Counter()  # filter name (or "walk", "repeat") -> candidates refused
         self._forbidden = {b.name: arc.forbidden(b.name) for b in arc.beats}
+        self._once = [frozenset(m.words) for m in arc.motifs if m.once]
 
     @property
     def corpus(self):
@@ -201,6 +202,8 @@ class Dreamer:
         cast = exp.variables()
         used = set()
         said = set()  # phrases of the dream so far, which no Markov sentence may echo
+        spent = set()  # words of the once-only motifs the dream has said
+        seen = {normalise(w) for value in cast.values() for w in str(value).split()}
         beats = []
         novel = self.models.novelty.is_novel
         for beat in self.arc.beats:
@@ -220,8 +223,10 @@ class Dreamer:
                 sentences = [Sentence(s, beat.name, "grammar") for s in parts]
             for s in sentences:
                 said |= phrases(s.text)
+                self._spend(s.text, spent)
+                seen.update(normalise(w) for w in s.text.split())
             for _ in range(beat.markov):
-                text, how = self._markov(beat.name, rng, exp, used, said, steps)
+                text, how = self._markov(beat.name, rng, exp, used, said, spent, seen, steps)
                 if text is not None:
                     # After the beat's opening sentence, somewhere among the rest.
                     at = 1 + rng.index(len(sentences)) if sentences else 0
@@ -236,7 +241,15 @@ class Dreamer:
         for seed in range(start, start + count):
             yield self.dream(seed)
 
-    def _markov(self, beat, rng, exp, used, said, steps=None):
+    def _spend(self, text, spent):
+        """Add the words of every once-only motif ``text`` says to ``spent``."""
+        if self._once:
+            words = {normalise(w) for w in text.split()}
+            for motif in self._once:
+                if words & motif:
+                    spent |= motif
+
+    def _markov(self, beat, rng, exp, used, said, spent, seen, steps=None):
         """A new Markov sentence for ``beat`` and, when ``steps`` is a list, its trace."""
         models, s = self.models, self.settings
         forbidden = self._forbidden.get(beat, frozenset())
@@ -248,7 +261,7 @@ class Dreamer:
                 continue
             words = models.words(ids)
             candidate = Candidate(words, ids, beat, models, forbidden, s.min_words, s.max_words,
-                                  said, rng)
+                                  said, rng, spent, seen)
             failed = first_failure(candidate, FILTERS)
             if failed is not None:
                 self.rejections[failed.__name__] += 1
@@ -272,6 +285,9 @@ class Dreamer:
                 continue
             used.add(text)
             said |= phrases(text)
+            self._spend(text, spent)
+            if seen is not None:
+                seen.update(normalise(w) for w in text.split())
             self.markov_accepted += 1
             if steps is None:
                 return text, None
@@ -351,7 +367,7 @@ def _probe_markov(dreamer, corpus):
     rng = dream_random(0)
     exp = Expander(dreamer.grammar, rng, s.limits)
     exp.symbol(dreamer.arc.cast)
-    if probe._markov(beats[0], rng, exp, set(), set())[0] is not None:
+    if probe._markov(beats[0], rng, exp, set(), set(), set(), None)[0] is not None:
         return
     docs = corpus.documents
     where = "this corpus file" if len(docs) == 1 else f"the corpus ({len(docs)} files)"

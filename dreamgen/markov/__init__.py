@@ -6,7 +6,7 @@ which beat a sentence belongs to; ``filters`` is the list of checks a candidate 
 ``store`` keeps built models in the cache.
 """
 
-from .build import (DEFAULT_MIN_DOCS, DEFAULT_STATE_SIZE, HINGE_WORDS, ModelSettings,
+from .build import (DEFAULT_MIN_SPREAD, DEFAULT_STATE_SIZE, HINGE_WORDS, ModelSettings,
                     build_models)
 from .filters import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, FILTERS, Candidate
 from .model import Models
@@ -15,7 +15,7 @@ from .store import cached_models, load_models
 
 DEFAULT_TRIES = 300
 
-__all__ = ["DEFAULT_MAX_WORDS", "DEFAULT_MIN_DOCS", "DEFAULT_MIN_WORDS", "DEFAULT_NOVELTY_WORDS",
+__all__ = ["DEFAULT_MAX_WORDS", "DEFAULT_MIN_SPREAD", "DEFAULT_MIN_WORDS", "DEFAULT_NOVELTY_WORDS",
            "DEFAULT_STATE_SIZE", "DEFAULT_TRIES", "FILTERS", "HINGE_WORDS", "Candidate",
            "ModelSettings", "Models", "build_models", "cached_models", "load_models",
            "normalise"]

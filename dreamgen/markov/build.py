@@ -17,14 +17,18 @@ from .chain import build_chain
 from .classify import BeatClassifier
 from .novelty import DEFAULT_NOVELTY_WORDS, Novelty, normalise, run_hashes
 
-__all__ = ["DEFAULT_MIN_DOCS", "DEFAULT_STATE_SIZE", "HINGE_WORDS", "ModelSettings",
+__all__ = ["DEFAULT_MIN_SPREAD", "DEFAULT_STATE_SIZE", "HINGE_WORDS", "ModelSettings",
            "build_models", "build_payload", "sentences"]
 
 # Three words of context after a hinge, four elsewhere: see HINGE_WORDS.
 DEFAULT_STATE_SIZE = 3
-# A word must be in this many corpus files to appear in a Markov sentence (fewer in a small
-# corpus: one file in ten, so a corpus of under twenty files lets every word through).
-DEFAULT_MIN_DOCS = 3
+# A word may stand in a beat's Markov sentence when this share of the files that write the
+# beat use it there: "ground" and "cry" in the impact, not one vignette's "playground".
+DEFAULT_MIN_SPREAD = 0.01
+# A word in this share of the files is everyone's; a rarer one said in this many beats of a
+# file, on average, belongs to that file's scene (see _scene_words).
+DEFAULT_GENERIC_SHARE = 0.25
+DEFAULT_SCENE_BEATS = 1.4
 # Walks a build takes per beat to find the sentences its chain says most often.
 DEFAULT_SAMPLE_WALKS = 2000
 # Untagged text is placed on the beat the classifier picks when it leads by this many nats.
@@ -55,7 +59,7 @@ class ModelSettings:
 
     state_size: int = DEFAULT_STATE_SIZE
     novelty_words: int = DEFAULT_NOVELTY_WORDS
-    min_docs: int = DEFAULT_MIN_DOCS
+    min_spread: float = DEFAULT_MIN_SPREAD
 
 
 def sentences(paragraph_text):
@@ -131,6 +135,22 @@ def _verbs(sentences, vocab, norm):
     return {f for f, n in found.items() if n >= 2}
 
 
+def _beat_vocabulary(spread, share):
+    """The forms in at least ``share`` of the files that write this beat (one file at least):
+    the words many dreams use there, not one vignette's own scene."""
+    files = max(spread.values(), default=0)  # "you" or "the": in nearly every file
+    least = max(1, round(share * files))
+    return _uints(sorted(f for f, n in spread.items() if n >= least))
+
+
+def _scene_words(files, beats_in, n_files):
+    """Forms that make a vignette's own scene: in under a quarter of the files, and where
+    they are, in several beats of the file (a harbour's "boat" and "mast" come back beat
+    after beat; the impact's "cry" is said once). "light" and "sky" are in nearly all files."""
+    return {f for f, n in files.items()
+            if n < DEFAULT_GENERIC_SHARE * n_files and beats_in[f] / n >= DEFAULT_SCENE_BEATS}
+
+
 def sentence_hash(ids):
     """A 64-bit hash of a sentence's token ids (stable across runs and machines)."""
     return int.from_bytes(hashlib.blake2b(array("I", ids).tobytes(), digest_size=8).digest(),
@@ -169,24 +189,29 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         norm.append(form_ids.setdefault(f, len(form_ids)))
     forms = list(form_ids)
     n_forms = len(forms)
-    docfreq = [0] * n_forms
+    spread = {b: Counter() for b in beats}  # beat -> form -> files whose beat text has it
     examples = []
     # A sentence said word for word in several files counts once in its beat: a stock line
     # should not outweigh the sentences the chain can join into something new.
     once = set()
+    files, beats_in = Counter(), Counter()  # form -> files with it; -> beats summed over them
     for found in doc_sentences:
-        seen = set()
+        seen = {}
         for beat, toks in found:
             nf = [norm[t] for t in toks]
-            seen.update(nf)
+            if beat is not None:
+                seen.setdefault(beat, set()).update(nf)
             if beat is None:
                 untagged.append((toks, nf))
             elif (beat, tuple(toks)) not in once:
                 once.add((beat, tuple(toks)))
                 placed[beat].append(toks)
                 examples.append((beat, nf))
-        for f in seen:
-            docfreq[f] += 1
+        for beat, used in seen.items():
+            spread[beat].update(used)
+        in_file = Counter(f for used in seen.values() for f in used)
+        files.update(in_file.keys())
+        beats_in.update(in_file)
     classifier = BeatClassifier.train(beats, examples, n_forms)
     if examples:
         for toks, nf in untagged:
@@ -206,10 +231,17 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         # "and" after a comma opens a clause with a subject of its own; a bare "and" goes on
         # with the last one ("They stand ... and | leans"), so it is no place to join.
         return hinge_word[t] and (t not in joins or after_comma[before])
+    scene = _scene_words(files, beats_in, len(doc_sentences))
+    vocabulary = {b: _beat_vocabulary(spread[b], settings.min_spread) for b in beats}
     chains = {}
     for beat, sents in placed.items():
         if sents:
-            c = build_chain(sents, hinge, settings.state_size)
+            # A beat's chain says only words many vignettes use in that beat, and no word of
+            # one vignette's own scene: a walk never goes where a filter would refuse it.
+            keep = frozenset(vocabulary[beat])
+            says = [w.startswith("#") or (norm[i] in keep and norm[i] not in scene)
+                    for i, w in enumerate(vocab)]
+            c = build_chain(sents, hinge, settings.state_size, says, settings.novelty_words - 1)
             chains[beat] = {name: _uints(getattr(c, name)) for name in
                             ("tokens", "cls", "starts", "members", "ahead", "dup")}
     verbs = _uints(sorted(_verbs([sent for found in doc_sentences for _, sent in found], vocab,
@@ -236,13 +268,13 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         "byteorder": sys.byteorder,
         "key": cache_key,
         "settings": {"state_size": settings.state_size, "novelty_words": k,
-                     "min_docs": settings.min_docs},
+                     "min_spread": settings.min_spread},
         "vocab": "\n".join(vocab),
         "norm": norm,
         "forms": "\n".join(form_ids),
         "classifier_forms": n_forms,
-        "docfreq": _uints(docfreq),
-        "documents": len(corpus.documents),
+        "vocabulary": {b: vocabulary[b] for b in chains},
+        "scene": _uints(sorted(scene)),
         "chains": chains,
         "beats": list(beats),
         "class_counts": classifier.counts,

@@ -74,6 +74,11 @@ class Chain:
                 del out[size:]
                 del said[size:]
             n = hi - lo
+            if not n:  # every way on says a word this chain may not: back up
+                if not stack:
+                    return None
+                frame = stack.pop()
+                continue
             i = int(random() * n)
             # Each word the corpus says next is as likely as another, however many sentences
             # say it: a member is kept with chance 1/dup, else drawn again (three times).
@@ -151,8 +156,8 @@ class Chain:
             raise ValueError("tokens and classes disagree")
         if not (len(starts) >= 2 and starts[0] == 0 and starts[-1] == len(members)):
             raise ValueError("bad class offsets")
-        if any(b <= a for a, b in zip(starts, starts[1:])):
-            raise ValueError("an empty class")
+        if any(b < a for a, b in zip(starts, starts[1:])):
+            raise ValueError("class offsets that fall")
         if max(members) >= n - 1 or max(cls) >= len(starts) - 1:
             raise ValueError("a class member outside the tokens")
         for c in range(len(starts) - 1):
@@ -167,12 +172,29 @@ class Chain:
         # and sentences end, so a walk cannot circle for ever past max_len.
 
 
-def build_chain(sentences, hinge, short):
+def _ahead(tokens, cls, members_of):
+    """For each position, the tokens a walk there must take from its sentence before its
+    next choice: a class whose members all say the same next word offers no choice, and only
+    a position that is itself a member goes on along its own sentence."""
+    single = [len({tokens[p + 1] for p in group}) == 1 for group in members_of]
+    member = bytearray(len(tokens))
+    for group in members_of:
+        for p in group:
+            member[p] = 1
+    ahead = array("B", bytes(len(tokens)))
+    for p in range(len(tokens) - 2, -1, -1):
+        if member[p] and tokens[p + 1] != END and single[cls[p]]:
+            ahead[p] = min(255, ahead[p + 1] + 1)
+    return ahead
+
+
+def build_chain(sentences, hinge, short, says=None, longest=255):
     """A :class:`Chain` over ``sentences`` (lists of token ids >= 2).
 
     ``hinge(before, t)`` is true where ``short`` tokens of context are enough after token
     ``t`` (``before`` is the token before it, or ``BEGIN``); elsewhere the context is one
-    token longer.
+    token longer. ``says[t]``, if given, is false for tokens no walk may say: no member
+    leads to one. No member leads into a stretch without a choice of ``longest`` tokens.
     """
     tokens = array("I")
     keys = {(BEGIN,): 0}
@@ -193,19 +215,23 @@ def build_chain(sentences, hinge, short):
         cls.append(0)  # END positions are never a member; 0 is a placeholder
     members_of = [[] for _ in keys]
     for p, c in enumerate(cls):
-        if tokens[p] != END:
+        if tokens[p] != END and (says is None or says[tokens[p + 1]] or tokens[p + 1] == END):
             members_of[c].append(p)
+    while True:
+        ahead = _ahead(tokens, cls, members_of)
+        # A member whose sentence then goes on without a choice for ``longest`` tokens or
+        # more can never be taken; dropping it may end another stretch, so look again.
+        # So can one whose stretch ends where no member goes on (a dead end).
+        alive = [bool(group) for group in members_of]
+        kept = [[p for p in group if ahead[p + 1] < longest and (
+            tokens[p + 1] == END or alive[cls[p + 1 + ahead[p + 1]]])] for group in members_of]
+        if kept == members_of:
+            break
+        members_of = kept
     starts, members = array("I", [0]), array("I")
     for group in members_of:
         members.extend(group)
         starts.append(len(members))
-    # A class whose members all say the same next word offers no real choice: a walk there
-    # goes on as its own sentence does, so such a stretch is known before it is walked.
-    choice = [len({tokens[p + 1] for p in group}) > 1 for group in members_of]
-    ahead = array("B", bytes(len(tokens)))
-    for p in range(len(tokens) - 2, -1, -1):
-        if tokens[p] != END and tokens[p + 1] != END and not choice[cls[p]]:
-            ahead[p] = min(255, ahead[p + 1] + 1)
     dup = array("B", bytes(len(tokens)))
     for group in members_of:
         says = Counter(tokens[p + 1] for p in group)

@@ -28,6 +28,7 @@ DEFAULT_MAX_SHARE = 0.003
 _WELL_ENDED = re.compile(r"[^\W_#][.!?]$|#[.!?]$")
 _INNER_END = re.compile(r"[.!?] +[A-Z#]")
 _OPEN_CLOSE = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
+_LOOSE = frozenset({"They", "Their", "Them", "He", "His", "Him", "She", "Her"})
 
 
 @dataclass
@@ -43,6 +44,8 @@ class Candidate:
     max_words: int = DEFAULT_MAX_WORDS
     said: set = None  # phrases() of the dream so far
     rng: object = None  # the dream's random source, for the one filter that draws
+    spent: frozenset = frozenset()  # words of once-only motifs the dream has already said
+    seen: set = None  # every word the dream has said so far, in normal form
     expanded: str = None  # the text once its cast tags are filled in
 
     @property
@@ -91,8 +94,26 @@ def not_too_likely(c):
 
 
 def common_words(c):
-    """Every word is in several corpus files: a detail only one vignette has belongs there."""
-    return c.models.common(c.ids)
+    """Every word is one many vignettes use in this beat: a detail only a few have (a boat,
+    a mane, a playground) belongs to their scenes, not to this dream's."""
+    return c.models.common(c.ids, c.beat)
+
+
+def in_this_scene(c):
+    """Names no part of another vignette's scene (a boat, a mast, a market) that this dream
+    has not named itself."""
+    return c.seen is None or all(f in c.seen for f in c.models.strangers(c.ids))
+
+
+def no_loose_pronoun(c):
+    """Does not open on "They", "He" or "She": out of its vignette, nobody knows who."""
+    return c.words[0] not in _LOOSE
+
+
+def once_said(c):
+    """Says nothing the dream may say only once and has said already (a second landing)."""
+    spent = c.spent
+    return not spent or not any(normalise(w) in spent for w in c.words)
 
 
 def in_arc_order(c):
@@ -128,8 +149,11 @@ def no_echo(c):
 
 
 # Run on the chain's words, then (once the cast is filled in) on the text.
-FILTERS = (length, whole_sentence, no_first_person, no_repeated_phrase, has_a_verb, novel,
-           common_words, in_arc_order, in_its_beat, not_too_likely)
+# common_words and in_this_scene hold for every walk (the chains are built that way); they
+# stay in the list for a model built with other settings and for the tests.
+FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun, no_repeated_phrase,
+           has_a_verb, novel, common_words, in_this_scene, in_arc_order, once_said, in_its_beat,
+           not_too_likely)
 TEXT_FILTERS = (novel_once_cast, no_echo)
 
 

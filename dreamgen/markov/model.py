@@ -24,12 +24,13 @@ class Models:
                        for name, c in payload["chains"].items()}
         self.novelty = Novelty(s["novelty_words"], payload["forms"].split("\n"),
                                payload["ngrams"])
-        self.docfreq = payload["docfreq"]
-        self.min_docs = max(1, min(s["min_docs"], payload["documents"] // 10))
+        self._vocabulary = payload["vocabulary"]
+        self._allowed = {}  # beat -> frozenset of its common forms, made on first use
         self.classifier = BeatClassifier(payload["beats"], payload["class_counts"],
                                          payload["class_totals"], payload["classifier_forms"])
         self._shares = payload["shares"]
         self.verbs = frozenset(payload["verbs"])
+        self.scene = frozenset(payload["scene"])
         self.tags = payload.get("tags", ())
         self.beats_used = payload.get("beats_used", ())
         # A walk may take one word fewer than the novelty run from any one source sentence.
@@ -68,10 +69,18 @@ class Models:
         norm = self.norm
         return [norm[i] for i in ids]
 
-    def common(self, ids):
-        """True when every plain word of ``ids`` is in enough corpus files (``min_docs``)."""
-        norm, df, vocab, least = self.norm, self.docfreq, self.vocab, self.min_docs
-        return all(df[norm[i]] >= least or "#" in vocab[i] for i in ids)
+    def common(self, ids, beat):
+        """True when every plain word of ``ids`` is one many files use in ``beat``."""
+        allowed = self._allowed.get(beat)
+        if allowed is None:
+            allowed = self._allowed[beat] = frozenset(self._vocabulary.get(beat, ()))
+        norm, vocab = self.norm, self.vocab
+        return all(norm[i] in allowed or "#" in vocab[i] for i in ids)
+
+    def strangers(self, ids):
+        """The normal forms of ``ids`` that belong to some vignette's own scene."""
+        norm, scene = self.norm, self.scene
+        return [self.novelty.forms[norm[i]] for i in ids if norm[i] in scene]
 
     def has_verb(self, ids):
         """True when some word of ``ids`` is one the corpus uses as a verb."""
@@ -91,8 +100,8 @@ class Models:
             raise ValueError("bad vocabulary")
         if max(self.norm) >= len(self.novelty.forms):
             raise ValueError("normal forms disagree with the vocabulary")
-        if len(self.docfreq) != self.classifier.vocab:
-            raise ValueError("word spread disagrees with the vocabulary")
+        if any(v and max(v) >= len(self.novelty.forms) for v in self._vocabulary.values()):
+            raise ValueError("a beat's vocabulary disagrees with the normal forms")
         for name, chain in self.chains.items():
             try:
                 chain.validate()
