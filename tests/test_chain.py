@@ -94,7 +94,7 @@ def test_the_hinge_may_depend_on_the_token_before():
 
 @pytest.mark.parametrize("damage, reason", [
     (lambda c: c.members.__setitem__(0, len(c.tokens)), "a class member outside the tokens"),
-    (lambda c: c.starts.__setitem__(1, 0), "an empty class"),
+    (lambda c: c.starts.__setitem__(1, c.starts[2] + 1), "class offsets that fall"),
     (lambda c: c.cls.__setitem__(1, 0), "a class member in another class"),
     (lambda c: c.tokens.__setitem__(0, 5), "tokens and classes disagree"),
 ])

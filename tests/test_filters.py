@@ -4,8 +4,9 @@ import pytest
 
 from dreamgen.markov import FILTERS, Candidate
 from dreamgen.markov.filters import (TEXT_FILTERS, common_words, first_failure, in_arc_order,
-                                     length, no_echo, no_repeated_phrase, phrases,
-                                     no_first_person, whole_sentence)
+                                     in_this_scene, length, no_echo, no_first_person,
+                                     no_loose_pronoun, no_repeated_phrase, phrases, has_a_verb,
+                                     whole_sentence, once_said)
 
 
 def cand(text, models=None, **kw):
@@ -31,6 +32,25 @@ def test_a_filter_turns_down_what_it_names(f, good, bad):
     assert f(cand(good)) and not f(cand(bad))
 
 
+def test_loose_pronouns_and_once_said_motifs_are_refused():
+    assert no_loose_pronoun(cand("It glows above the water, ready.")) and not no_loose_pronoun(
+        cand("They gather at the foot of the mast."))
+    spent = frozenset({"strikes", "lands"})
+    assert not once_said(cand("It strikes the far bank with a crash.", spent=spent))
+    assert once_said(cand("The ground shakes under your boots.", spent=spent))
+
+
+def test_a_sentence_needs_a_verb_the_corpus_uses(dreamer):
+    models = dreamer.models
+
+    def c(text):
+        words = text.split()
+        return Candidate(words, [models.vocab.index(w) for w in words], "approach", models)
+
+    assert has_a_verb(c("You step closer to the light."))
+    assert not has_a_verb(c("From the broken heart of the light."))
+
+
 def test_arc_order_refuses_a_word_kept_for_later_beats():
     forbidden = frozenset({"mend", "#flowers#"})
     assert in_arc_order(cand("You wish the light would stay with you.", forbidden=forbidden))
@@ -48,15 +68,21 @@ def test_no_echo_refuses_four_words_already_said():
     assert no_echo(c)
 
 
-def test_rare_words_are_refused(dreamer):
+def test_rare_and_scene_words_are_refused(dreamer):
     models = dreamer.models
     ids = [models.vocab.index(w) for w in ("You", "kneel")]
     assert common_words(Candidate(["You", "kneel"], ids, "wound", models))
-    # A word that only one file has belongs to that file's own scene.
+    allowed = models.vocabulary("wound")
     rare = next(i for i, w in enumerate(models.vocab[2:], 2)
-                if models.docfreq[models.norm[i]] == 1 and "#" not in w)
+                if models.norm[i] not in allowed and "#" not in w)
     assert not common_words(Candidate(["You", models.vocab[rare]], ids[:1] + [rare],
                                       "wound", models))
+    scene = next(i for i, f in enumerate(models.norm) if f in models.scene)
+    form = models.novelty.forms[models.norm[scene]]
+    c = Candidate(["You", models.vocab[scene]], ids[:1] + [scene], "wound", models, seen=set())
+    assert not in_this_scene(c)
+    c.seen = {form}
+    assert in_this_scene(c)
 
 
 def test_every_filter_has_a_docstring_and_a_distinct_name():

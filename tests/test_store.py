@@ -48,7 +48,7 @@ DAMAGE = {
     "truncated": None,
     "a member outside the tokens": lambda p: _chain(p)["members"].__setitem__(
         -1, len(_chain(p)["tokens"]) + 5),
-    "an empty class": lambda p: _chain(p)["starts"].__setitem__(2, _chain(p)["starts"][1]),
+    "falling class offsets": lambda p: _chain(p)["starts"].__setitem__(1, _chain(p)["starts"][2] + 1),
     "tokens cut short": lambda p: _chain(p).update(tokens=_chain(p)["tokens"][:-3]),
     "a word outside the vocabulary": lambda p: _chain(p)["tokens"].__setitem__(
         2, len(p["vocab"].split("\n"))),
@@ -99,7 +99,7 @@ def test_a_damaged_cache_is_rebuilt_with_a_warning(cache, corpus, damage):
 def test_the_damage_reasons_are_specific(cache, corpus):
     key = cache_key(corpus.sha256, BEATS, SETTINGS, VERSION)
     reasons = {}
-    for damage in ("a member outside the tokens", "an empty class", "other format version",
+    for damage in ("a member outside the tokens", "falling class offsets", "other format version",
                    "n-grams out of order"):
         p = build_payload(corpus, BEATS, SETTINGS, cache_key=key)
         DAMAGE[damage](p)
@@ -109,7 +109,7 @@ def test_the_damage_reasons_are_specific(cache, corpus):
         reasons[damage] = warnings[0].split("(", 1)[1].rsplit(")", 1)[0]
     assert reasons == {
         "a member outside the tokens": "chain 'omen': a class member outside the tokens",
-        "an empty class": "chain 'omen': an empty class",
+        "falling class offsets": "chain 'omen': class offsets that fall",
         "other format version": "another format version",
         "n-grams out of order": "bad n-grams",
     }
@@ -146,7 +146,7 @@ def test_the_cache_key_covers_corpus_beats_settings_and_versions(corpus, write):
         "beats": cache_key(corpus.sha256, ("omen",), ModelSettings(), VERSION),
         "state size": cache_key(corpus.sha256, BEATS, ModelSettings(state_size=2), VERSION),
         "novelty": cache_key(corpus.sha256, BEATS, ModelSettings(novelty_words=5), VERSION),
-        "spread": cache_key(corpus.sha256, BEATS, ModelSettings(min_docs=1), VERSION),
+        "spread": cache_key(corpus.sha256, BEATS, ModelSettings(min_spread=0.5), VERSION),
         "dreamgen": cache_key(corpus.sha256, BEATS, ModelSettings(), "0.0.1"),
     }
     assert base not in keys.values() and len(set(keys.values())) == len(keys)

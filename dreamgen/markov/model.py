@@ -69,12 +69,16 @@ class Models:
         norm = self.norm
         return [norm[i] for i in ids]
 
-    def common(self, ids, beat):
-        """True when every plain word of ``ids`` is one many files use in ``beat``."""
+    def vocabulary(self, beat):
+        """The normal-form ids that a Markov sentence of ``beat`` may say."""
         allowed = self._allowed.get(beat)
         if allowed is None:
             allowed = self._allowed[beat] = frozenset(self._vocabulary.get(beat, ()))
-        norm, vocab = self.norm, self.vocab
+        return allowed
+
+    def common(self, ids, beat):
+        """True when every plain word of ``ids`` is one many files use in ``beat``."""
+        allowed, norm, vocab = self.vocabulary(beat), self.norm, self.vocab
         return all(norm[i] in allowed or "#" in vocab[i] for i in ids)
 
     def strangers(self, ids):
