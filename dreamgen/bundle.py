@@ -22,7 +22,7 @@ from .resources import builtin_path, cache_path, user_grammar_paths
 
 __all__ = ["BUNDLE_FORMAT", "Inputs", "bundle_path", "grammar_key", "load", "save"]
 
-BUNDLE_FORMAT = 2
+BUNDLE_FORMAT = 3
 _MAGIC = b"DGG1"
 _TAG, _ACTION = 0, 1
 
@@ -147,7 +147,8 @@ def pack(arc, grammar, known, key):
     return {
         "format": BUNDLE_FORMAT,
         "key": key,
-        "arc": (arc.path, arc.cast, tuple(_fields(b) for b in arc.beats)),
+        "arc": (arc.path, arc.cast, tuple(_fields(b) for b in arc.beats), arc.lengths,
+                arc.title_template),
         # Every field, so error locations and columns are as right as after a cold load.
         "layers": tuple(_fields(lay) for lay in grammar.layers),
         "rules": grammar.rules,
@@ -161,8 +162,9 @@ def pack(arc, grammar, known, key):
 
 def unpack(payload):
     """``(arc, grammar, known)`` from :func:`pack`'s form."""
-    path, cast, beats = payload["arc"]
-    arc = Arc(beats=tuple(_build(Beat, b) for b in beats), cast=cast, path=path)
+    path, cast, beats, lengths, title = payload["arc"]
+    arc = Arc(beats=tuple(_build(Beat, b) for b in beats), cast=cast, path=path,
+              lengths=lengths, title_template=title)
     layers = tuple(_build(Layer, lay) for lay in payload["layers"])
     compiled = {s: tuple(_unpack_rule(r) for r in rules)
                 for s, rules in payload["compiled"].items()}
@@ -226,6 +228,9 @@ def load(inputs, settings):
     # The corpus was checked against another grammar or arc when its model was built.
     if not known.issuperset(models.tags) or not set(arc.names).issuperset(models.beats_used):
         return None
+    from .cache import used
+
+    used(inputs.corpus_sha256, settings.model, bundle_path(key))  # for LRU eviction
     return arc, grammar, models
 
 
