@@ -18,6 +18,59 @@ SAMPLE_SEED = 42
 STATS_COUNT = 200
 
 
+# What each limit stops, in the README's words; the defaults and ranges come from the CLI.
+LIMIT_STOPS = {
+    "max_depth": "expansion deeper than this, counted inside push actions too",
+    "max_nodes": "more tags expanded in one dream",
+    "max_chars": "more characters produced in one dream",
+    "max_grammar_bytes": "a larger grammar file (read no further)",
+    "max_corpus_bytes": "a larger corpus, all files together",
+    "state_size": "words of Markov context",
+    "markov_tries": "tries per Markov sentence before it is left out",
+    "max_words": "words per Markov sentence; a longer walk is a failed try",
+}
+
+
+def option_default(param):
+    """How the README writes an option's default: ``2 (1 to 5)``, ``20,000``."""
+    text = f"{param.default:,}"
+    low, high = getattr(param.type, "min", None), getattr(param.type, "max", None)
+    if high is not None:
+        text += f" ({low:,} to {high:,})"
+    return text
+
+
+def limits(dreamer):
+    from dreamgen.cli import generate
+    from dreamgen.model import DEFAULT_PROBE_TRIES, DEFAULT_TRIES
+
+    params = {p.name: p for p in generate.params}
+    rows = ["| option | default | stops |", "|--------|---------|-------|"]
+    rows += [f"| `{params[name].opts[0]}` | {option_default(params[name])} | {stops} |"
+             for name, stops in LIMIT_STOPS.items()]
+    return "\n".join(rows) + f"""
+
+A corpus file with no usable sentence (empty, only filtered sentences, or too few sentences to
+make a new one in {DEFAULT_PROBE_TRIES:,} tries) is refused with `no usable sentences in this corpus
+file`, and so is a whole corpus whose chain makes no usable sentence in {DEFAULT_TRIES:,} tries
+(or `--markov-tries`, if more; for the built-in corpus, that is `--state-size 5`)."""
+
+
+def lengths(dreamer):
+    """The arc's lengths: the beats each keeps, from the arc file."""
+    rows = ["| length | beats, by paragraph | Markov sentences |", "|---|---|---|"]
+    for name in dreamer.arc.known_lengths():
+        beats, paras = dreamer.arc.at_length(name)
+        paras = paras or (1,) * len(beats)
+        groups, at = [], 0
+        for n in paras:
+            groups.append(", ".join(b.name for b in beats[at:at + n]))
+            at += n
+        shown = " / ".join(groups) if name != "full" else f"all {len(beats)}, one a paragraph"
+        rows.append(f"| `{name}` | {shown} | {sum(b.markov for b in beats)} |")
+    return "\n".join(rows)
+
+
 def blocks(dreamer, stats_report=None):
     """The README's generated blocks, by marker name."""
     from dreamgen.stats import format_markdown, report
@@ -26,8 +79,11 @@ def blocks(dreamer, stats_report=None):
     r = stats_report or report(dreamer, count=STATS_COUNT)
     return {
         "sample": f"```text\n{dreamer.dream(SAMPLE_SEED).text}\n```",
+        "micro": f"```text\n{dreamer.dream(SAMPLE_SEED, length='micro').text}\n```",
         "beats": beats,
+        "lengths": lengths(dreamer),
         "stats": format_markdown(r).rstrip("\n"),
+        "limits": limits(dreamer),
     }
 
 
@@ -71,7 +127,7 @@ def pattern(name):
 
 
 def read_blocks(text):
-    return {name: m.group(2) for name in ("sample", "beats", "stats")
+    return {name: m.group(2) for name in ("sample", "micro", "beats", "lengths", "stats", "limits")
             for m in [pattern(name).search(text)] if m}
 
 

@@ -9,13 +9,16 @@
 from .version import __version__  # noqa: E402
 
 from .errors import (ArcError, CorpusError, DreamgenError, GrammarError, LimitError,  # noqa: E402
-                     OutputError)
+                     OutputError, SeedError)
+from .arc import DEFAULT_LENGTH, LENGTHS  # noqa: E402
 from .compose import BeatText, Dream, Dreamer, Sentence, Settings  # noqa: E402
 
 __all__ = [
     "__version__",
     "ArcError",
     "BeatText",
+    "DEFAULT_LENGTH",
+    "LENGTHS",
     "CorpusError",
     "Dream",
     "Dreamer",
@@ -23,15 +26,26 @@ __all__ = [
     "GrammarError",
     "LimitError",
     "OutputError",
+    "SeedError",
     "Sentence",
     "Settings",
     "generate",
 ]
 
 
-def generate(seed=0, *, grammars=(), corpora=(), settings=Settings(), use_cache=True):
+def generate(seed=None, *, length=DEFAULT_LENGTH, grammars=(), corpora=(), settings=Settings(),
+             builtin_corpus=True, user_overlays=True, use_cache=True, warn=None):
     """Dream number ``seed`` with the built-in grammar and corpus, plus any overlays.
 
-    For many dreams, load a :class:`Dreamer` once and call ``dreamer.dream(n)``.
+    Without ``seed`` one is drawn, as ``dreamgen generate`` does; the dream's ``.seed`` gives
+    it back. ``length`` is ``micro``, ``short`` or ``full``; the other keywords are those of
+    :meth:`Dreamer.load`. A seed that is not a whole number 0 or more is a
+    :class:`SeedError`. For many dreams, load a :class:`Dreamer` once and call
+    ``dreamer.dream(n)``.
     """
-    return Dreamer.load(grammars, corpora, settings=settings, use_cache=use_cache).dream(seed)
+    from .rng import check_seed, draw_seed
+
+    seed = draw_seed() if seed is None else check_seed(seed)
+    dreamer = Dreamer.load(grammars, corpora, settings=settings, builtin_corpus=builtin_corpus,
+                           user_overlays=user_overlays, use_cache=use_cache, warn=warn)
+    return dreamer.dream(seed, length=length)

@@ -1,6 +1,6 @@
 """The arc: the beats every dream keeps, read from ``grammars/arc.json``."""
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ._lazy import lazy
 from .errors import ArcError
@@ -12,15 +12,27 @@ Path = lazy("pathlib", "Path")
 
 __all__ = [
     "ARC_OVERLAY_KEYS",
+    "DEFAULT_LENGTH",
+    "DEFAULT_TITLE",
+    "LENGTHS",
+    "MAX_MARKOV",
     "Arc",
     "Beat",
     "Motif",
     "apply_arc_overlay",
     "arc_overlay_problems",
+    "length_problems",
     "load_arc",
 ]
 
 _BEAT_KEYS = {"name", "purpose", "entry", "markov"}
+# "full" is the arc itself; the others are read from the arc file's "lengths".
+LENGTHS = ("micro", "short", "full")
+DEFAULT_LENGTH = "full"
+DEFAULT_TITLE = "The {fallen} over the {water}"
+# Markov sentences a beat may ask for.
+MAX_MARKOV = 10
+_LENGTH_KEYS = ("paragraphs", "entries", "markov")
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,10 @@ class Arc:
     beats: tuple
     cast: str
     path: str = "<arc>"
+    # length name -> {"paragraphs": [[beat, ...], ...], "entries": {beat: symbol},
+    # "markov": {beat: count}}, as in the arc file (plain values, so a bundle can store them)
+    lengths: dict = field(default_factory=dict, compare=False)
+    title_template: str = DEFAULT_TITLE
     motifs: tuple = ()
 
     @property
@@ -75,7 +91,89 @@ class Arc:
         return frozenset(out)
 
     def roots(self):
-        return (self.cast, *(b.entry for b in self.beats))
+        shorter = (s for spec in self.lengths.values() for s in spec.get("entries", {}).values())
+        return tuple(dict.fromkeys((self.cast, *(b.entry for b in self.beats), *shorter)))
+
+    def at_length(self, length=DEFAULT_LENGTH):
+        """``(beats, paragraphs)`` for a length: the beats it keeps, in arc order, re-pointed to
+        their short forms, and how many beats each paragraph holds (``()``: one a beat).
+
+        A beat a length keeps but gives no entry or Markov count keeps its full entry and gets
+        no Markov sentences.
+        """
+        if length == DEFAULT_LENGTH:
+            return self.beats, ()
+        spec = self.lengths.get(length)
+        if spec is None:
+            raise ArcError(f"the arc has no length {length!r} (known: "
+                           f"{', '.join(self.known_lengths())})", path=self.path)
+        by_name = {b.name: b for b in self.beats}
+        entries, markov = spec.get("entries", {}), spec.get("markov", {})
+        beats = tuple(replace(by_name[n], entry=entries.get(n, by_name[n].entry),
+                              markov=markov.get(n, 0))
+                      for para in spec["paragraphs"] for n in para)
+        return beats, tuple(len(para) for para in spec["paragraphs"])
+
+    def known_lengths(self):
+        return tuple(n for n in LENGTHS if n == DEFAULT_LENGTH or n in self.lengths)
+
+    def title(self, cast):
+        """A dream's title: the arc's ``title`` (``"The {fallen} over the {water}"``) filled
+        from the cast in title case, or None when the cast lacks one of its variables."""
+        try:
+            return self.title_template.format_map({k: _title_case(v) for k, v in cast.items()})
+        except (KeyError, IndexError, ValueError):
+            return None
+
+
+_SMALL_WORDS = frozenset("a an and as at by for from in into of on or over the to under with".split())
+
+
+def _title_case(text):
+    words = str(text).split(" ")
+    return " ".join(w if w.lower() in _SMALL_WORDS and i else w[:1].upper() + w[1:]
+                    for i, w in enumerate(words))
+
+
+def length_problems(arc, lengths):
+    """Everything wrong with a ``lengths`` section (of an arc file or an overlay's ``$arc``)."""
+    if not isinstance(lengths, dict):
+        return ["'lengths' must map length names to their beats"]
+    found, order = [], {n: i for i, n in enumerate(arc.names)}
+    for name, spec in lengths.items():
+        if name not in LENGTHS or name == DEFAULT_LENGTH:
+            found.append(f"unknown length {name!r} (a length is one of "
+                         f"{', '.join(n for n in LENGTHS if n != DEFAULT_LENGTH)})")
+            continue
+        if not isinstance(spec, dict) or set(spec) - set(_LENGTH_KEYS):
+            found.append(f"length {name!r} is an object with {', '.join(_LENGTH_KEYS)}")
+            continue
+        paras = spec.get("paragraphs")
+        if (not isinstance(paras, list) or not paras
+                or not all(isinstance(p, list) and p for p in paras)):
+            found.append(f"length {name!r} needs 'paragraphs': a list of lists of beat names")
+            continue
+        kept = [n for p in paras for n in p]
+        unknown = [n for n in kept if n not in order]
+        if unknown:
+            found.append(f"length {name!r} keeps beat {unknown[0]!r}, which the arc does not "
+                         f"have{_hint(unknown[0], arc.names)}")
+            continue
+        if [order[n] for n in kept] != sorted(set(order[n] for n in kept)):
+            found.append(f"length {name!r} must keep its beats in arc order, each once")
+        for section in ("entries", "markov"):
+            for beat, value in (spec.get(section) or {}).items():
+                if beat not in kept:
+                    found.append(f"length {name!r} gives {section!r} for beat {beat!r}, "
+                                 "which it does not keep")
+                elif section == "entries" and not (isinstance(value, str) and value):
+                    found.append(f"length {name!r}: entry for {beat!r} must be a symbol name")
+                elif section == "markov" and not (isinstance(value, int) and
+                                                   not isinstance(value, bool) and
+                                                   0 <= value <= MAX_MARKOV):
+                    found.append(f"length {name!r}: markov count for {beat!r} must be a whole "
+                                 f"number 0 to {MAX_MARKOV}")
+    return found
 
 
 def load_arc(path):
@@ -104,16 +202,25 @@ def load_arc(path):
             raise ArcError(f"beat {b['name']!r} has unknown keys: {', '.join(sorted(extra))}",
                            path=path, beat=b["name"])
         markov = b.get("markov", 0)
-        if not isinstance(markov, int) or not 0 <= markov <= 10:
-            raise ArcError(f"beat {b['name']!r}: 'markov' must be a whole number 0 to 10",
+        if not isinstance(markov, int) or not 0 <= markov <= MAX_MARKOV:
+            raise ArcError(f"beat {b['name']!r}: 'markov' must be a whole number 0 to "
+                           f"{MAX_MARKOV}",
                            path=path, beat=b["name"])
         beats.append(Beat(b["name"], str(b.get("purpose", "")), str(b.get("entry") or b["name"]),
                           markov))
     names = [b.name for b in beats]
     if not beats or len(set(names)) != len(names):
         raise ArcError("the arc needs at least one beat, each with a unique name", path=path)
-    return Arc(beats=tuple(beats), cast=cast, path=path,
-               motifs=_motifs(data.get("motifs", []), names, path))
+    arc = Arc(beats=tuple(beats), cast=cast, path=path)
+    lengths = data.get("lengths", {})
+    problems = length_problems(arc, lengths)
+    if problems:
+        raise ArcError(problems[0], path=path)
+    title = data.get("title", DEFAULT_TITLE)
+    if not isinstance(title, str):
+        raise ArcError("'title' must be a string", path=path)
+    return replace(arc, lengths=lengths, title_template=title,
+                   motifs=_motifs(data.get("motifs", []), names, path))
 
 
 def _motifs(data, names, path):
@@ -141,7 +248,7 @@ def _motifs(data, names, path):
     return tuple(motifs)
 
 
-ARC_OVERLAY_KEYS = ("cast", "entries", "entry_suffix", "markov")
+ARC_OVERLAY_KEYS = ("cast", "entries", "entry_suffix", "lengths", "markov", "title")
 
 
 def _hint(name, candidates):
@@ -172,10 +279,12 @@ def arc_overlay_problems(arc, overlay):
                 found.append((beat, f"'$arc' entry for beat {beat!r} must be a symbol name"))
             elif section == "markov" and not (isinstance(target, int) and
                                                not isinstance(target, bool) and
-                                               0 <= target <= 10):
+                                               0 <= target <= MAX_MARKOV):
                 found.append((beat, f"'$arc' markov count for beat {beat!r} must be a whole "
-                                    "number 0 to 10"))
-    for key in ("entry_suffix", "cast"):
+                                    f"number 0 to {MAX_MARKOV}"))
+    if "lengths" in overlay:
+        found.extend((None, f"'$arc' {m}") for m in length_problems(arc, overlay["lengths"]))
+    for key in ("entry_suffix", "cast", "title"):
         if key in overlay and not (isinstance(overlay[key], str) and overlay[key]):
             found.append((None, f"'$arc' {key!r} must be a non-empty string"))
     return found
@@ -186,7 +295,9 @@ def apply_arc_overlay(arc, overlay, *, path="<overlay>"):
 
     ``{"entries": {"omen": "myOmen"}}`` re-points single beats; ``{"entry_suffix": "Noir"}``
     re-points every beat not in ``entries`` to ``<name>Noir``; ``{"cast": "myCast"}`` swaps the cast
-    symbol; ``{"markov": {"omen": 0}}`` changes how many Markov sentences a beat gets.
+    symbol; ``{"markov": {"omen": 0}}`` changes how many Markov sentences a beat gets;
+    ``{"lengths": {"micro": {...}}}`` replaces a length's beats and short forms, and
+    ``{"title": "..."}`` the title template.
     Raises :class:`ArcError` for the first problem :func:`arc_overlay_problems` finds.
     """
     problems = arc_overlay_problems(arc, overlay)
@@ -199,4 +310,6 @@ def apply_arc_overlay(arc, overlay, *, path="<overlay>"):
     beats = tuple(replace(b, markov=markov.get(b.name, b.markov),
                           entry=entries.get(b.name) or (b.name + suffix if suffix else b.entry))
                   for b in arc.beats)
-    return Arc(beats=beats, cast=overlay.get("cast", arc.cast), path=arc.path, motifs=arc.motifs)
+    return Arc(beats=beats, cast=overlay.get("cast", arc.cast), path=arc.path,
+               lengths={**arc.lengths, **overlay.get("lengths", {})},
+               title_template=overlay.get("title", arc.title_template), motifs=arc.motifs)

@@ -6,6 +6,7 @@ yielded as they are made and never held whole; with ``jobs > 1`` only a few chun
 process are in flight at once, so memory stays flat however long the run.
 """
 
+from .arc import DEFAULT_LENGTH
 from .errors import DreamgenError
 from .render import render_one
 
@@ -26,13 +27,15 @@ def chunks(start, count, size=DEFAULT_CHUNK):
         yield first, min(size, start + count - first)
 
 
-def render_chunk(dreamer, first, n, fmt, index):
+def render_chunk(dreamer, first, n, fmt, index, length=DEFAULT_LENGTH):
     """Dreams ``first`` to ``first + n - 1`` rendered as one string; ``index`` is the place of
     ``first`` in the whole run (it decides separators)."""
-    return "".join(render_one(dreamer.dream(first + i), fmt, index + i) for i in range(n))
+    return "".join(render_one(dreamer.dream(first + i, length=length), fmt, index + i)
+                   for i in range(n))
 
 
-def render_run(dreamer, start, count, fmt, *, jobs=1, load=None, chunk=DEFAULT_CHUNK):
+def render_run(dreamer, start, count, fmt, *, jobs=1, load=None, chunk=DEFAULT_CHUNK,
+               length=DEFAULT_LENGTH):
     """Yield ``(text, n)`` for dreams ``start`` to ``start + count - 1``, in order.
 
     With ``jobs > 1`` the chunks are made by that many processes; ``load`` is the keyword
@@ -41,12 +44,12 @@ def render_run(dreamer, start, count, fmt, *, jobs=1, load=None, chunk=DEFAULT_C
     """
     if jobs <= 1 or count <= chunk:
         for first, n in chunks(start, count, chunk):
-            yield render_chunk(dreamer, first, n, fmt, first - start), n
+            yield render_chunk(dreamer, first, n, fmt, first - start, length), n
         return
-    yield from _parallel(dreamer, start, count, fmt, jobs, load or {}, chunk)
+    yield from _parallel(dreamer, start, count, fmt, jobs, load or {}, chunk, length)
 
 
-def _parallel(dreamer, start, count, fmt, jobs, load, chunk):
+def _parallel(dreamer, start, count, fmt, jobs, load, chunk, length):
     import multiprocessing
     from collections import deque
 
@@ -62,7 +65,8 @@ def _parallel(dreamer, start, count, fmt, jobs, load, chunk):
     with ctx.Pool(jobs, initializer=_init, initargs=(load,)) as pool:
         try:
             for first, n in pieces:
-                pending.append((pool.apply_async(_work, (first, n, fmt, first - start)), n))
+                work = (first, n, fmt, first - start, length)
+                pending.append((pool.apply_async(_work, work), n))
                 if len(pending) >= jobs * _AHEAD:
                     yield _result(*pending.popleft())
             while pending:
@@ -88,9 +92,9 @@ def _init(load):
         _worker_dreamer = Dreamer.load(**load)
 
 
-def _work(first, n, fmt, index):
+def _work(first, n, fmt, index, length):
     try:
-        return render_chunk(_worker_dreamer, first, n, fmt, index)
+        return render_chunk(_worker_dreamer, first, n, fmt, index, length)
     except DreamgenError as err:
         # Sent back as plain values: the error's path, line and symbol survive the trip.
         return (type(err), err.message, {k: getattr(err, k) for k in

@@ -147,8 +147,8 @@ def pack(arc, grammar, known, key):
     return {
         "format": BUNDLE_FORMAT,
         "key": key,
-        "arc": (arc.path, arc.cast, tuple(_fields(b) for b in arc.beats),
-                tuple(_fields(m) for m in arc.motifs)),
+        "arc": (arc.path, arc.cast, tuple(_fields(b) for b in arc.beats), arc.lengths,
+                arc.title_template, tuple(_fields(m) for m in arc.motifs)),
         # Every field, so error locations and columns are as right as after a cold load.
         "layers": tuple(_fields(lay) for lay in grammar.layers),
         "rules": grammar.rules,
@@ -162,8 +162,9 @@ def pack(arc, grammar, known, key):
 
 def unpack(payload):
     """``(arc, grammar, known)`` from :func:`pack`'s form."""
-    path, cast, beats, motifs = payload["arc"]
+    path, cast, beats, lengths, title, motifs = payload["arc"]
     arc = Arc(beats=tuple(_build(Beat, b) for b in beats), cast=cast, path=path,
+              lengths=lengths, title_template=title,
               motifs=tuple(_build(Motif, m) for m in motifs))
     layers = tuple(_build(Layer, lay) for lay in payload["layers"])
     compiled = {s: tuple(_unpack_rule(r) for r in rules)
@@ -228,6 +229,9 @@ def load(inputs, settings):
     # The corpus was checked against another grammar or arc when its model was built.
     if not known.issuperset(models.tags) or not set(arc.names).issuperset(models.beats_used):
         return None
+    from .cache import used
+
+    used(inputs.corpus_sha256, arc.names, settings.model, bundle_path(key))  # for LRU eviction
     return arc, grammar, models
 
 

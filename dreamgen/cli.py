@@ -8,6 +8,8 @@ import time
 
 import click
 
+from .arc import DEFAULT_LENGTH, LENGTHS
+from .cache import DEFAULT_CACHE_MAX_BYTES, DEFAULT_CACHE_MAX_ENTRIES
 from .version import __version__
 from .compose import Dreamer, Settings
 from .errors import DreamgenError
@@ -19,7 +21,8 @@ from .corpus import DEFAULT_MAX_CORPUS_BYTES
 from .markov import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_STATE_SIZE, DEFAULT_TRIES,
                      ModelSettings)
 from .output import atomic_writer, check_target
-from .render import FORMATS, render_end
+from .render import FORMATS, SEPARATOR, render_end
+from .rng import SEED_RANGE
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -100,12 +103,38 @@ def _settings(kw):
     )
 
 
-def _load(kw, quiet=False):
+def _load(kw, quiet=False, note=True):
     settings = _settings(kw)
     warn = None if quiet else (lambda msg: click.echo(f"warning: {msg}", err=True))
+    user_overlays = not kw.pop("no_user_grammars")
+    if user_overlays and note:
+        _note_user_overlays()
     return Dreamer.load(kw.pop("grammars"), kw.pop("corpora"), settings=settings,
-                        user_overlays=not kw.pop("no_user_grammars"),
+                        user_overlays=user_overlays,
                         builtin_corpus=not kw.pop("no_builtin_corpus"), warn=warn)
+
+
+def _note_user_overlays():
+    """One stderr line when overlays from the config folder change what dreams say."""
+    import os
+
+    from .resources import user_grammar_dir, user_grammar_paths
+
+    found = user_grammar_paths()
+    if found:
+        names = ", ".join(os.path.basename(p) for p in found)
+        click.echo(f"note: using your overlays from {user_grammar_dir()}: {names} "
+                   "(--no-user-grammars leaves them out)", err=True)
+
+
+LENGTH_HELP = ("micro: one paragraph of at most 500 characters, for a post; short: about 600 "
+               "to 1,200 characters in a few paragraphs; full: every beat. Each keeps the arc's "
+               "spine: the fall, the wound and the touch, the renewal, the waking.")
+
+
+def length_option(f):
+    return click.option("--length", "-l", type=click.Choice(LENGTHS), default=DEFAULT_LENGTH,
+                        show_default=True, help=LENGTH_HELP)(f)
 
 
 def handle_errors(f):
@@ -137,28 +166,42 @@ def cli(ctx, debug):
       dreamgen generate                     a new dream (its seed is shown on stderr)
       dreamgen generate --seed 42           dream number 42, the same every time
       dreamgen generate --seed 42 --count 3 --format jsonl
+      dreamgen generate --length micro      one paragraph that fits a post
       dreamgen beats                        the fifteen beats of the arc
+      dreamgen cache info                   where the cache is, and how big
+
+    \b
+    Environment:
+      DREAMGEN_CACHE_DIR   the cache folder (default: the platform's, e.g. ~/.cache/dreamgen)
+      DREAMGEN_CONFIG_DIR  the config folder; overlays in its grammars/ are layered in
+                           (default: the platform's, e.g. ~/.config/dreamgen)
     """
     ctx.obj = State(debug=debug)
 
 
 @cli.command()
 @click.option("--seed", "-s", type=click.IntRange(0), default=None,
-              help="First dream number; without it a random one is drawn and shown on stderr.")
+              help=f"First dream number; without it one below {SEED_RANGE:,} is drawn and shown "
+                   "on stderr.")
 @click.option("--count", "-n", type=click.IntRange(0), default=1, show_default=True,
               help="How many dreams: --seed S --count N gives dreams S to S+N-1.")
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text",
-              show_default=True, help="Output format.")
+              show_default=True,
+              help=f"Output format. text: dreams separated by a line '{SEPARATOR}' between "
+                   "blank lines; markdown: a '## title (dream N)' heading each, separated by "
+                   "'---'; json: one list; jsonl: one object a line.")
+@length_option
 @click.option("--out", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file (atomically) instead of standard output.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress, seed note or warnings on stderr.")
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress, seed note, overlay note or warnings on stderr.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Processes making dreams; the output is the same bytes, in the same order, "
                    "whatever the number.")
 @dream_options
 @handle_errors
-def generate(seed, count, fmt, out, force, quiet, jobs, **kw):
+def generate(seed, count, fmt, length, out, force, quiet, jobs, **kw):
     """Write dreams. The same seed, grammar, corpus and version give the same bytes.
 
     Output is streamed as it is made. On a terminal, long runs show progress on stderr.
@@ -178,18 +221,17 @@ def generate(seed, count, fmt, out, force, quiet, jobs, **kw):
     load = {"grammars": kw["grammars"], "corpora": kw["corpora"],
             "user_overlays": not kw["no_user_grammars"],
             "builtin_corpus": not kw["no_builtin_corpus"]}
-    dreamer = _load(kw, quiet)
+    dreamer = _load(kw, quiet, note=not quiet)
     load["settings"] = dreamer.settings
     if seed is None:
-        import secrets
+        from .rng import draw_seed
 
-        seed = secrets.randbelow(10**9)
-        if not quiet:
-            click.echo(f"seed: {seed}  (dreamgen generate --seed {seed} gives this dream again)",
-                       err=True)
+        seed = draw_seed()
+        if not quiet and count:
+            click.echo(_seed_note(seed, count, length), err=True)
     from .batch import render_run
 
-    pieces = render_run(dreamer, seed, count, fmt, jobs=jobs, load=load)
+    pieces = render_run(dreamer, seed, count, fmt, jobs=jobs, load=load, length=length)
     show = not quiet and count >= PROGRESS_MIN_COUNT and _stderr_is_tty()
     if out is None:
         with _stdout() as stream:
@@ -199,6 +241,17 @@ def generate(seed, count, fmt, out, force, quiet, jobs, **kw):
 
         with atomic_writer(out, force=force) as f:
             _emit(pieces, fmt, count, f, show)
+
+
+def _seed_note(seed, count, length):
+    again = f"dreamgen generate --seed {seed}"
+    if count > 1:
+        again += f" --count {count}"
+    if length != DEFAULT_LENGTH:
+        again += f" --length {length}"
+    if count == 1:
+        return f"seed: {seed}  ({again} gives this dream again)"
+    return f"seeds: {seed} to {seed + count - 1}  ({again} gives these dreams again)"
 
 
 # Runs shorter than this finish before a progress line would tell anyone anything.
@@ -312,6 +365,8 @@ def check(files, standalone, fmt, strict, no_user_grammars, max_grammar_bytes):
 
     from .lint import check_files
 
+    if not no_user_grammars:
+        _note_user_overlays()
     report = check_files(files, standalone=standalone, user_overlays=not no_user_grammars,
                          max_bytes=max_grammar_bytes)
     if fmt == "json":
@@ -371,9 +426,10 @@ def mine(paths, out, force):
 @click.option("--out", "-o", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file (atomically) instead of standard output.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@length_option
 @dream_options
 @handle_errors
-def explain(seed, fmt, out, force, **kw):
+def explain(seed, fmt, out, force, length, **kw):
     """Show where every sentence of a dream came from: the grammar rule that wrote it, or the
     Markov chain and the corpus lines (file and line) whose words it reuses.
 
@@ -386,7 +442,7 @@ def explain(seed, fmt, out, force, **kw):
     """
     from .explain import explain as explain_dream, render as render_explained
 
-    body = render_explained(explain_dream(_load(kw, quiet=True), seed), fmt)
+    body = render_explained(explain_dream(_load(kw, quiet=True), seed, length=length), fmt)
     if out is None:
         with _stdout() as stream:
             stream.write(body)
@@ -429,28 +485,82 @@ def _quiet_pipe():
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "markdown"]),
               default="text", show_default=True,
               help="Output format (markdown: the README's table).")
+@length_option
+@click.option("--unused", is_flag=True,
+              help="Also list every lexicon entry that no measured dream drew.")
 @dream_options
 @handle_errors
-def stats(count, seed, fmt, **kw):
-    """Measure a grammar and corpus over COUNT dreams: novelty, diversity, Markov effort,
-    how much each beat can say, and lexicon entries never used.
+def stats(count, seed, fmt, length, unused, **kw):
+    """Measure a grammar and corpus over COUNT dreams: a summary table (novelty, diversity,
+    Markov effort, length), then how much each beat can say and each overlay's own entries.
 
     \b
     Examples:
       dreamgen stats
+      dreamgen stats --length micro --unused
       dreamgen stats --count 50 --grammar mine.json --format json
     """
     import json
 
     from .stats import format_markdown, format_report, report
 
-    result = report(_load(kw, quiet=True), start=seed, count=count)
+    result = report(_load(kw, quiet=True), start=seed, count=count, length=length)
     if fmt == "json":
         click.echo(json.dumps(result, indent=2, ensure_ascii=False))
     elif fmt == "markdown":
         click.echo(format_markdown(result), nl=False)
     else:
-        click.echo(format_report(result), nl=False)
+        click.echo(format_report(result, unused=unused), nl=False)
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+def cache(ctx):
+    """Show or empty the cache of compiled models and parsed grammars.
+
+    The cache keeps the newest entries (at most {entries} of them, {size} MB in all) and
+    removes the least recently used. Its folder is $DREAMGEN_CACHE_DIR when that is set.
+
+    \b
+    Examples:
+      dreamgen cache            the same as: dreamgen cache info
+      dreamgen cache clear
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(cache_info)
+
+
+cache.help = cache.help.format(entries=DEFAULT_CACHE_MAX_ENTRIES,
+                               size=DEFAULT_CACHE_MAX_BYTES // 10**6)
+
+
+@cache.command("info")
+@handle_errors
+def cache_info():
+    """Print the cache folder, its size and its entries (least recently used first)."""
+    from .cache import entries
+    from .resources import cache_path
+
+    found = entries()
+    total = sum(e.size for e in found)
+    click.echo(f"path     {cache_path()}")
+    click.echo(f"size     {total / 1e6:.1f} MB in {len(found)} "
+               f"entr{'y' if len(found) == 1 else 'ies'}")
+    for e in found:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.used))
+        click.echo(f"  {e.name:<44} {e.size / 1e6:6.1f} MB  used {when}")
+
+
+@cache.command("clear")
+@handle_errors
+def cache_clear():
+    """Remove every cache entry; the next run rebuilds what it needs."""
+    from .cache import clear
+    from .resources import cache_path
+
+    found = clear()
+    click.echo(f"removed {len(found)} entr{'y' if len(found) == 1 else 'ies'} "
+               f"({sum(e.size for e in found) / 1e6:.1f} MB) from {cache_path()}")
 
 
 def main(prog_name=None):

@@ -4,6 +4,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from .arc import DEFAULT_LENGTH
 from .corpus import DEFAULT_MAX_CORPUS_BYTES
 from .errors import CorpusError
 from .expand import Expander, Limits, TracingExpander
@@ -11,7 +12,7 @@ from .grammar import DEFAULT_MAX_GRAMMAR_BYTES, MODIFIERS, RuleSyntaxError, comp
 from .markov import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_TRIES, FILTERS, Candidate,
                      ModelSettings, normalise)
 from .markov.filters import TEXT_FILTERS, first_failure, phrases
-from .rng import dream_random
+from .rng import check_seed, dream_random
 from .text import split_sentences
 from .version import __version__
 
@@ -82,7 +83,10 @@ class BeatText:
 
 @dataclass(frozen=True)
 class Dream:
-    """One dream: its seed (dream number), beats in arc order, and what made it."""
+    """One dream: its seed (dream number), beats in arc order, and what made it.
+
+    ``paragraphs`` is how many beats each paragraph holds; ``()`` is one paragraph a beat.
+    """
 
     seed: int
     beats: tuple
@@ -90,15 +94,28 @@ class Dream:
     grammar_sha256: str = ""
     corpus_sha256: str = ""
     version: str = __version__
+    length: str = DEFAULT_LENGTH
+    paragraphs: tuple = ()
+    title: str = ""
 
     @property
     def text(self):
-        return "\n\n".join(b.text for b in self.beats)
+        if not self.paragraphs:
+            return "\n\n".join(b.text for b in self.beats)
+        paras, at = [], 0
+        for n in self.paragraphs:
+            paras.append(" ".join(b.text for b in self.beats[at:at + n]))
+            at += n
+        return "\n\n".join(paras)
 
     def to_dict(self):
-        """The JSON record: seed, text, beats, and the hashes that reproduce it."""
+        """The JSON record: seed, title, length, cast, text, beats, and the hashes that
+        reproduce it."""
         return {
             "seed": self.seed,
+            "title": self.title,
+            "length": self.length,
+            "cast": dict(self.cast),
             "text": self.text,
             "beats": [{"name": b.name, "text": b.text} for b in self.beats],
             "grammar_sha256": self.grammar_sha256,
@@ -186,15 +203,22 @@ class Dreamer:
         # Only a load that passed every check is remembered for warm starts.
         if use_cache and inputs.usable and len(inputs.layer_paths) == len(grammar.layers):
             bundle.save(inputs, arc, grammar, known)
+        if use_cache:
+            from . import cache
+
+            cache.prune(keep=cache.used(corpus, arc.names, settings.model))
         return dreamer
 
-    def dream(self, seed, trace=False):
+    def dream(self, seed, trace=False, length=DEFAULT_LENGTH):
         """Dream number ``seed``: the same number always gives the same dream.
 
         With ``trace=True`` every sentence also carries its ``trace`` (the same text, slower);
         a list as ``trace`` also receives every step of the dream, the cast's included.
+        ``length`` (``micro``, ``short`` or ``full``) picks the beats and short forms that
+        the arc file gives that length.
         """
-        rng = dream_random(seed)
+        arc_beats, paragraphs = self.arc.at_length(length)
+        rng = dream_random(check_seed(seed))
         steps = trace if isinstance(trace, list) else ([] if trace else None)
         exp = (TracingExpander if trace else Expander)(self.grammar, rng, self.settings.limits,
                                                        trace=steps)
@@ -206,7 +230,7 @@ class Dreamer:
         seen = {normalise(w) for value in cast.values() for w in str(value).split()}
         beats = []
         novel = self.models.novelty.is_novel
-        for beat in self.arc.beats:
+        for beat in arc_beats:
             for _ in range(GRAMMAR_TRIES):
                 if trace:
                     start, variables = len(steps), exp.variables()
@@ -234,12 +258,14 @@ class Dreamer:
             for s in sentences:
                 used.add(s.text)
             beats.append(BeatText(beat.name, tuple(sentences)))
-        return Dream(seed, tuple(beats), cast, self.grammar_sha256, self.corpus_sha256)
+        return Dream(seed, tuple(beats), cast, self.grammar_sha256, self.corpus_sha256,
+                     length=length, paragraphs=paragraphs,
+                     title=self.arc.title(cast) or f"Dream {seed}")
 
-    def dreams(self, start, count):
+    def dreams(self, start, count, length=DEFAULT_LENGTH):
         """Dreams ``start`` to ``start + count - 1``, one at a time."""
         for seed in range(start, start + count):
-            yield self.dream(seed)
+            yield self.dream(seed, length=length)
 
     def _spend(self, text, spent):
         """Add the words of every once-only motif ``text`` says to ``spent``."""
@@ -300,6 +326,8 @@ def _grammar_sha256(grammar, arc):
     import hashlib
 
     arc_part = "|".join(f"{b.name}:{b.entry}:{b.markov}" for b in arc.beats)
+    # The short lengths' beats and entries change what micro and short dreams say.
+    arc_part += f"|{arc.lengths!r}|{arc.title_template}"
     return hashlib.sha256(f"{grammar.sha256}|{arc.cast}|{arc_part}".encode()).hexdigest()
 
 

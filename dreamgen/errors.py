@@ -7,6 +7,7 @@ __all__ = [
     "CorpusError",
     "LimitError",
     "OutputError",
+    "SeedError",
 ]
 
 
@@ -54,3 +55,7 @@ class LimitError(DreamgenError):
 
 class OutputError(DreamgenError):
     """An output file cannot be written safely."""
+
+
+class SeedError(DreamgenError):
+    """A seed (dream number) that is not a whole number 0 or more."""

@@ -13,6 +13,7 @@ import re
 from bisect import bisect_right
 from pathlib import Path
 
+from .arc import DEFAULT_LENGTH
 from .text import split_sentences
 from .errors import CorpusError
 from .grammar import Tag
@@ -180,17 +181,18 @@ def _markov_detail(dreamer, trace, index):
     }
 
 
-def explain(dreamer, seed, *, index=None):
+def explain(dreamer, seed, *, index=None, length=DEFAULT_LENGTH):
     """The provenance record of dream ``seed``: every sentence with its beat and origin.
 
-    ``index`` (a :class:`CorpusIndex` of ``dreamer.corpus``) may be passed to reuse it.
+    ``index`` (a :class:`CorpusIndex` of ``dreamer.corpus``) may be passed to reuse it;
+    ``length`` is as for :meth:`Dreamer.dream`.
     """
     if index is None:
         if dreamer.corpus is None:
             raise CorpusError("this Dreamer holds no corpus to explain Markov sentences by; "
                               "make it with Dreamer.load")
         index = CorpusIndex(dreamer.corpus)
-    dream = dreamer.dream(seed, trace=True)
+    dream = dreamer.dream(seed, trace=True, length=length)
     beats = []
     counts = {"grammar": 0, "markov": 0}
     for beat in dream.beats:
@@ -206,6 +208,10 @@ def explain(dreamer, seed, *, index=None):
         beats.append({"name": beat.name, "sentences": sentences})
     return {
         "seed": dream.seed,
+        "title": dream.title,
+        "length": dream.length,
+        # beats per paragraph of "text" ([]: one paragraph a beat)
+        "paragraphs": list(dream.paragraphs),
         "text": dream.text,
         "cast": dict(dream.cast),
         "counts": counts,
@@ -218,7 +224,13 @@ def explain(dreamer, seed, *, index=None):
 
 def join_text(record):
     """The dream's text, rebuilt from the record's sentences."""
-    return "\n\n".join(" ".join(s["text"] for s in b["sentences"]) for b in record["beats"])
+    beats = [" ".join(s["text"] for s in b["sentences"]) for b in record["beats"]]
+    sizes = record.get("paragraphs") or [1] * len(beats)
+    paras, at = [], 0
+    for n in sizes:
+        paras.append(" ".join(beats[at:at + n]))
+        at += n
+    return "\n\n".join(paras)
 
 
 # -- text ------------------------------------------------------------------------------

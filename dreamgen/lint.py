@@ -150,6 +150,12 @@ def _arc_problems(arc, layers, entry_where, rules, warnings):
                                  f"{beat.entry!r}, which no grammar file defines"
                                  f"{_hint(beat.entry, set(rules) - set(arc.names), cutoff=0.75)}",
                                  symbol=beat.entry))
+    for length, spec in arc.lengths.items():
+        for beat, entry in (spec.get("entries") or {}).items():
+            if entry not in rules:
+                found.append(Problem(arc.path, 1, 1, f"length {length!r} writes beat {beat!r} "
+                                     f"with {entry!r}, which no grammar file defines",
+                                     symbol=entry))
     if arc.cast not in rules:
         path, line, col = entry_where.get(None, (arc.path, 1, 1))
         found.append(Problem(path, line, col, f"the cast symbol {arc.cast!r} is not defined",

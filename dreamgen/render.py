@@ -7,6 +7,7 @@ json = lazy("json")  # text and markdown need no json
 __all__ = ["FORMATS", "SEPARATOR", "render", "render_end", "render_one"]
 
 FORMATS = ("text", "markdown", "json", "jsonl")
+# Between two dreams of a text run: a blank line, this line, a blank line.
 SEPARATOR = "~ ~ ~"
 
 
@@ -15,8 +16,7 @@ def _text(dream):
 
 
 def _markdown(dream):
-    paras = "\n\n".join(b.text for b in dream.beats)
-    return f"## Dream {dream.seed}\n\n{paras}\n"
+    return f"## {dream.title} (dream {dream.seed})\n\n{dream.text}\n"
 
 
 def _jsonl(dream):

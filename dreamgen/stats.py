@@ -1,14 +1,16 @@
 """Figures a grammar author needs: novelty, diversity, Markov effort and grammar reach."""
 
 import math
+import os
 from collections import Counter
 from itertools import combinations
 
-from .grammar import Action, Tag, reachable
+from .arc import DEFAULT_LENGTH
+from .grammar import Action, Tag, _layer_rules, reachable
 from .text import split_sentences
 
 __all__ = ["beat_reach", "diversity", "format_markdown", "format_report", "markov_share",
-           "novelty", "report"]
+           "novelty", "overlay_entries", "readable_count", "report"]
 
 
 def _words(text):
@@ -73,10 +75,11 @@ def markov_share(dreams):
             "markov_sentence_share_mean": sum(shares) / len(shares) if shares else 0.0}
 
 
-def beat_reach(grammar, arc):
+def beat_reach(grammar, arc, length=DEFAULT_LENGTH):
     """Per beat, how many distinct expansions its entry symbol has (``math.inf`` if unbounded).
 
-    Counts derivations with the cast fixed, so it is what the grammar can say about one cast.
+    Counts derivations with the cast fixed, so it is what the grammar can say about one cast;
+    ``length`` picks the beats and entries of that length.
     """
     memo = {}
 
@@ -111,10 +114,35 @@ def beat_reach(grammar, arc):
             n *= rule_count(r, stack)
         return n
 
-    return {b.name: count(b.entry, frozenset()) for b in arc.beats}
+    return {b.name: count(b.entry, frozenset()) for b in arc.at_length(length)[0]}
 
 
-def report(dreamer, *, start=0, count=200):
+def overlay_entries(grammar, used):
+    """Per overlay (every layer but the built-in files): the entries it wrote, and those of
+    them that no measured dream drew. ``used`` holds ``(symbol, rule index)`` pairs."""
+    from .resources import builtin_path
+
+    builtin = builtin_path("grammars")
+    _, _, sources = _layer_rules(grammar.layers)
+    found = {}
+    for symbol, spans in sources.items():
+        for i, (layer, key, j) in enumerate(spans):
+            if os.path.dirname(os.path.realpath(layer.path)) == os.path.realpath(builtin):
+                continue
+            mine = found.setdefault(layer.path, {"symbols": set(), "entries": 0, "used": 0,
+                                                 "unused": {}})
+            mine["symbols"].add(symbol)
+            mine["entries"] += 1
+            if (symbol, i) in used:
+                mine["used"] += 1
+            else:
+                mine["unused"].setdefault(symbol, []).append(layer.rules[key][j])
+    return [{"path": path, "symbols": len(v["symbols"]), "entries": v["entries"],
+             "entries_used": v["used"], "unused_entries": v["unused"]}
+            for path, v in found.items()]
+
+
+def report(dreamer, *, start=0, count=200, length=DEFAULT_LENGTH):
     """Every figure of ``dreamgen stats`` for dreams ``start`` to ``start + count - 1``."""
     dreamer.markov_attempts = dreamer.markov_accepted = 0
     dreamer.rejections.clear()
@@ -122,7 +150,7 @@ def report(dreamer, *, start=0, count=200):
     dreams = []
     for seed in range(start, start + count):
         trace = []
-        dreams.append(dreamer.dream(seed, trace=trace))
+        dreams.append(dreamer.dream(seed, trace=trace, length=length))
         used.update((step[0], step[1]) for step in trace)
     words = Counter()
     for d in dreams:
@@ -130,20 +158,25 @@ def report(dreamer, *, start=0, count=200):
             for s in b.sentences:
                 words[s.origin] += len(s.text.split())
     all_words = sum(words.values()) or 1
+    roots = (dreamer.arc.cast, *(b.entry for b in dreamer.arc.at_length(length)[0]))
     # A lexicon is a reachable symbol whose rules are all plain text.
     lexicons = {s: dreamer.grammar.compiled[s]
-                for s in sorted(reachable(dreamer.grammar, dreamer.arc.roots()))
+                for s in sorted(reachable(dreamer.grammar, roots))
                 if all(all(isinstance(x, str) for x in r) for r in dreamer.grammar.compiled[s])}
     unused = {s: [dreamer.grammar.rules[s][i] for i in range(len(rules)) if (s, i) not in used]
               for s, rules in lexicons.items()}
-    reach = beat_reach(dreamer.grammar, dreamer.arc)
+    reach = beat_reach(dreamer.grammar, dreamer.arc, length)
+    chars = sorted(len(d.text) for d in dreams)
     return {
+        "length": length,
+        "chars_median": chars[len(chars) // 2] if chars else 0,
+        "chars_max": chars[-1] if chars else 0,
         **diversity(dreams),
         **novelty(dreams, dreamer.models),
         **markov_share(dreams),
         "markov_attempts_per_sentence": (dreamer.markov_attempts / dreamer.markov_accepted
                                          if dreamer.markov_accepted else None),
-        # Each filter's share of all candidates it saw refused ("walk": no sentence found).
+        # Each filter's share of all candidates refused ("walk": no sentence found).
         "filter_rejections": {name: n / dreamer.markov_attempts
                               for name, n in dreamer.rejections.most_common()}
         if dreamer.markov_attempts else {},
@@ -152,47 +185,32 @@ def report(dreamer, *, start=0, count=200):
         "beat_reach": {k: (None if v == math.inf else v) for k, v in reach.items()},
         "unused_entries": {s: v for s, v in unused.items() if v},
         "lexicon_entries": sum(len(r) for r in lexicons.values()),
+        "overlays": overlay_entries(dreamer.grammar, used),
     }
 
 
-def _big(n):
-    return "unbounded" if n is None else (f"{n:,}" if n < 10**9 else f"{n:.2e}")
+# Counts from here up are written as a power of ten: no one reads 27 digits.
+_BIG = 10**9
 
 
-def format_report(r):
-    """The text form of :func:`report`."""
-    lines = [
-        f"dreams                          {r['dreams']}",
-        f"sentences                       {r['sentences']}",
-        f"copied 8+ words from corpus     {r['copied']}",
-        f"repeated within a dream         {r['repeats_in_dream']}",
-        f"distinct word pairs / all       {r['distinct_pair_ratio']:.3f}",
-        f"mean trigram Jaccard (pairs)    {r['mean_trigram_jaccard']:.4f}",
-        f"most shared sentence in         {r['max_sentence_share']:.1%} of dreams",
-        "Markov attempts per sentence    "
-        + ("n/a" if r["markov_attempts_per_sentence"] is None
-           else f"{r['markov_attempts_per_sentence']:.2f}"),
-        f"words from grammar / Markov     {r['grammar_word_share']:.1%} / "
-        f"{r['markov_word_share']:.1%}",
-        f"Markov share of sentences       {r['markov_sentence_share_mean']:.1%} "
-        f"(lowest in a dream {r['markov_sentence_share_min']:.1%})",
-        "Markov candidates refused, by filter:",
-        *(f"  {name:<20} {share:.1%}" for name, share in r["filter_rejections"].items()),
-        "distinct grammar outputs per beat (one cast):",
-        *(f"  {name:<11} {_big(n)}" for name, n in r["beat_reach"].items()),
-    ]
-    n_unused = sum(len(v) for v in r["unused_entries"].values())
-    lines.append(f"lexicon entries never used      {n_unused} of {r['lexicon_entries']}")
-    for symbol, entries in r["unused_entries"].items():
-        lines.append(f"  {symbol}: " + "; ".join(entries))
-    return "\n".join(lines) + "\n"
+def readable_count(n):
+    """A count for people: ``12,345``, ``more than 10^26``, or ``unbounded`` (None)."""
+    if n is None or n == math.inf:
+        return "unbounded"
+    if n < _BIG:
+        return f"{n:,}"
+    return f"more than 10^{len(str(int(n))) - 1}"
 
 
-def format_markdown(r):
-    """The headline figures as a Markdown table, with the targets they answer to."""
+def _rows(r):
+    """The summary: ``(figure, value, target)`` rows, shared by the text and markdown forms."""
     attempts = r["markov_attempts_per_sentence"]
-    rows = [
+    n_unused = sum(len(v) for v in r["unused_entries"].values())
+    return [
         ("dreams measured", f"{r['dreams']}", ""),
+        ("length", r.get("length", DEFAULT_LENGTH), ""),
+        ("characters a dream, median / most", f"{r.get('chars_median', 0):,} / "
+                                              f"{r.get('chars_max', 0):,}", ""),
         ("sentences sharing 8+ words with the corpus", f"{r['copied']}", "0"),
         ("sentences repeated within a dream", f"{r['repeats_in_dream']}", "0"),
         ("distinct word pairs / all word pairs", f"{r['distinct_pair_ratio']:.3f}", ">= 0.25"),
@@ -203,11 +221,41 @@ def format_markdown(r):
          "n/a" if attempts is None else f"{attempts:.2f}", ""),
         ("words from grammar / Markov",
          f"{r['grammar_word_share']:.0%} / {r['markov_word_share']:.0%}", ""),
-        ("Markov sentences in a dream, lowest share", f"{r['markov_sentence_share_min']:.1%}",
+        ("Markov share of a dream's sentences, lowest", f"{r['markov_sentence_share_min']:.1%}",
          ">= 33.3%"),
-        *((f"Markov candidates refused by `{name}`", f"{share:.1%}", "")
-          for name, share in r["filter_rejections"].items()),
+        ("lexicon entries never used", f"{n_unused:,} of {r['lexicon_entries']:,}", ""),
     ]
+
+
+def format_report(r, *, unused=False):
+    """The text form of :func:`report`: the summary table, how much each beat can say, each
+    overlay's own entries, and with ``unused`` every lexicon entry no dream drew."""
+    rows = _rows(r)
+    width = max(len(a) for a, _, _ in rows)
+    vwidth = max(len(b) for _, b, _ in rows)
+    lines = [f"{'figure':<{width}}  {'value':>{vwidth}}  target"]
+    lines += [f"{a:<{width}}  {b:>{vwidth}}  {c}".rstrip() for a, b, c in rows]
+    lines += ["", "Markov candidates refused, by filter (share of all candidates):"]
+    lines += [f"  {name:<20} {share:.1%}" for name, share in r["filter_rejections"].items()]
+    lines += ["", "distinct grammar outputs per beat (one cast):"]
+    lines += [f"  {name:<11} {readable_count(n)}" for name, n in r["beat_reach"].items()]
+    for o in r.get("overlays", ()):
+        lines += ["", f"overlay {o['path']}: {o['symbols']} symbols, {o['entries']} entries, "
+                      f"{o['entries_used']} of them used"]
+        lines += [f"  never used, {symbol}: " + "; ".join(entries)
+                  for symbol, entries in o["unused_entries"].items()]
+    if unused:
+        lines += ["", "lexicon entries never used:"]
+        lines += [f"  {symbol}: " + "; ".join(entries)
+                  for symbol, entries in r["unused_entries"].items()]
+    elif r["unused_entries"]:
+        lines += ["", "(--unused lists the lexicon entries never used)"]
+    return "\n".join(lines) + "\n"
+
+
+def format_markdown(r):
+    """The headline figures as a Markdown table, with the targets they answer to."""
+    rows = _rows(r)
     lines = ["| figure | value | target |", "| --- | ---: | ---: |"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     return "\n".join(lines) + "\n"

@@ -9,6 +9,16 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def _cache_limits():
+    import dreamgen.cache
+
+    return dreamgen.cache.DEFAULT_CACHE_MAX_ENTRIES, dreamgen.cache.DEFAULT_CACHE_MAX_BYTES
+
+
+# The cache's real limits, read before isolated_dirs raises them for the session.
+CACHE_LIMITS = _cache_limits()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def isolated_dirs(tmp_path_factory):
     """Every test runs with its own model cache and no user overlays."""
@@ -17,7 +27,13 @@ def isolated_dirs(tmp_path_factory):
     old = {k: os.environ.get(k) for k in ("DREAMGEN_CACHE_DIR", "DREAMGEN_CONFIG_DIR")}
     os.environ["DREAMGEN_CACHE_DIR"] = str(cache)
     os.environ["DREAMGEN_CONFIG_DIR"] = str(config)
+    # The session loads hundreds of overlays; evicting the built-in grammar among them would
+    # make every later load cold. tests/test_cache.py tests eviction with its own limits.
+    import dreamgen.cache
+
+    dreamgen.cache.DEFAULT_CACHE_MAX_ENTRIES = dreamgen.cache.DEFAULT_CACHE_MAX_BYTES = 10**9
     yield
+    dreamgen.cache.DEFAULT_CACHE_MAX_ENTRIES, dreamgen.cache.DEFAULT_CACHE_MAX_BYTES = CACHE_LIMITS
     for k, v in old.items():
         if v is None:
             os.environ.pop(k, None)

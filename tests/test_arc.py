@@ -2,7 +2,7 @@
 
 import pytest
 
-from dreamgen.arc import apply_arc_overlay, arc_overlay_problems, load_arc
+from dreamgen.arc import LENGTHS, apply_arc_overlay, arc_overlay_problems, load_arc
 from dreamgen.errors import ArcError, GrammarError
 from dreamgen.lint import load_grammar
 from dreamgen.resources import builtin_dir
@@ -27,7 +27,7 @@ def test_entry_suffix_swaps_every_beats_wording_but_not_the_beats():
 
 @pytest.mark.parametrize("overlay, message", [
     ({"entrys": {}}, "'$arc' has unknown key 'entrys'; did you mean 'entries'? (known: cast, "
-                     "entries, entry_suffix, markov)"),
+                     "entries, entry_suffix, lengths, markov, title)"),
     ({"entries": {"omne": "x"}}, "'$arc' gives an entry symbol for beat 'omne', which the arc "
                                  "does not have; did you mean 'omen'?"),
     ({"markov": {"omen": 11}}, "'$arc' markov count for beat 'omen' must be a whole number 0 "
@@ -57,3 +57,57 @@ def test_a_cast_overlay_that_is_undefined_is_reported(write):
     with pytest.raises(GrammarError) as info:
         load_grammar([path], user_overlays=False)
     assert str(info.value) == f"{path}:2:3: the cast symbol 'harpCast' is not defined"
+
+
+SPINE = ("fall", "wound", "touch", "renewal", "waking")
+
+
+@pytest.mark.parametrize("length", LENGTHS)
+def test_every_length_keeps_the_spine_of_the_arc_in_order(length):
+    beats, paragraphs = ARC.at_length(length)
+    names = [b.name for b in beats]
+    assert [n for n in names if n in SPINE] == list(SPINE)
+    assert names == [n for n in ARC.names if n in names]  # arc order
+    assert sum(paragraphs) == len(beats) or paragraphs == ()
+
+
+def test_micro_is_one_paragraph_of_short_forms_with_no_markov():
+    beats, paragraphs = ARC.at_length("micro")
+    assert paragraphs == (len(beats),)
+    assert all(b.entry == b.name + "Micro" and b.markov == 0 for b in beats)
+
+
+def test_an_overlay_can_change_what_a_length_keeps():
+    spec = {"paragraphs": [["invocation", "fall"], ["waking"]], "markov": {"fall": 1}}
+    arc = apply_arc_overlay(ARC, {"lengths": {"micro": spec}})
+    beats, paragraphs = arc.at_length("micro")
+    assert [(b.name, b.entry, b.markov) for b in beats] == [
+        ("invocation", "invocation", 0), ("fall", "fall", 1), ("waking", "waking", 0)]
+    assert paragraphs == (2, 1)
+    assert arc.at_length("short") == ARC.at_length("short")
+
+
+@pytest.mark.parametrize("spec, message", [
+    ({"paragraphs": [["waking", "fall"]]}, "length 'micro' must keep its beats in arc order"),
+    ({"paragraphs": [["fal"]]}, "length 'micro' keeps beat 'fal', which the arc does not have; "
+                                "did you mean 'fall'?"),
+    ({"paragraphs": [["fall"]], "markov": {"omen": 1}}, "length 'micro' gives 'markov' for "
+                                                        "beat 'omen', which it does not keep"),
+    ({"paragraphs": []}, "length 'micro' needs 'paragraphs'"),
+])
+def test_a_bad_length_is_named(spec, message):
+    problems = arc_overlay_problems(ARC, {"lengths": {"micro": spec}})
+    assert len(problems) == 1 and message in problems[0][1]
+
+
+def test_an_unknown_length_is_an_arc_error():
+    with pytest.raises(ArcError, match="no length 'tiny'"):
+        ARC.at_length("tiny")
+
+
+def test_a_length_entry_that_no_grammar_defines_is_reported(write):
+    spec = {"paragraphs": [["fall"]], "entries": {"fall": "harpFallMicro"}}
+    path = write("o.json", {"$arc": {"lengths": {"micro": spec}}})
+    with pytest.raises(GrammarError, match="length 'micro' writes beat 'fall' with "
+                                           "'harpFallMicro', which no grammar file defines"):
+        load_grammar([path], user_overlays=False)

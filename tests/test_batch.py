@@ -33,6 +33,15 @@ def test_two_jobs_write_the_same_bytes_as_one(run, fmt):
     assert one.stdout_bytes.count(b"\n") >= 150
 
 
+def test_two_jobs_keep_the_length(run, dreamer):
+    args = ["generate", "--seed", "9", "--count", "140", "--format", "jsonl", "--length", "micro"]
+    two = run(*args, "--jobs", "2").stdout
+    assert two == run(*args).stdout
+    records = [json.loads(line) for line in two.splitlines()]
+    assert {r["length"] for r in records} == {"micro"}
+    assert records[-1]["text"] == dreamer.dream(148, length="micro").text
+
+
 def test_two_shards_concatenated_are_the_whole_range(run):
     whole = run("generate", "--seed", "1000", "--count", "130", "--format", "jsonl").stdout
     first = run("generate", "--seed", "1000", "--count", "77", "--format", "jsonl").stdout

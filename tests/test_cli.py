@@ -53,9 +53,70 @@ def test_json_with_count_zero_is_an_empty_list(run):
     assert json.loads(run("generate", "--seed", "1", "--count", "0", "--format", "json").output) == []
 
 
-def test_markdown_has_a_heading_per_dream(run):
+def test_markdown_has_a_heading_per_dream_with_its_title_and_seed(run, dreamer):
     out = run("generate", "--seed", "5", "--count", "2", "--format", "markdown").output
-    assert out.startswith("## Dream 5\n\n") and "\n## Dream 6\n\n" in out
+    assert out.startswith(f"## {dreamer.dream(5).title} (dream 5)\n\n")
+    assert f"\n## {dreamer.dream(6).title} (dream 6)\n\n" in out
+
+
+def test_length_is_an_option_of_generate_explain_and_stats(run, dreamer):
+    micro = dreamer.dream(42, length="micro")
+    assert run("generate", "--seed", "42", "--length", "micro").output == micro.text + "\n"
+    record = json.loads(run("explain", "--seed", "42", "-l", "micro", "-f", "json").output)
+    assert record["text"] == micro.text and record["length"] == "micro"
+    stats = json.loads(run("stats", "--count", "3", "--length", "short", "-f", "json").output)
+    assert stats["length"] == "short" and list(stats["beat_reach"]) == [
+        b.name for b in dreamer.arc.at_length("short")[0]]
+    assert run("generate", "--length", "tiny").exit_code == 2
+
+
+@pytest.mark.parametrize("count, note", [
+    ("1", "seed: {s}  (dreamgen generate --seed {s} gives this dream again)"),
+    ("3", "seeds: {s} to {e}  (dreamgen generate --seed {s} --count 3 gives these dreams again)"),
+])
+def test_the_seed_note_names_the_dream_or_the_range(count, note):
+    result = CliRunner().invoke(cli, ["generate", "--count", count, "--format", "jsonl"])
+    seeds = [json.loads(line)["seed"] for line in result.stdout.splitlines()]
+    assert result.stderr.strip() == note.format(s=seeds[0], e=seeds[-1])
+
+
+def test_the_seed_note_names_the_length_and_is_absent_for_count_0():
+    result = CliRunner().invoke(cli, ["generate", "--length", "micro"])
+    assert result.stderr.rstrip().endswith("--length micro gives this dream again)")
+    result = CliRunner().invoke(cli, ["generate", "--count", "0"])
+    assert result.exit_code == 0 and result.stdout == result.stderr == ""
+
+
+def test_overlays_from_the_config_folder_are_named_on_stderr(write, tmp_path, monkeypatch):
+    write("config/grammars/b.yaml", "+scents:\n  - tar\n")
+    write("config/grammars/a.json", {"+fallers": ["glass harp"]})
+    monkeypatch.setenv("DREAMGEN_CONFIG_DIR", str(tmp_path / "config"))
+    result = CliRunner().invoke(cli, ["generate", "--seed", "1"])
+    note = [line for line in result.stderr.splitlines() if line.startswith("note:")]
+    assert note == [f"note: using your overlays from {tmp_path / 'config' / 'grammars'}: "
+                    "a.json, b.yaml (--no-user-grammars leaves them out)"]
+    for args in (["--no-user-grammars"], ["--quiet"]):
+        result = CliRunner().invoke(cli, ["generate", "--seed", "1", *args])
+        assert "note:" not in result.stderr
+
+
+def test_help_documents_the_environment_and_the_text_separator(run):
+    top = run("--help").output
+    assert "DREAMGEN_CACHE_DIR" in top and "DREAMGEN_CONFIG_DIR" in top
+    assert f"'{SEPARATOR}'" in " ".join(run("generate", "--help").output.split())
+
+
+def test_cache_info_shows_path_size_and_entries_and_clear_empties_it(run, tmp_path,
+                                                                     monkeypatch):
+    monkeypatch.setenv("DREAMGEN_CACHE_DIR", str(tmp_path / "c"))
+    run("generate", "--seed", "1")
+    info = run("cache", "info").output.splitlines()
+    assert info[0] == f"path     {tmp_path / 'c'}"
+    assert info[1].startswith("size     ") and info[1].endswith("in 2 entries")
+    assert sorted(line.split()[0].split("-")[0] for line in info[2:]) == ["grammar", "model"]
+    assert run("cache").output.splitlines()[0] == info[0]
+    assert run("cache", "clear").output.startswith("removed 2 entries")
+    assert run("cache", "info").output.splitlines()[1] == "size     0.0 MB in 0 entries"
 
 
 def test_without_seed_a_seed_is_drawn_and_shown(run):

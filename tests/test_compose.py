@@ -1,8 +1,11 @@
 import random
 import statistics
 
+import pytest
+
 import dreamgen
 from dreamgen.checks import dream_problems, word_count
+from dreamgen.grammar import Action, Tag
 
 BEATS = ("invocation threshold omen fall impact grief stillness approach wound touch wish "
          "renewal rekindling communion waking").split()
@@ -59,6 +62,30 @@ def test_seeds_are_dream_numbers(dreamer):
 
 def test_generate_matches_dreamer(dreamer):
     assert dreamgen.generate(seed=7).text == dreamer.dream(7).text
+    assert dreamgen.generate(seed=7, length="micro") == dreamer.dream(7, length="micro")
+
+
+def test_generate_without_a_seed_draws_one_and_returns_it(dreamer):
+    drawn = {dreamgen.generate().seed for _ in range(3)}
+    assert len(drawn) > 1 and all(0 <= s < dreamgen.rng.SEED_RANGE for s in drawn)
+    seed = drawn.pop()
+    assert dreamgen.generate(seed).text == dreamer.dream(seed).text
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "abc", "7", True])
+def test_a_seed_that_is_not_a_dream_number_is_an_error(dreamer, seed):
+    with pytest.raises(dreamgen.SeedError, match="a seed is a whole number 0 or more"):
+        dreamer.dream(seed)
+    with pytest.raises(dreamgen.DreamgenError):
+        dreamgen.generate(seed)
+
+
+def test_generate_takes_the_loading_options_of_dreamer_load(write, monkeypatch, tmp_path):
+    config = tmp_path / "config"
+    write("config/grammars/mine.json", {"fallers": ["glass harp"]})
+    monkeypatch.setenv("DREAMGEN_CONFIG_DIR", str(config))
+    assert dreamgen.generate(4).cast["fallen"] == "glass harp"
+    assert dreamgen.generate(4, user_overlays=False).cast["fallen"] != "glass harp"
 
 
 def test_global_random_state_is_neither_read_nor_changed(dreamer):
@@ -78,8 +105,76 @@ def test_cached_and_rebuilt_models_give_the_same_dream(dreamer):
 
 def test_json_record_has_the_documented_fields(dreamer):
     record = dreamer.dream(3).to_dict()
-    assert set(record) == {"seed", "text", "beats", "grammar_sha256", "corpus_sha256", "version"}
+    assert set(record) == {"seed", "title", "length", "cast", "text", "beats", "grammar_sha256",
+                           "corpus_sha256", "version"}
     assert [b["name"] for b in record["beats"]] == BEATS
     assert "\n\n".join(b["text"] for b in record["beats"]) == record["text"]
     assert record["version"] == dreamgen.__version__
     assert len(record["grammar_sha256"]) == len(record["corpus_sha256"]) == 64
+
+
+@pytest.fixture(scope="module")
+def dreams1000(dreamer):
+    return {length: [dreamer.dream(seed, length=length) for seed in range(1000)]
+            for length in dreamgen.LENGTHS}
+
+
+@pytest.mark.parametrize("length", dreamgen.LENGTHS)
+def test_dreams_0_to_999_meet_the_quality_floor_at_every_length(dreamer, dreams1000, length):
+    dreams = dreams1000[length]
+    names = [b.name for b in dreamer.arc.at_length(length)[0]]
+    failures = {d.seed: dream_problems(d, names) for d in dreams}
+    assert {s: p for s, p in failures.items() if p} == {}
+    assert all(d.length == length for d in dreams)
+    assert len({d.text for d in dreams}) == len(dreams)
+
+
+def test_micro_dreams_0_to_999_fit_one_post_in_one_paragraph(dreams1000):
+    dreams = dreams1000["micro"]
+    assert max(len(d.text) for d in dreams) <= 500
+    assert not any("\n" in d.text for d in dreams)
+
+
+def test_short_dreams_0_to_999_are_600_to_1200_characters_in_a_few_paragraphs(dreams1000):
+    dreams = dreams1000["short"]
+    sizes = sorted(len(d.text) for d in dreams)
+    assert sizes[0] >= 600 and 600 <= statistics.median(sizes) <= 1200
+    # "about" 1,200: a handful of the longest casts run a few characters over.
+    assert sum(s > 1200 for s in sizes) <= 10 and sizes[-1] <= 1250
+    assert all(2 <= d.text.count("\n\n") + 1 <= 4 for d in dreams)
+    origins = {s.origin for d in dreams for b in d.beats for s in b.sentences}
+    assert origins == {"grammar", "markov"}
+
+
+def _max_chars(grammar, symbol, variables, memo):
+    """The longest text ``symbol`` can write, each variable at its longest value."""
+    if symbol in variables:
+        return variables[symbol]
+    if symbol not in memo:
+        memo[symbol] = max(sum(len(x) if isinstance(x, str) else
+                               _max_chars(grammar, x.symbol, variables, memo)
+                               + 3 * ("a" in x.modifiers)  # "an "
+                               for x in rule if isinstance(x, (str, Tag)))
+                           for rule in grammar.compiled[symbol])
+    return memo[symbol]
+
+
+def test_no_micro_dream_can_be_longer_than_500_characters(dreamer):
+    g, memo = dreamer.grammar, {}
+    cast = {a.target: max(_max_chars(g, t.symbol, {}, memo) if isinstance(t, Tag) else len(t)
+                          for rule in a.rules for t in rule)
+            for rule in g.compiled[dreamer.arc.cast] for a in rule if isinstance(a, Action)}
+    beats, _ = dreamer.arc.at_length("micro")
+    longest = sum(_max_chars(g, b.entry, cast, {}) for b in beats) + len(beats) - 1
+    assert all(b.markov == 0 for b in beats) and longest <= 500
+
+
+def test_the_full_length_is_the_default_and_unchanged(dreamer):
+    assert dreamer.dream(11) == dreamer.dream(11, length="full")
+    assert dreamer.dream(11).text.count("\n\n") == 14
+
+
+def test_a_short_form_writes_its_beat_and_keeps_the_cast(dreamer):
+    full, micro = dreamer.dream(9), dreamer.dream(9, length="micro")
+    assert micro.cast == full.cast and micro.title == full.title
+    assert micro.beats[0].name == "fall" and micro.beats[-1].name == "waking"

@@ -64,7 +64,7 @@ EXPECTED = {
         "2:3: warning: symbol 'harpFall' is never reached from the arc"],
     "arc_unknown_key.json": [
         "2:3: '$arc' has unknown key 'entrys'; did you mean 'entries'? (known: cast, entries, "
-        "entry_suffix, markov)"],
+        "entry_suffix, lengths, markov, title)"],
     "unreachable.json": ["2:3: warning: symbol 'harpSounds' is never reached from the arc"],
 }
 

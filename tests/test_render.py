@@ -10,9 +10,9 @@ from make_golden import CASES
 
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_golden_output_is_unchanged(dreamer, name):
-    seeds, fmt = CASES[name]
+    seeds, fmt, length = CASES[name]
     expected = (GOLDEN / name).read_bytes().decode("utf-8")
-    assert render([dreamer.dream(s) for s in seeds], fmt) == expected, (
+    assert render([dreamer.dream(s, length=length) for s in seeds], fmt) == expected, (
         f"{name} changed; if the change is meant, run: python tests/make_golden.py")
 
 
@@ -29,3 +29,20 @@ def test_json_is_a_list_and_jsonl_one_object_a_line(dreamer):
     lines = render(dreams, "jsonl").splitlines()
     assert [json.loads(line) for line in lines] == [d.to_dict() for d in dreams]
     assert json.loads(render([], "json")) == []
+
+
+def test_markdown_heads_each_dream_with_its_title_and_seed(dreamer):
+    d = dreamer.dream(3, length="micro")
+    assert render([d], "markdown") == f"## {d.title} (dream 3)\n\n{d.text}\n"
+    assert d.title == "The " + " ".join(w if w in ("of", "the") else w.capitalize()
+                                        for w in d.cast["fallen"].split()) + " over the " + \
+        " ".join(w if w in ("of", "the") else w.capitalize() for w in d.cast["water"].split())
+
+
+def test_a_record_carries_its_cast_length_and_title(dreamer):
+    record = json.loads(render([dreamer.dream(5, length="short")], "jsonl"))
+    assert record["length"] == "short"
+    assert record["cast"]["fallen"] and record["cast"]["witnesses"]
+    assert set(record["cast"]) >= {"fallen", "trail", "witnesses", "water", "material"}
+    assert record["title"].startswith("The ") and " over the " in record["title"]
+    assert record["cast"]["fallen"].split()[0].lower() in record["title"].lower()

@@ -77,9 +77,9 @@ def test_text_report_names_every_figure():
     result = CliRunner().invoke(cli, ["stats", "--count", "5", "--no-builtin-corpus",
                                       "--state-size", "2", "--corpus", str(TINY / "corpus.txt"),
                                       "--grammar", str(TINY / "grammar.json")])
-    for label in ("copied 8+ words", "distinct word pairs", "trigram Jaccard",
+    for label in ("sharing 8+ words", "distinct word pairs", "trigram Jaccard",
                   "most shared sentence", "Markov attempts", "grammar / Markov",
-                  "distinct grammar outputs", "never used", "Markov share of sentences",
+                  "distinct grammar outputs", "never used", "Markov share of a dream",
                   "refused, by filter"):
         assert label in result.output
 
@@ -92,3 +92,40 @@ def test_built_in_grammar_meets_the_diversity_targets(builtin_report):
     assert r["mean_trigram_jaccard"] <= 0.05
     assert r["max_sentence_share"] <= 0.02
     assert r["markov_sentence_share_min"] >= 1 / 3
+
+
+def test_text_report_puts_the_summary_first_and_the_unused_dump_behind_a_flag():
+    args = ["stats", "--count", "5", "--no-builtin-corpus", "--state-size", "2",
+            "--corpus", str(TINY / "corpus.txt"),
+            "--grammar", str(TINY / "grammar.json")]
+    short = CliRunner().invoke(cli, args).output
+    full = CliRunner().invoke(cli, args + ["--unused"]).output
+    assert short.splitlines()[0].split() == ["figure", "value", "target"]
+    assert "(--unused lists the lexicon entries never used)" in short
+    assert "bird: " not in short.replace("never used, bird", "")
+    assert "\nlexicon entries never used:\n  bird: " in full
+    assert len(full.splitlines()) > len(short.splitlines())
+
+
+@pytest.mark.parametrize("n, text", [(None, "unbounded"), (float("inf"), "unbounded"),
+                                     (12_345, "12,345"), (999_999_999, "999,999,999"),
+                                     (10**9, "more than 10^9"),
+                                     (874_000_000_000_000_000_000_000_000, "more than 10^26")])
+def test_huge_counts_are_written_for_people(n, text):
+    from dreamgen.stats import readable_count
+
+    assert readable_count(n) == text
+
+
+def test_an_overlays_own_entries_are_reported_on_their_own(write):
+    overlay = write("mine.json", {"+fallers": ["glass harp", "paper moon"],
+                                  "harpNever": ["never said"]})
+    args = ["stats", "--count", "20", "--grammar", str(overlay), "--format", "json"]
+    r = json.loads(CliRunner().invoke(cli, args, catch_exceptions=False).output)
+    (mine,) = r["overlays"]
+    assert mine["path"] == str(overlay)
+    assert (mine["symbols"], mine["entries"]) == (2, 3)
+    assert mine["unused_entries"]["harpNever"] == ["never said"]
+    assert 0 <= mine["entries_used"] <= 2
+    text = CliRunner().invoke(cli, args[:-2]).output
+    assert f"overlay {overlay}: 2 symbols, 3 entries, {mine['entries_used']} of them used" in text

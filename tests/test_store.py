@@ -10,7 +10,8 @@ import pytest
 from dreamgen.corpus import read_corpus
 from dreamgen.markov import ModelSettings, Models
 from dreamgen.markov.build import build_payload
-from dreamgen.markov.store import _path, cache_key, cached_models, dumps, load_models, loads
+from dreamgen.markov.store import (cache_key, cached_models, dumps, load_models, loads,
+                                   model_path)
 
 from conftest import ROOT
 
@@ -68,7 +69,7 @@ def _store(path, payload):
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
 def test_a_damaged_cache_is_rebuilt_with_a_warning(cache, corpus, damage):
     key = cache_key(corpus.sha256, BEATS, SETTINGS, VERSION)
-    path = _path(key)
+    path = model_path(key)
     good = build_payload(corpus, BEATS, SETTINGS, cache_key=key)
     if DAMAGE[damage] is None:
         _store(path, good)
@@ -103,7 +104,7 @@ def test_the_damage_reasons_are_specific(cache, corpus):
                    "n-grams out of order"):
         p = build_payload(corpus, BEATS, SETTINGS, cache_key=key)
         DAMAGE[damage](p)
-        _store(_path(key), p)
+        _store(model_path(key), p)
         warnings = []
         load_models(corpus, BEATS, SETTINGS, version=VERSION, warn=warnings.append)
         reasons[damage] = warnings[0].split("(", 1)[1].rsplit(")", 1)[0]

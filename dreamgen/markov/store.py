@@ -10,7 +10,7 @@ from dataclasses import asdict
 from .build import FORMAT_VERSION, ModelSettings, build_payload
 from .model import Models
 
-__all__ = ["cache_key", "cached_models", "dumps", "load_models", "loads"]
+__all__ = ["cache_key", "cached_models", "dumps", "load_models", "loads", "model_path"]
 
 _MAGIC = b"DGM4"
 
@@ -49,7 +49,8 @@ def cache_key(corpus_sha256, beats, settings, version):
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _path(key):
+def model_path(key):
+    """The cache file of the model with this key."""
     from ..resources import cache_path
 
     return os.path.join(cache_path(), f"model-{key[:32]}.bin")
@@ -132,7 +133,7 @@ def cached_models(corpus_sha256, beats, settings=ModelSettings(), *, version):
     """The cached models for a corpus of this content hash, or None (missing or unusable)."""
     key = cache_key(corpus_sha256, beats, settings, version)
     try:
-        return _checked(_path(key), key)
+        return _checked(model_path(key), key)
     except Exception:  # load_models rebuilds it, and says why
         return None
 
@@ -145,7 +146,7 @@ def load_models(corpus, beats, settings=ModelSettings(), *, version, use_cache=T
     if not use_cache:
         return Models(build_payload(corpus, beats, settings))
     key = cache_key(corpus.sha256, beats, settings, version)
-    path = _path(key)
+    path = model_path(key)
     if os.path.exists(path):
         try:
             return _checked(path, key)

@@ -1,0 +1,110 @@
+"""The cache folder stays small: least-recently-used eviction, shared safely by processes."""
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+from dreamgen import Dreamer
+from dreamgen.cache import clear, entries, prune, touch
+from dreamgen.files import write_atomic
+
+from conftest import CACHE_LIMITS
+
+DEFAULT_CACHE_MAX_ENTRIES = CACHE_LIMITS[0]
+
+
+def _entry(folder, name, size=10, age=0, ok=False):
+    path = folder / name
+    path.write_bytes(b"x" * size)
+    when = 1_000_000 + age
+    os.utime(path, (when, when))
+    if ok:
+        (folder / (name + ".ok")).write_bytes(b"d" * 32)
+    return path
+
+
+def test_entries_group_a_model_with_its_note_oldest_first(tmp_path):
+    _entry(tmp_path, "grammar-b.bin", age=20)
+    _entry(tmp_path, "model-a.bin", size=100, age=10, ok=True)
+    (tmp_path / "model-c.bin.1234.tmp").write_bytes(b"half")
+    (tmp_path / "notes.txt").write_text("not ours")
+    found = entries(tmp_path)
+    assert [(e.name, e.size, len(e.paths)) for e in found] == [
+        ("model-a.bin", 132, 2), ("grammar-b.bin", 10, 1)]
+
+
+def test_prune_removes_the_least_recently_used_beyond_the_count(tmp_path):
+    for i in range(5):
+        _entry(tmp_path, f"grammar-{i}.bin", age=i)
+    _entry(tmp_path, "model-old.bin", age=-1, ok=True)
+    removed = prune(tmp_path, max_entries=3)
+    assert [e.name for e in removed] == ["model-old.bin", "grammar-0.bin", "grammar-1.bin"]
+    assert sorted(os.listdir(tmp_path)) == ["grammar-2.bin", "grammar-3.bin", "grammar-4.bin"]
+
+
+def test_prune_keeps_under_the_size_cap_but_always_keeps_the_newest(tmp_path):
+    _entry(tmp_path, "model-a.bin", size=60, age=1)
+    _entry(tmp_path, "model-b.bin", size=60, age=2)
+    prune(tmp_path, max_bytes=100)
+    assert os.listdir(tmp_path) == ["model-b.bin"]
+    prune(tmp_path, max_bytes=1)
+    assert os.listdir(tmp_path) == ["model-b.bin"]
+
+
+def test_a_used_entry_is_kept_over_a_newer_unused_one(tmp_path):
+    old = _entry(tmp_path, "model-old.bin", age=1)
+    _entry(tmp_path, "grammar-new.bin", age=2)
+    touch(old, tmp_path / "gone.bin")  # a vanished file is skipped
+    prune(tmp_path, max_entries=1)
+    assert os.listdir(tmp_path) == ["model-old.bin"]
+
+
+def test_clear_removes_every_entry_and_nothing_else(tmp_path):
+    _entry(tmp_path, "model-a.bin", ok=True)
+    (tmp_path / "mine.txt").write_text("keep")
+    assert [e.name for e in clear(tmp_path)] == ["model-a.bin"]
+    assert os.listdir(tmp_path) == ["mine.txt"]
+    assert entries(tmp_path / "missing") == []
+
+
+def _writer(folder, tag, n=40):
+    """Write and prune as a dreamgen process does, while another does the same."""
+    for i in range(n):
+        write_atomic(os.path.join(folder, f"model-{tag}{i}.bin"), b"m" * 1000)
+        write_atomic(os.path.join(folder, f"model-{tag}{i}.bin.ok"), b"d" * 32)
+        prune(folder, max_entries=5)
+        entries(folder)
+    return tag
+
+
+def test_two_processes_writing_and_pruning_one_folder_both_succeed(tmp_path):
+    with ProcessPoolExecutor(2) as pool:
+        done = list(pool.map(_writer, [str(tmp_path)] * 2, ["a", "b"]))
+    assert done == ["a", "b"]
+    names = os.listdir(tmp_path)
+    assert not [n for n in names if n.endswith(".tmp")]
+    assert 1 <= len(entries(tmp_path)) <= 5
+    # No orphaned note: each entry left is whole.
+    assert all(n.endswith(".bin") or n[:-3] in names for n in names)
+
+
+def test_a_cold_load_prunes_the_cache(tmp_path, monkeypatch):
+    import dreamgen.cache
+
+    monkeypatch.setattr(dreamgen.cache, "DEFAULT_CACHE_MAX_ENTRIES", DEFAULT_CACHE_MAX_ENTRIES)
+    monkeypatch.setenv("DREAMGEN_CACHE_DIR", str(tmp_path))
+    for i in range(DEFAULT_CACHE_MAX_ENTRIES + 5):
+        _entry(tmp_path, f"grammar-stale{i:02}.bin", age=i)
+    Dreamer.load(user_overlays=False)
+    found = entries(tmp_path)
+    assert len(found) == DEFAULT_CACHE_MAX_ENTRIES == 16
+    assert {"model", "grammar"} <= {e.name.split("-")[0] for e in found}
+    assert "grammar-stale00.bin" not in {e.name for e in found}
+
+
+def test_the_entries_a_load_just_used_are_never_evicted(tmp_path):
+    used = _entry(tmp_path, "model-used.bin", age=0, ok=True)
+    for i in range(4):
+        _entry(tmp_path, f"grammar-{i}.bin", age=10 + i)
+    prune(tmp_path, keep=[used], max_entries=2)
+    assert sorted(os.listdir(tmp_path)) == ["grammar-3.bin", "model-used.bin",
+                                            "model-used.bin.ok"]
