@@ -42,7 +42,7 @@ of in into on onto upon over under across through toward towards against beneath
 above around with without from at by along among between behind beside past near inside
 within like and but
 """.split())
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 _RESERVED = ("___BEGIN__", "___END__")
 _SHIELD = "\u01c2"  # a letter (so \w matches it) that corpus text never holds
 _TAG = re.compile(r"#([^#\s.]+)(?:\.[^#\s]*)?#")
@@ -90,29 +90,6 @@ def _uints(values):
         if top < 1 << 8 * array(code).itemsize:
             return array(code, values)
     return array("Q", values)
-
-
-def _sample_shares(part, beat, norm, novelty_words):
-    """How often the chain says its commonest sentences: ``{"ids": hashes, "per": counts}``.
-
-    A fixed number of walks from a seed of the beat's own, so every build agrees. Only
-    sentences said at least twice are kept; the share is ``per / DEFAULT_SAMPLE_WALKS``.
-    """
-    from ..rng import DreamRandom
-    from .chain import Chain
-    from .filters import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS
-
-    chain = Chain(*(part[n] for n in ("tokens", "cls", "starts", "members", "ahead", "dup")))
-    chain.prepare(norm)
-    seed = int.from_bytes(hashlib.sha256(beat.encode()).digest()[:8], "big")
-    random = DreamRandom(seed).random
-    said = Counter()
-    for _ in range(DEFAULT_SAMPLE_WALKS):
-        ids = chain.walk(random, DEFAULT_MIN_WORDS, DEFAULT_MAX_WORDS, novelty_words - 1)
-        if ids is not None:
-            said[sentence_hash(ids)] += 1
-    common = sorted((h, n) for h, n in said.items() if n >= 2)
-    return {"ids": array("Q", [h for h, _ in common]), "per": _uints(n for _, n in common)}
 
 
 def _verbs(sentences, vocab, norm):
@@ -247,7 +224,6 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
     verbs = _uints(sorted(_verbs([sent for found in doc_sentences for _, sent in found], vocab,
                                  norm)))
     k = settings.novelty_words
-    shares = {beat: _sample_shares(chain, beat, norm, k) for beat, chain in chains.items()}
     hashes = set()
     for doc in corpus.documents:
         # Each file also counts with its own cast filled in, so a sentence whose tags happen
@@ -263,7 +239,7 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         tags.update(t.split(".")[0] for t in _CORPUS_TAG.findall(para.text))
         if para.beat is not None:
             beats_used.add(para.beat)
-    return {
+    payload = {
         "format": FORMAT_VERSION,
         "byteorder": sys.byteorder,
         "key": cache_key,
@@ -280,11 +256,15 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         "class_counts": classifier.counts,
         "class_totals": classifier.totals,
         "ngrams": array("Q", sorted(hashes)),
-        "shares": shares,
+        "shares": {},  # filled in by build_models from walks of the built chains
         "verbs": verbs,
         "tags": tuple(sorted(tags)),
         "beats_used": tuple(sorted(beats_used)),
     }
+    from .model import Models
+
+    payload["shares"] = Models(payload).sample_shares()
+    return payload
 
 
 def build_models(corpus, beats, settings=ModelSettings()):
@@ -292,4 +272,3 @@ def build_models(corpus, beats, settings=ModelSettings()):
     from .model import Models
 
     return Models(build_payload(corpus, beats, settings))
-

@@ -12,7 +12,7 @@ from .novelty import normalise
 
 __all__ = ["DEFAULT_BEAT_MARGIN", "DEFAULT_ECHO_WORDS", "DEFAULT_MAX_SHARE", "DEFAULT_MAX_WORDS",
            "DEFAULT_MIN_WORDS",
-           "FILTERS", "TEXT_FILTERS", "Candidate", "first_failure", "phrases"]
+           "FILTERS", "SAMPLED_FILTERS", "TEXT_FILTERS", "Candidate", "first_failure", "phrases"]
 
 # Short sentences have few joins, and every join is a place a sentence can stop making sense.
 DEFAULT_MIN_WORDS = 7
@@ -24,7 +24,7 @@ DEFAULT_BEAT_MARGIN = 2.0
 DEFAULT_ECHO_WORDS = 4
 # A sentence the chain says in more than this share of its walks is kept only that often:
 # stock phrases many vignettes share would otherwise turn up in dream after dream.
-DEFAULT_MAX_SHARE = 0.003
+DEFAULT_MAX_SHARE = 0.002
 _WELL_ENDED = re.compile(r"[^\W_#][.!?]$|#[.!?]$")
 _INNER_END = re.compile(r"[.!?] +[A-Z#]")
 _OPEN_CLOSE = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
@@ -155,6 +155,10 @@ FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun, no_repeate
            has_a_verb, novel, common_words, in_this_scene, in_arc_order, once_said, in_its_beat,
            not_too_likely)
 TEXT_FILTERS = (novel_once_cast, no_echo)
+# The filters that need nothing of a dream: a build samples the chain through them to learn
+# which sentences it says most often (see not_too_likely).
+SAMPLED_FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun,
+                   no_repeated_phrase, has_a_verb, novel, in_its_beat)
 
 
 def first_failure(candidate, filters=FILTERS):

@@ -1,10 +1,13 @@
 """Loaded Markov models: the beat chains and what the filters consult."""
 
+import hashlib
+from array import array
 from bisect import bisect_left
 
 from .build import DEFAULT_SAMPLE_WALKS, ModelSettings, sentence_hash
 from .chain import Chain
 from .classify import BeatClassifier
+from .filters import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS
 from .novelty import Novelty
 
 __all__ = ["Models"]
@@ -48,6 +51,33 @@ class Models:
             chain.prepare(self.norm)
         # The source's own generator, not a method around it: a walk draws dozens of times.
         return chain.walk(getattr(rng, "_random", rng.random), min_words, max_words, self.span)
+
+    def sample_shares(self, walks=DEFAULT_SAMPLE_WALKS):
+        """How often each beat's chain says its commonest sentences, among the walks that
+        pass the filters that need no dream: ``{beat: {"ids": hashes, "per": counts}}``.
+
+        A fixed number of walks from a seed of the beat's own, so every build agrees; only
+        sentences said twice or more are kept, and a share is ``per / walks``.
+        """
+        from collections import Counter
+
+        from ..rng import DreamRandom
+        from .filters import SAMPLED_FILTERS, Candidate, first_failure
+
+        out = {}
+        for beat in self.chains:
+            seed = int.from_bytes(hashlib.sha256(beat.encode()).digest()[:8], "big")
+            rng = DreamRandom(seed)
+            said = Counter()
+            for _ in range(walks):
+                ids = self.walk_ids(beat, rng, DEFAULT_MIN_WORDS, DEFAULT_MAX_WORDS)
+                if ids is not None and first_failure(
+                        Candidate(self.words(ids), ids, beat, self), SAMPLED_FILTERS) is None:
+                    said[sentence_hash(ids)] += 1
+            common = sorted((h, n) for h, n in said.items() if n >= 2)
+            out[beat] = {"ids": array("Q", [h for h, _ in common]),
+                         "per": array("I", [n for _, n in common])}
+        return out
 
     def share(self, beat, ids):
         """The share of ``beat``'s walks (as sampled when built) that say these ids."""
