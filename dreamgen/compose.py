@@ -400,7 +400,7 @@ def _probe_markov(dreamer, corpus):
     docs = corpus.documents
     where = "this corpus file" if len(docs) == 1 else f"the corpus ({len(docs)} files)"
     raise CorpusError(
-        f"no usable sentences in {where}: the Markov chain made no new sentence addressed to "
-        f"you in {tries:,} tries at state size {s.model.state_size}; add corpus text, "
+        f"no usable sentences in {where}: the Markov chain made no new sentence that passes its "
+        f"filters in {tries:,} tries at state size {s.model.state_size}; add corpus text, "
         "lower --state-size or raise --markov-tries",
         path=docs[0].path if len(docs) == 1 else None)

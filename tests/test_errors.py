@@ -236,9 +236,6 @@ CORPUS_CASES = [
      _NO_SENTENCES),
     ("reserved.txt", "You see ___BEGIN__ in the sky.\nYou hear ___END__ in the sea.\n",
      _NO_SENTENCES),
-    ("tiny.txt", "You walk into the dark sea and the cold sky is red.\n",
-     "no usable sentences in this corpus file: its 1 sentence(s) are too few to make a new "
-     "one in 3,000 tries; add more text"),
     ("latin1.txt", b"You walk into the caf\xe9.\n",
      "not UTF-8 text (bad byte 0xe9 at byte offset 21); save it as UTF-8"),
     ("binary.txt", b"You walk\x00 into \x89PNG\r\n",
@@ -259,6 +256,12 @@ def test_bad_corpus_gets_its_own_one_line_error(fails, write, name, content, exp
     path = write(name, content)
     sep = "" if expected[0].isdigit() else " "
     fails(["generate", "--seed", "1", "--corpus", path], f"{path}:{sep}{expected}")
+
+
+def test_a_one_sentence_file_beside_the_built_in_corpus_is_welcome(write, run):
+    path = write("tiny.txt", "You walk into the dark sea and the cold sky is red.\n")
+    result = run("generate", "--seed", "1", "--corpus", str(path))
+    assert result.exit_code == 0 and result.output.startswith("I am dreaming.")
 
 
 def test_a_missing_corpus_is_named(fails, tmp_path):

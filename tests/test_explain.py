@@ -215,7 +215,7 @@ def test_text_shows_each_sentence_with_its_origin_beneath(record42):
             assert below.startswith(f"grammar  {g['symbol']} rule {g['rule']}")
             assert below.endswith(f"{g['file']}:{g['line']}")
         else:
-            assert below.startswith(f"markov   chain {s['beat']} + background")
+            assert below.startswith(f"markov   chain {s['beat']}, ")
     assert "[15/15 waking]" in lines
 
 

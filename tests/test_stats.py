@@ -59,7 +59,8 @@ def test_unused_entries_are_those_no_dream_drew(tiny_report):
 def test_novelty_and_effort_figures(tiny_report):
     assert tiny_report["copied"] == 0
     assert tiny_report["repeats_in_dream"] == 0
-    assert tiny_report["sentences"] == 20 * 18
+    # The grammar's sentences, and up to the arc's Markov count, in each of the 20 dreams.
+    assert 20 * 14 < tiny_report["sentences"] <= 20 * 18
     assert tiny_report["markov_attempts_per_sentence"] >= 1
     # Every refusal is counted under the filter that made it, and the shares add up.
     from dreamgen.markov import FILTERS

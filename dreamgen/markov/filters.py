@@ -24,7 +24,7 @@ DEFAULT_BEAT_MARGIN = 2.0
 DEFAULT_ECHO_WORDS = 4
 # A sentence the chain says in more than this share of its walks is kept only that often:
 # stock phrases many vignettes share would otherwise turn up in dream after dream.
-DEFAULT_MAX_SHARE = 0.002
+DEFAULT_MAX_SHARE = 0.001
 _WELL_ENDED = re.compile(r"[^\W_#][.!?]$|#[.!?]$")
 _INNER_END = re.compile(r"[.!?] +[A-Z#]")
 _OPEN_CLOSE = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
