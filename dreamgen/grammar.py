@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 
 import tracery
-from tracery.modifiers import base_english
 
 from ._lazy import lazy
 from .errors import GrammarError
 from .files import decode_utf8, read_limited
+from .modifiers import MODIFIERS
 
 # Only reading and checking grammar files needs these; a warm start never does.
 difflib = lazy("difflib")
@@ -35,7 +35,6 @@ __all__ = [
 ]
 
 DEFAULT_MAX_GRAMMAR_BYTES = 2_000_000
-MODIFIERS = dict(base_english)
 APPEND_PREFIX = "+"
 ARC_KEY = "$arc"
 _BAD_NAME = re.compile(r"[.#\[\]:]")
@@ -517,24 +516,29 @@ def _unescape(text):
 
 
 def _compile_action(raw):
-    target, sep, rest = raw.partition(":")
-    if not sep:
+    # As both references do: split on every ':' and keep the second part only, so
+    # "[t:12:30]" pushes "12", and "[a:[b:x]#b#]" pushes "[b" (which reads as "b").
+    parts = raw.split(":")
+    target = parts[0]
+    if len(parts) == 1:
         return Action("run", raw, (compile_rule(raw),), raw)
-    if rest == "POP":
+    if parts[1] == "POP":
         return Action("pop", target, (), raw)
-    return Action("push", target, tuple(compile_rule(r) for r in rest.split(",")), raw)
+    return Action("push", target,
+                  tuple(compile_rule(r, lenient=True) for r in parts[1].split(",")), raw)
 
 
-def compile_rule(rule):
+def compile_rule(rule, *, lenient=False):
     """Pre-parse one Tracery rule string into a tuple of text, :class:`Tag` and :class:`Action`.
 
-    Raises :class:`RuleSyntaxError` for malformed markup.
+    Raises :class:`RuleSyntaxError` for malformed markup. ``lenient`` reads stray brackets
+    as the references do (the pieces of a push, cut at ',' and ':', often have them).
     """
-    bad = markup_errors(rule)
+    bad = [] if lenient else markup_errors(rule)
     if bad:
         raise RuleSyntaxError(bad[0][1], bad[0][0])
     sections, errors = tracery.parse(rule)
-    if errors:  # markup_errors should have caught these first
+    if errors and not lenient:  # markup_errors should have caught these first
         raise RuleSyntaxError("; ".join(errors))
     out = []
     cursor = 0

@@ -221,3 +221,59 @@ def test_author_guide_and_readme_name_the_new_commands():
     for name in ("check", "mine"):
         assert f"dreamgen {name}" in readme
         assert f"dreamgen {name}" in (ROOT / "docs" / "grammar.md").read_text(encoding="utf-8")
+
+
+# -- expand ----------------------------------------------------------------------------
+
+BOT = {"origin": ["#greeting.capitalize#, #place#!"], "greeting": ["hello", "hey"],
+       "place": ["world", "moon", "sea"]}
+
+
+def test_expand_gives_the_library_text_for_each_seed(run, write):
+    from dreamgen import tracery
+
+    path = write("bot.json", BOT)
+    loaded = tracery.load(path)
+    result = run("expand", str(path), "--seed", "4", "--count", "3")
+    assert result.exit_code == 0
+    assert result.stdout == "".join(tracery.expand(loaded, seed=s) + "\n" for s in (4, 5, 6))
+
+
+def test_expand_without_a_seed_names_the_one_it_drew(run, write):
+    result = run("expand", str(write("bot.json", BOT)))
+    seed = int(result.stderr.split("seed: ")[1].split()[0])
+    assert result.stdout == run("expand", str(write("bot.json", BOT)), "--seed",
+                                str(seed)).stdout
+
+
+def test_expand_jsonl_and_trace_carry_the_tree(run, write):
+    path = write("bot.json", BOT)
+    lines = run("expand", str(path), "--seed", "2", "--count", "2", "--format", "jsonl",
+                "--trace").stdout.splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r["seed"] for r in records] == [2, 3]
+    assert all(r["trace"]["text"] == r["text"] for r in records)
+    assert [c["symbol"] for c in records[0]["trace"]["children"]] == ["greeting", "place"]
+    listed = json.loads(run("expand", str(path), "--seed", "2", "--count", "2",
+                            "--format", "json").stdout)
+    assert [r["text"] for r in listed] == [r["text"] for r in records]
+
+
+def test_expand_warns_about_unreached_problems_and_strict_refuses_them(run, write):
+    path = write("bot.json", {**BOT, "unused": ["#typo#"]})
+    result = run("expand", str(path), "--seed", "1")
+    assert result.exit_code == 0
+    assert f"{path}:15:7: warning: unknown symbol 'typo' in rule 0 of 'unused'" in result.stderr
+    strict = run("expand", str(path), "--seed", "1", "--strict")
+    assert strict.exit_code == 1 and "unknown symbol 'typo'" in strict.output
+
+
+def test_expand_takes_every_limit_and_a_depth_past_100(run, write):
+    rules = {f"s{i}": [f"#s{i + 1}#"] for i in range(150)}
+    path = write("deep.json", {**rules, "s150": ["bottom"], "origin": ["#s0#"]})
+    assert run("expand", str(path), "--seed", "0").exit_code == 1
+    result = run("expand", str(path), "--seed", "0", "--max-depth", "200", "--max-nodes",
+                 "500", "--max-chars", "10")
+    assert result.exit_code == 0 and result.stdout == "bottom\n"
+    small = run("expand", str(path), "--seed", "0", "--max-depth", "200", "--max-chars", "5")
+    assert "dream longer than 5 characters" in small.output
