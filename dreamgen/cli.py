@@ -190,8 +190,17 @@ def generate(seed, count, fmt, out, force, quiet, jobs, **kw):
     load = {"grammars": kw["grammars"], "corpora": kw["corpora"],
             "user_overlays": not kw["no_user_grammars"],
             "builtin_corpus": not kw["no_builtin_corpus"]}
+    max_bytes = kw["max_grammar_bytes"]
     dreamer = _load(kw, quiet)
     load["settings"] = dreamer.settings
+    if load["grammars"] and not quiet:
+        from .lint import overlay_notes
+
+        notes, warnings = overlay_notes(load["grammars"], user_overlays=load["user_overlays"],
+                                        max_bytes=max_bytes)
+        for note in notes:
+            click.echo(note, err=True)
+        _show_warnings(warnings, "run 'dreamgen check " + " ".join(load["grammars"]) + "'")
     if seed is None:
         import secrets
 

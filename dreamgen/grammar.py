@@ -715,10 +715,11 @@ def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc"):
             pushed.update(n.target for n in _walk(rule or ())
                           if isinstance(n, Action) and n.kind == "push")
     known = set(rules) | pushed
-    popped = set()
+    popped, read = set(), set()
     for rule_list in compiled.values():
         for rule in rule_list:
             popped.update(d[1] for d in _events(rule or ()) if d[0] < 0)
+            read.update(n.symbol for n in _walk(rule or ()) if isinstance(n, Tag))
 
     for symbol, rule_list in compiled.items():
         for i, rule in enumerate(rule_list):
@@ -748,9 +749,17 @@ def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc"):
                     add(symbol, i, f"{var!r} is popped more often than it is pushed in "
                         f"{named(symbol, i)}, and no other rule pushes it")
             for var, n in balance.items():
-                if n > 0 and symbol not in persistent and var not in popped:
+                if n <= 0 or symbol in persistent or var in popped:
+                    continue
+                # A plain variable pushed and read later (the setPronouns idiom) is meant
+                # to last; one that hides a symbol's own rules, or that nothing reads, is not.
+                if var in rules:
                     add(symbol, i, f"variable {var!r} is pushed in {named(symbol, i)} and "
-                        "never popped; it stays in force for the rest of the dream", "warning")
+                        "never popped; it hides the symbol's own rules for the rest of the "
+                        "dream", "warning")
+                elif var not in read:
+                    add(symbol, i, f"variable {var!r} is pushed in {named(symbol, i)} and "
+                        "never read or popped", "warning")
 
     # A symbol is productive once some rule of it uses only productive symbols. A symbol with
     # a rule that does not parse counts as productive: that error is reported already.

@@ -277,3 +277,33 @@ def test_expand_takes_every_limit_and_a_depth_past_100(run, write):
     assert result.exit_code == 0 and result.stdout == "bottom\n"
     small = run("expand", str(path), "--seed", "0", "--max-depth", "200", "--max-chars", "5")
     assert "dream longer than 5 characters" in small.output
+
+
+# -- overlays that change nothing, or replace a beat -----------------------------------
+
+def test_an_overlay_the_arc_never_reaches_says_so_and_points_to_expand(run, write):
+    path = write("bot.json", BOT)
+    result = run("generate", "--seed", "1", "--grammar", str(path))
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"{path}: the arc reaches none of its 3 symbols, so it changes nothing (it has "
+        f"'origin': a plain Tracery grammar?); run 'dreamgen expand {path}' to expand it "
+        "alone, or add a '$arc' section to weave it into the dream\n")
+
+
+def test_an_overlay_that_replaces_a_beat_entry_names_the_beat(run, write):
+    path = write("omen.json", {"omen": ["all iron rusts"]})
+    result = run("generate", "--seed", "1", "--grammar", str(path))
+    assert result.exit_code == 0
+    assert (f"{path}:2:3: note: 'omen' replaces the entry symbol of beat 'omen', which now "
+            "says only this file's rules (write '+omen' to add to them instead)") in result.stderr
+
+
+def test_generate_shows_five_warnings_then_a_count(run, write):
+    rules = {f"spare{i}": ["x"] for i in range(8)}
+    path = write("spare.json", {"+omen": ["#spare0#"], **rules})
+    lines = run("generate", "--seed", "1", "--grammar", str(path)).stderr.splitlines()
+    assert len(lines) == 6
+    assert all("warning: symbol 'spare" in line for line in lines[:5])
+    assert lines[5] == f"... and 2 more warnings (run 'dreamgen check {path}')"
+    assert run("generate", "--seed", "1", "-q", "--grammar", str(path)).stderr == ""

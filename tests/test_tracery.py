@@ -199,3 +199,14 @@ def test_max_depth_can_go_past_100_for_a_plain_grammar():
     with pytest.raises(LimitError, match="deeper than 100 levels"):
         tracery.expand(g)
     assert tracery.expand(g, limits=Limits(max_depth=200)) == "deep"
+
+
+def test_the_set_pronouns_idiom_does_not_warn():
+    rules = {"origin": "#[#setPronouns#][hero:#name#]story#", "name": ["Ana", "Bo"],
+             "setPronouns": ["[they:they][their:their]", "[they:she][their:her]"],
+             "story": "#hero# took #their# lamp; #they# went on."}
+    loaded = grammar(rules)
+    assert loaded.warnings == ()
+    from dreamgen.grammar import check_layers, read_layer
+    layer = read_layer("g.json", data=json.dumps(rules).encode())
+    assert check_layers([layer], roots=("origin",)) == []
