@@ -715,6 +715,12 @@ def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc"):
             pushed.update(n.target for n in _walk(rule or ())
                           if isinstance(n, Action) and n.kind == "push")
     known = set(rules) | pushed
+    lasting = set()
+    for rule_list in compiled.values():
+        for rule in rule_list:
+            lasting.update(d[1] for d in _events(rule or ()) if d[0] > 0)
+    # Variables that only a tag's own push sets: they exist only while that tag expands.
+    tag_only = pushed - lasting - set(rules)
     popped, read = set(), set()
     for rule_list in compiled.values():
         for rule in rule_list:
@@ -741,6 +747,16 @@ def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc"):
                 elif node.kind == "pop" and node.target not in pushed:
                     add(symbol, i, f"[{node.target}:POP] in {named(symbol, i)} pops "
                         f"{node.target!r}, which nothing ever pushes", offset=start)
+            ended = set()
+            for item in rule:
+                if isinstance(item, Tag):
+                    if item.symbol in ended:
+                        add(symbol, i, f"#{item.symbol}# in {named(symbol, i)} comes after the "
+                            f"tag that pushed {item.symbol!r}, and a tag's own push ends with "
+                            f"it; write [{item.symbol}:...] before the tags to keep it",
+                            offset=at.get(id(item)))
+                    ended.update(a.target for a in item.preactions
+                                 if a.kind == "push" and a.target in tag_only)
             balance = {}
             for delta, var in _events(rule):
                 balance[var] = balance.get(var, 0) + delta

@@ -88,10 +88,17 @@ def test_a_tag_push_is_seen_inside_the_tag():
 
 
 def test_a_tag_push_is_undone_after_the_tag_with_a_message_that_says_so():
+    from dreamgen.expand import Expander
+    from dreamgen.grammar import compile_rule
+    from dreamgen.rng import dream_random
+
     # Both references undo the push after the tag; the text after it has no 'pet'.
     with pytest.raises(GrammarError, match=r"'pet' has no value here: every push of it has "
                                            r"been undone.*by the end of the tag"):
-        flat("#[pet:#animal#]nonrecursiveStory# post:#pet#")
+        # Expanded past the checker, which refuses this grammar (see below).
+        loaded = grammar(origin="#[pet:x]nonrecursiveStory#")
+        rule = compile_rule("#[pet:#animal#]nonrecursiveStory# post:#pet#")
+        Expander(loaded.grammar, dream_random(0)).rule(rule)
 
 
 def test_the_pronoun_story_expands_in_full():
@@ -210,3 +217,11 @@ def test_the_set_pronouns_idiom_does_not_warn():
     from dreamgen.grammar import check_layers, read_layer
     layer = read_layer("g.json", data=json.dumps(rules).encode())
     assert check_layers([layer], roots=("origin",)) == []
+
+
+def test_the_checker_refuses_a_use_after_a_tags_own_push_ended():
+    with pytest.raises(GrammarError, match=r"#pet# in rule 0 of 'origin' comes after the tag "
+                                           r"that pushed 'pet'"):
+        grammar(origin="#[pet:#animal#]nonrecursiveStory# post:#pet#")
+    # Pushed before the tag instead, it lasts.
+    assert flat("[pet:#animal#]#nonrecursiveStory# post:#pet#").startswith("The ")
