@@ -71,16 +71,7 @@ def dream_options(f):
                      show_default=True, help="Tries per Markov sentence before it is skipped."),
         click.option("--max-words", type=click.IntRange(5, 1000), default=DEFAULT_MAX_WORDS,
                      show_default=True, help="Words per Markov sentence at most."),
-        click.option("--max-depth", type=click.IntRange(1, DEPTH_CEILING),
-                     default=DEFAULT_MAX_DEPTH,
-                     show_default=True, help="Grammar expansion depth at most."),
-        click.option("--max-nodes", type=click.IntRange(1), default=DEFAULT_MAX_NODES,
-                     show_default=True, help="Grammar expansions per dream at most."),
-        click.option("--max-chars", type=click.IntRange(1), default=DEFAULT_MAX_CHARS,
-                     show_default=True, help="Characters per dream at most."),
-        click.option("--max-grammar-bytes", type=click.IntRange(1),
-                     default=DEFAULT_MAX_GRAMMAR_BYTES, show_default=True,
-                     help="Size of one grammar file at most."),
+        *LIMIT_OPTIONS,
         click.option("--max-corpus-bytes", type=click.IntRange(1),
                      default=DEFAULT_MAX_CORPUS_BYTES, show_default=True,
                      help="Size of the whole corpus at most."),
@@ -88,6 +79,31 @@ def dream_options(f):
     for option in reversed(options):
         f = option(f)
     return f
+
+
+LIMIT_OPTIONS = [
+    click.option("--max-depth", type=click.IntRange(1, DEPTH_CEILING),
+                 default=DEFAULT_MAX_DEPTH,
+                 show_default=True, help="Grammar expansion depth at most."),
+    click.option("--max-nodes", type=click.IntRange(1), default=DEFAULT_MAX_NODES,
+                 show_default=True, help="Grammar expansions per dream at most."),
+    click.option("--max-chars", type=click.IntRange(1), default=DEFAULT_MAX_CHARS,
+                 show_default=True, help="Characters of output per dream at most."),
+    click.option("--max-grammar-bytes", type=click.IntRange(1),
+                 default=DEFAULT_MAX_GRAMMAR_BYTES, show_default=True,
+                 help="Size of one grammar file at most."),
+]
+
+# generate and expand show this many of the checker's warnings, then only how many more.
+MAX_WARNINGS_SHOWN = 5
+
+
+def _show_warnings(problems, hint):
+    for p in problems[:MAX_WARNINGS_SHOWN]:
+        click.echo(f"warning: {p}" if p.severity == "error" else str(p), err=True)
+    if len(problems) > MAX_WARNINGS_SHOWN:
+        more = len(problems) - MAX_WARNINGS_SHOWN
+        click.echo(f"... and {more} more warning{'s' * (more != 1)} ({hint})", err=True)
 
 
 def _settings(kw):
@@ -221,8 +237,17 @@ def generate(seed, count, fmt, length, out, force, quiet, jobs, **kw):
     load = {"grammars": kw["grammars"], "corpora": kw["corpora"],
             "user_overlays": not kw["no_user_grammars"],
             "builtin_corpus": not kw["no_builtin_corpus"]}
+    max_bytes = kw["max_grammar_bytes"]
     dreamer = _load(kw, quiet, note=not quiet)
     load["settings"] = dreamer.settings
+    if load["grammars"] and not quiet:
+        from .lint import overlay_notes
+
+        notes, warnings = overlay_notes(load["grammars"], user_overlays=load["user_overlays"],
+                                        max_bytes=max_bytes)
+        for note in notes:
+            click.echo(note, err=True)
+        _show_warnings(warnings, "run 'dreamgen check " + " ".join(load["grammars"]) + "'")
     if seed is None:
         from .rng import draw_seed
 
@@ -309,6 +334,73 @@ def _emit(pieces, fmt, count, stream, show):
             progress.close()
     stream.write(render_end(fmt, count))
     stream.flush()
+
+
+@cli.command()
+@click.option("--symbol", default="origin", show_default=True,
+              help="The symbol to expand.")
+@click.option("--seed", "-s", type=click.IntRange(0), default=None,
+              help="First expansion number; without it a random one is drawn and shown on "
+                   "stderr.")
+@click.option("--count", "-n", type=click.IntRange(0), default=1, show_default=True,
+              help="How many expansions: --seed S --count N gives numbers S to S+N-1.")
+@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "jsonl"]),
+              default="text", show_default=True,
+              help="text: one expansion a line; json: a list; jsonl: one object a line.")
+@click.option("--trace", is_flag=True,
+              help="Give each expansion's tree (symbol, rule, text, children) as JSON, as "
+                   "Tracery's expand() does.")
+@click.option("--strict", is_flag=True,
+              help="Refuse the grammar for problems in symbols the start never reaches, too.")
+@click.option("--quiet", "-q", is_flag=True, help="No seed note or warnings on stderr.")
+@(lambda f: functools.reduce(lambda g, o: o(g), reversed(LIMIT_OPTIONS), f))
+@click.argument("file", type=click.Path(dir_okay=False))
+@handle_errors
+def expand(file, symbol, seed, count, fmt, trace, strict, quiet, max_depth, max_nodes,
+           max_chars, max_grammar_bytes):
+    """Expand a plain Tracery grammar FILE (JSON or YAML) from 'origin', seeded, within
+    limits, with clear errors where Tracery would print ((symbol)).
+
+    A problem in a symbol that the start never reaches is a warning (FILE:LINE:COL);
+    --strict makes it an error.
+
+    \b
+    Examples:
+      dreamgen expand bot.json --seed 7
+      dreamgen expand bot.json --seed 0 --count 5 --format jsonl
+      dreamgen expand bot.json --symbol story --trace
+    """
+    import json
+
+    from . import tracery
+
+    limits = Limits(max_depth=max_depth, max_nodes=max_nodes, max_chars=max_chars)
+    loaded = tracery.load(file, symbol=symbol, strict=strict, max_bytes=max_grammar_bytes)
+    if not quiet:
+        _show_warnings(loaded.warnings, f"run 'dreamgen check --standalone {file}'")
+    if seed is None:
+        import secrets
+
+        seed = secrets.randbelow(10**9)
+        if not quiet:
+            click.echo(f"seed: {seed}  (dreamgen expand {file} --seed {seed} gives this "
+                       "again)", err=True)
+    records = []
+    for n in range(seed, seed + count):
+        record = {"seed": n, "text": tracery.expand(loaded, seed=n, limits=limits)}
+        if trace:
+            record["trace"] = tracery.trace(loaded, seed=n, limits=limits)
+        records.append(record)
+    with _stdout() as stream:
+        if fmt == "json":
+            stream.write(json.dumps(records, indent=2, ensure_ascii=False) + "\n")
+        elif fmt == "jsonl":
+            stream.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+        elif trace:
+            stream.writelines(json.dumps(r["trace"], indent=2, ensure_ascii=False) + "\n"
+                              for r in records)
+        else:
+            stream.writelines(r["text"] + "\n" for r in records)
 
 
 @cli.command()

@@ -112,8 +112,11 @@ class Expander:
             rules = self.compiled.get(name)
             if rules is None:
                 if stack is not None:
-                    raise GrammarError(f"{name!r} was popped more often than it was pushed; "
-                                       "pop a variable only after pushing it", symbol=name)
+                    raise GrammarError(
+                        f"{name!r} has no value here: every push of it has been undone, by a "
+                        "[POP] or by the end of the tag that pushed it (#[x:...]symbol# pushes "
+                        "x only while that tag expands; write [x:...] before it to keep x)",
+                        symbol=name)
                 raise GrammarError(f"unknown symbol {name!r}: no grammar rule and no variable "
                                    "pushed at this point; define it or push it first",
                                    symbol=name)
@@ -141,17 +144,19 @@ class Expander:
         out = []
         for item in rule:
             if item.__class__ is str:
+                # Only plain text is counted, once, where it is made: a level's joined text
+                # would count its children's text again at every level above them.
+                self.chars += len(item)
+                if self.chars > self.limits.max_chars:
+                    raise LimitError(f"dream longer than {self.limits.max_chars:,} characters"
+                                     f" at {symbol!r} (raise it with --max-chars)",
+                                     symbol=symbol)
                 out.append(item)
             elif item.__class__ is Tag:
                 out.append(self._tag(item, depth, symbol))
             else:
                 self._act(item, depth, symbol)
-        text = "".join(out)
-        self.chars += len(text)
-        if self.chars > self.limits.max_chars:
-            raise LimitError(f"dream longer than {self.limits.max_chars:,} characters at "
-                             f"{symbol!r} (raise it with --max-chars)", symbol=symbol)
-        return text
+        return "".join(out)
 
     def _tag(self, tag, depth, parent):
         self.nodes += 1

@@ -6,11 +6,11 @@ import re
 from dataclasses import dataclass, field
 
 import tracery
-from tracery.modifiers import base_english
 
 from ._lazy import lazy
 from .errors import GrammarError
 from .files import decode_utf8, read_limited
+from .modifiers import MODIFIERS
 
 # Only reading and checking grammar files needs these; a warm start never does.
 difflib = lazy("difflib")
@@ -35,7 +35,6 @@ __all__ = [
 ]
 
 DEFAULT_MAX_GRAMMAR_BYTES = 2_000_000
-MODIFIERS = dict(base_english)
 APPEND_PREFIX = "+"
 ARC_KEY = "$arc"
 _BAD_NAME = re.compile(r"[.#\[\]:]")
@@ -517,24 +516,29 @@ def _unescape(text):
 
 
 def _compile_action(raw):
-    target, sep, rest = raw.partition(":")
-    if not sep:
+    # As both references do: split on every ':' and keep the second part only, so
+    # "[t:12:30]" pushes "12", and "[a:[b:x]#b#]" pushes "[b" (which reads as "b").
+    parts = raw.split(":")
+    target = parts[0]
+    if len(parts) == 1:
         return Action("run", raw, (compile_rule(raw),), raw)
-    if rest == "POP":
+    if parts[1] == "POP":
         return Action("pop", target, (), raw)
-    return Action("push", target, tuple(compile_rule(r) for r in rest.split(",")), raw)
+    return Action("push", target,
+                  tuple(compile_rule(r, lenient=True) for r in parts[1].split(",")), raw)
 
 
-def compile_rule(rule):
+def compile_rule(rule, *, lenient=False):
     """Pre-parse one Tracery rule string into a tuple of text, :class:`Tag` and :class:`Action`.
 
-    Raises :class:`RuleSyntaxError` for malformed markup.
+    Raises :class:`RuleSyntaxError` for malformed markup. ``lenient`` reads stray brackets
+    as the references do (the pieces of a push, cut at ',' and ':', often have them).
     """
-    bad = markup_errors(rule)
+    bad = [] if lenient else markup_errors(rule)
     if bad:
         raise RuleSyntaxError(bad[0][1], bad[0][0])
     sections, errors = tracery.parse(rule)
-    if errors:  # markup_errors should have caught these first
+    if errors and not lenient:  # markup_errors should have caught these first
         raise RuleSyntaxError("; ".join(errors))
     out = []
     cursor = 0
@@ -711,10 +715,17 @@ def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc"):
             pushed.update(n.target for n in _walk(rule or ())
                           if isinstance(n, Action) and n.kind == "push")
     known = set(rules) | pushed
-    popped = set()
+    lasting = set()
+    for rule_list in compiled.values():
+        for rule in rule_list:
+            lasting.update(d[1] for d in _events(rule or ()) if d[0] > 0)
+    # Variables that only a tag's own push sets: they exist only while that tag expands.
+    tag_only = pushed - lasting - set(rules)
+    popped, read = set(), set()
     for rule_list in compiled.values():
         for rule in rule_list:
             popped.update(d[1] for d in _events(rule or ()) if d[0] < 0)
+            read.update(n.symbol for n in _walk(rule or ()) if isinstance(n, Tag))
 
     for symbol, rule_list in compiled.items():
         for i, rule in enumerate(rule_list):
@@ -736,6 +747,16 @@ def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc"):
                 elif node.kind == "pop" and node.target not in pushed:
                     add(symbol, i, f"[{node.target}:POP] in {named(symbol, i)} pops "
                         f"{node.target!r}, which nothing ever pushes", offset=start)
+            ended = set()
+            for item in rule:
+                if isinstance(item, Tag):
+                    if item.symbol in ended:
+                        add(symbol, i, f"#{item.symbol}# in {named(symbol, i)} comes after the "
+                            f"tag that pushed {item.symbol!r}, and a tag's own push ends with "
+                            f"it; write [{item.symbol}:...] before the tags to keep it",
+                            offset=at.get(id(item)))
+                    ended.update(a.target for a in item.preactions
+                                 if a.kind == "push" and a.target in tag_only)
             balance = {}
             for delta, var in _events(rule):
                 balance[var] = balance.get(var, 0) + delta
@@ -744,9 +765,17 @@ def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc"):
                     add(symbol, i, f"{var!r} is popped more often than it is pushed in "
                         f"{named(symbol, i)}, and no other rule pushes it")
             for var, n in balance.items():
-                if n > 0 and symbol not in persistent and var not in popped:
+                if n <= 0 or symbol in persistent or var in popped:
+                    continue
+                # A plain variable pushed and read later (the setPronouns idiom) is meant
+                # to last; one that hides a symbol's own rules, or that nothing reads, is not.
+                if var in rules:
                     add(symbol, i, f"variable {var!r} is pushed in {named(symbol, i)} and "
-                        "never popped; it stays in force for the rest of the dream", "warning")
+                        "never popped; it hides the symbol's own rules for the rest of the "
+                        "dream", "warning")
+                elif var not in read:
+                    add(symbol, i, f"variable {var!r} is pushed in {named(symbol, i)} and "
+                        "never read or popped", "warning")
 
     # A symbol is productive once some rule of it uses only productive symbols. A symbol with
     # a rule that does not parse counts as productive: that error is reported already.

@@ -12,7 +12,7 @@ from .grammar import (ARC_KEY, DEFAULT_MAX_GRAMMAR_BYTES, Problem, _layer_rules,
                       check_layers, read_layer)
 from .resources import builtin_dir, user_grammar_files
 
-__all__ = ["STANDALONE_ROOT", "Report", "check_files", "load_grammar"]
+__all__ = ["STANDALONE_ROOT", "Report", "check_files", "load_grammar", "overlay_notes"]
 
 # Tracery's own convention: a standalone grammar starts at "origin".
 STANDALONE_ROOT = "origin"
@@ -252,3 +252,40 @@ def load_grammar(paths=(), *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_
     found += _arc_problems(arc, layers, entry_where, rules, warnings)
     return arc, build_grammar(layers, problems=found)
 
+
+
+def overlay_notes(paths, *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES):
+    """What ``generate --grammar PATH`` should say about each overlay before it dreams.
+
+    Returns ``(notes, warnings)``: one-line notes for an overlay the arc never reaches (a
+    plain Tracery grammar, most often) and for each beat whose entry symbol an overlay
+    replaces; and the checker's warnings for the named files, as :class:`Problem`.
+    """
+    report = check_files(paths, user_overlays=user_overlays, max_bytes=max_bytes)
+    arc, layers, _ = _collect(paths, standalone=False, user_overlays=user_overlays,
+                              max_bytes=max_bytes, problems=[])
+    unreached = {(w.path, w.symbol) for w in report.warnings if "never reached" in w.message}
+    named = {str(p) for p in paths}
+    notes, before, idle = [], set(), set()
+    for layer in layers:
+        own = [k for k in layer.rules if not k.startswith("+")]
+        if layer.path in named and own and all((layer.path, k) in unreached for k in own):
+            idle.add(layer.path)
+            start = (f" (it has {STANDALONE_ROOT!r}: a plain Tracery grammar?)"
+                     if STANDALONE_ROOT in own else "")
+            notes.append(f"{layer.path}: the arc reaches none of its {_count(len(own), 'symbol')}"
+                         f", so it changes nothing{start}; run 'dreamgen expand {layer.path}' to "
+                         f"expand it alone, or add a {ARC_KEY!r} section to weave it into the "
+                         "dream")
+        if layer.path in named:
+            for beat in arc.beats:
+                if beat.entry in layer.rules and beat.entry in before:
+                    line, col = layer.locate(beat.entry)
+                    notes.append(f"{layer.path}:{line}:{col}: note: {beat.entry!r} replaces the "
+                                 f"entry symbol of beat {beat.name!r}, which now says only this "
+                                 f"file's rules (write '+{beat.entry}' to add to them instead)")
+        before.update(k.lstrip("+") for k in layer.rules)
+    # The note already says the arc reaches none of a file's symbols; no need to list them.
+    warnings = [w for w in report.warnings
+                if not ("never reached" in w.message and w.path in idle)]
+    return notes, warnings

@@ -282,3 +282,89 @@ def test_author_guide_and_readme_name_the_new_commands():
     for name in ("check", "mine"):
         assert f"dreamgen {name}" in readme
         assert f"dreamgen {name}" in (ROOT / "docs" / "grammar.md").read_text(encoding="utf-8")
+
+
+# -- expand ----------------------------------------------------------------------------
+
+BOT = {"origin": ["#greeting.capitalize#, #place#!"], "greeting": ["hello", "hey"],
+       "place": ["world", "moon", "sea"]}
+
+
+def test_expand_gives_the_library_text_for_each_seed(run, write):
+    from dreamgen import tracery
+
+    path = write("bot.json", BOT)
+    loaded = tracery.load(path)
+    result = run("expand", str(path), "--seed", "4", "--count", "3")
+    assert result.exit_code == 0
+    assert result.stdout == "".join(tracery.expand(loaded, seed=s) + "\n" for s in (4, 5, 6))
+
+
+def test_expand_without_a_seed_names_the_one_it_drew(run, write):
+    result = run("expand", str(write("bot.json", BOT)))
+    seed = int(result.stderr.split("seed: ")[1].split()[0])
+    assert result.stdout == run("expand", str(write("bot.json", BOT)), "--seed",
+                                str(seed)).stdout
+
+
+def test_expand_jsonl_and_trace_carry_the_tree(run, write):
+    path = write("bot.json", BOT)
+    lines = run("expand", str(path), "--seed", "2", "--count", "2", "--format", "jsonl",
+                "--trace").stdout.splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r["seed"] for r in records] == [2, 3]
+    assert all(r["trace"]["text"] == r["text"] for r in records)
+    assert [c["symbol"] for c in records[0]["trace"]["children"]] == ["greeting", "place"]
+    listed = json.loads(run("expand", str(path), "--seed", "2", "--count", "2",
+                            "--format", "json").stdout)
+    assert [r["text"] for r in listed] == [r["text"] for r in records]
+
+
+def test_expand_warns_about_unreached_problems_and_strict_refuses_them(run, write):
+    path = write("bot.json", {**BOT, "unused": ["#typo#"]})
+    result = run("expand", str(path), "--seed", "1")
+    assert result.exit_code == 0
+    assert f"{path}:15:7: warning: unknown symbol 'typo' in rule 0 of 'unused'" in result.stderr
+    strict = run("expand", str(path), "--seed", "1", "--strict")
+    assert strict.exit_code == 1 and "unknown symbol 'typo'" in strict.output
+
+
+def test_expand_takes_every_limit_and_a_depth_past_100(run, write):
+    rules = {f"s{i}": [f"#s{i + 1}#"] for i in range(150)}
+    path = write("deep.json", {**rules, "s150": ["bottom"], "origin": ["#s0#"]})
+    assert run("expand", str(path), "--seed", "0").exit_code == 1
+    result = run("expand", str(path), "--seed", "0", "--max-depth", "200", "--max-nodes",
+                 "500", "--max-chars", "10")
+    assert result.exit_code == 0 and result.stdout == "bottom\n"
+    small = run("expand", str(path), "--seed", "0", "--max-depth", "200", "--max-chars", "5")
+    assert "dream longer than 5 characters" in small.output
+
+
+# -- overlays that change nothing, or replace a beat -----------------------------------
+
+def test_an_overlay_the_arc_never_reaches_says_so_and_points_to_expand(run, write):
+    path = write("bot.json", BOT)
+    result = run("generate", "--seed", "1", "--grammar", str(path))
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"{path}: the arc reaches none of its 3 symbols, so it changes nothing (it has "
+        f"'origin': a plain Tracery grammar?); run 'dreamgen expand {path}' to expand it "
+        "alone, or add a '$arc' section to weave it into the dream\n")
+
+
+def test_an_overlay_that_replaces_a_beat_entry_names_the_beat(run, write):
+    path = write("omen.json", {"omen": ["all iron rusts"]})
+    result = run("generate", "--seed", "1", "--grammar", str(path))
+    assert result.exit_code == 0
+    assert (f"{path}:2:3: note: 'omen' replaces the entry symbol of beat 'omen', which now "
+            "says only this file's rules (write '+omen' to add to them instead)") in result.stderr
+
+
+def test_generate_shows_five_warnings_then_a_count(run, write):
+    rules = {f"spare{i}": ["x"] for i in range(8)}
+    path = write("spare.json", {"+omen": ["#spare0#"], **rules})
+    lines = run("generate", "--seed", "1", "--grammar", str(path)).stderr.splitlines()
+    assert len(lines) == 6
+    assert all("warning: symbol 'spare" in line for line in lines[:5])
+    assert lines[5] == f"... and 2 more warnings (run 'dreamgen check {path}')"
+    assert run("generate", "--seed", "1", "-q", "--grammar", str(path)).stderr == ""

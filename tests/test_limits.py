@@ -21,8 +21,8 @@ def expand(rules, seed=0, limits=Limits(), start="origin"):
     return Expander(grammar(rules), dream_random(seed), limits).symbol(start)
 
 
-def doubling(levels):
-    rules = {"origin": ["#a0#"], f"a{levels}": ["x"]}
+def doubling(levels, leaf="x"):
+    rules = {"origin": ["#a0#"], f"a{levels}": [leaf]}
     rules.update({f"a{i}": [f"#a{i + 1}##a{i + 1}#"] for i in range(levels)})
     return rules
 
@@ -34,11 +34,17 @@ def chain(levels, push=False):
     return rules
 
 
-def test_a_doubling_grammar_22_levels_deep_stops_at_the_character_limit():
-    with pytest.raises(LimitError) as info:
-        expand(doubling(22))
-    assert str(info.value) == ("g.json:1:292: dream longer than 100,000 characters at 'a12' "
-                               "(raise it with --max-chars)")
+def test_a_doubling_grammar_of_long_leaves_stops_at_the_character_limit():
+    # 1,024 leaves of 200 characters; 2,047 tags, well inside the node limit.
+    with pytest.raises(LimitError, match=r"^g\.json:1:\d+: dream longer than 100,000 "
+                                         r"characters at 'a10' \(raise it with --max-chars\)$"):
+        expand(doubling(10, "x" * 200))
+    assert len(expand(doubling(10, "x" * 200), limits=Limits(max_chars=204_800))) == 204_800
+
+
+def test_the_character_limit_counts_output_not_each_level_again():
+    # 90,000 characters under 30 levels: counted once a level that was 2,700,000.
+    assert len(expand(chain(30) | {"d30": ["x" * 90_000]})) == 90_000
 
 
 def test_a_doubling_grammar_stops_at_the_node_limit_when_characters_allow():
@@ -49,13 +55,12 @@ def test_a_doubling_grammar_stops_at_the_node_limit_when_characters_allow():
 
 
 def test_the_doubling_grammar_fails_through_the_cli_with_the_limit_message(write, dreamer):
-    rules = doubling(22)
+    rules = doubling(10, "x" * 200)
     rules["omen"] = rules.pop("origin")
     path = write("double.json", rules)
     result = CliRunner().invoke(cli, ["generate", "--seed", "1", "--grammar", str(path)])
     assert result.exit_code == 1
-    # Which level trips it depends on how long the beats before the omen ran.
-    assert re.search(r"double\.json:\d+:\d+: dream longer than 100,000 characters at 'a1\d' "
+    assert re.search(r"double\.json:\d+:\d+: dream longer than 100,000 characters at 'a10' "
                      r"\(raise it with --max-chars\)\n$", result.output), result.output
 
 
@@ -107,7 +112,7 @@ def test_limits_refuse_nonsense_values():
 
 def test_the_character_limit_counts_pushed_text():
     rules = {"origin": ["[x:ab]" + "[x:#x##x#]" * 20 + "#x#"]}
-    with pytest.raises(LimitError, match="dream longer than 100,000 characters at 'origin'"):
+    with pytest.raises(LimitError, match="dream longer than 100,000 characters at 'x'"):
         expand(rules)
 
 

@@ -48,8 +48,8 @@ EXPECTED = {
         "2:13: 'mood' is popped more often than it is pushed in rule 0 of '+omen', and no "
         "other rule pushes it"],
     "pushed_never_popped.json": [
-        "2:13: warning: variable 'mood' is pushed in rule 0 of '+omen' and never popped; it "
-        "stays in force for the rest of the dream"],
+        "2:13: warning: variable 'mood' is pushed in rule 0 of '+omen' and never read or "
+        "popped"],
     "never_finishes.json": [
         "3:3: symbol 'echo' can never finish expanding: every rule of it recurses without end"],
     "adds_to_nothing.json": [

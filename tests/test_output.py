@@ -89,7 +89,8 @@ def test_a_limit_hit_midway_leaves_the_earlier_out_file_whole(write, tmp_path, d
     result = CliRunner().invoke(cli, ["generate", "--grammar", str(path), "--seed", "0",
                                       "--count", "400", "--out", str(out), "--force"])
     assert result.exit_code == 1
-    assert result.output.startswith("Error: ") and "(raise it with --max-" in result.output
+    error = result.output.splitlines()[-1]
+    assert error.startswith("Error: ") and "(raise it with --max-" in error
     assert out.read_text() == "earlier" and _files(tmp_path) == before
 
 

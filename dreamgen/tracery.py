@@ -1,0 +1,127 @@
+"""Run any plain Tracery grammar from ``origin`` (or another symbol) with dreamgen's seeded
+source, limits and errors: the engine behind ``dreamgen expand``.
+
+>>> from dreamgen import tracery
+>>> g = tracery.load("g.json", data=b'{"origin": "#hi.capitalize#, world", "hi": "hello"}')
+>>> tracery.expand(g, seed=1)
+'Hello, world'
+"""
+
+from dataclasses import dataclass, replace
+
+from .errors import GrammarError
+from .expand import Expander, Limits, Step, TracingExpander
+from .grammar import (DEFAULT_MAX_GRAMMAR_BYTES, Action, RuleSyntaxError, Tag, _walk,
+                      build_grammar, check_layers, compile_rule, read_layer)
+from .rng import dream_random
+
+__all__ = ["DEFAULT_SYMBOL", "Loaded", "expand", "load", "trace"]
+
+# Tracery's own convention: a plain grammar starts at "origin".
+DEFAULT_SYMBOL = "origin"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A plain grammar ready to expand, and the problems found in parts it never reaches."""
+
+    grammar: object  # a dreamgen.grammar.Grammar
+    symbol: str
+    warnings: tuple  # of dreamgen.grammar.Problem
+
+
+def _reached(layer, symbol):
+    """Symbols of ``layer`` that expanding ``symbol`` can reach (rules that fail to parse
+    reach nothing)."""
+    seen, todo = set(), [symbol]
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in layer.rules:
+            continue
+        seen.add(name)
+        for rule in layer.rules[name]:
+            try:
+                compiled = compile_rule(rule)
+            except RuleSyntaxError:
+                continue
+            todo.extend(n.symbol for n in _walk(compiled) if isinstance(n, Tag))
+            todo.extend(n.target for n in _walk(compiled)
+                        if isinstance(n, Action) and n.kind == "run")
+    return seen
+
+
+def load(path, *, symbol=DEFAULT_SYMBOL, strict=False, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES,
+         data=None):
+    """Read and check one plain Tracery grammar file (JSON or YAML) to expand from ``symbol``.
+
+    A problem in a symbol that ``symbol`` never reaches (a typo in an unused rule, a
+    ``null``, a ``"comment.note"`` key) is only a warning, and that symbol is left out, as
+    the references would never run it; with ``strict=True`` it is an error too. Problems in
+    reached symbols raise :class:`~dreamgen.errors.GrammarError` with file, line and column.
+    """
+    problems = []
+    layer = read_layer(path, max_bytes=max_bytes, data=data, problems=problems)
+    if symbol not in layer.rules:
+        raise GrammarError(f"the grammar has no symbol {symbol!r} to start from"
+                           + ("" if symbol != DEFAULT_SYMBOL else
+                              "; name another with --symbol"), path=layer.path, symbol=symbol)
+    reached = _reached(layer, symbol)
+    problems += [p for p in check_layers([layer], roots=(symbol,), persistent=(symbol,))
+                 if "never reached" not in p.message]
+    errors, warnings = [], []
+    for p in problems:
+        live = p.severity == "error" and (p.symbol is None or p.symbol in reached)
+        (errors if live or (strict and p.severity == "error") else warnings).append(p)
+    if strict:
+        errors += [p for p in warnings if p.severity != "error"]
+        warnings = []
+    if errors:
+        build_grammar([layer], problems=errors)  # raises the first, with the count
+    dead = {p.symbol for p in warnings if p.severity == "error"}
+    kept = {k: v for k, v in layer.rules.items() if k not in dead}
+    layer = replace(layer, rules=kept)
+    warnings = [replace(p, severity="warning") for p in warnings]
+    return Loaded(build_grammar([layer], problems=[]), symbol, tuple(warnings))
+
+
+def _expander(loaded, seed, limits, steps):
+    cls = Expander if steps is None else TracingExpander
+    return cls(loaded.grammar, dream_random(seed), limits, trace=steps)
+
+
+def expand(loaded, *, seed=0, limits=Limits()):
+    """The text of expansion number ``seed`` of ``loaded.symbol``; the same seed, the same text."""
+    return _expander(loaded, seed, limits, None).symbol(loaded.symbol)
+
+
+def trace(loaded, *, seed=0, limits=Limits()):
+    """Expansion number ``seed`` as a tree, like Tracery's ``grammar.expand()``: each node is
+    ``{"symbol", "rule", "text", "children"}``; the text is the same as :func:`expand` gives.
+    """
+    steps = []
+    _expander(loaded, seed, limits, steps).symbol(loaded.symbol)
+    return _tree(loaded.grammar, steps)
+
+
+def _tree(grammar, steps):
+    root, path = None, []  # path: (depth, node) of the open ancestors
+    for step in steps:
+        step = Step(*step)
+        node = {"symbol": step.symbol, "rule": _rule_text(grammar, step), "text": step.text,
+                "children": []}
+        if step.variable:
+            node["variable"] = True
+        while path and path[-1][0] >= step.depth:
+            path.pop()
+        if path:
+            path[-1][1]["children"].append(node)
+        else:
+            root = node
+        path.append((step.depth, node))
+    return root
+
+
+def _rule_text(grammar, step):
+    if step.variable:
+        return None
+    return grammar.rules[step.symbol][step.rule]
