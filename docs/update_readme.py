@@ -42,7 +42,7 @@ def option_default(param):
 
 def limits(dreamer):
     from dreamgen.cli import generate
-    from dreamgen.model import DEFAULT_PROBE_TRIES, DEFAULT_TRIES
+    from dreamgen.markov import DEFAULT_TRIES
 
     params = {p.name: p for p in generate.params}
     rows = ["| option | default | stops |", "|--------|---------|-------|"]
@@ -50,10 +50,11 @@ def limits(dreamer):
              for name, stops in LIMIT_STOPS.items()]
     return "\n".join(rows) + f"""
 
-A corpus file with no usable sentence (empty, only filtered sentences, or too few sentences to
-make a new one in {DEFAULT_PROBE_TRIES:,} tries) is refused with `no usable sentences in this corpus
-file`, and so is a whole corpus whose chain makes no usable sentence in {DEFAULT_TRIES:,} tries
-(or `--markov-tries`, if more; for the built-in corpus, that is `--state-size 5`)."""
+A corpus file with no usable sentence (empty, or only filtered sentences) is refused with
+`no usable sentences in this corpus file`, and so is a whole corpus whose chain makes no
+usable sentence in {DEFAULT_TRIES:,} tries (or `--markov-tries`, if more). A small file beside
+the built-in corpus is welcome; a single vignette alone has too few joins for the default
+`--state-size`, and needs `--state-size 1` or 2."""
 
 
 def lengths(dreamer):

@@ -45,8 +45,8 @@ def test_readme_figures_are_the_codes():
     from dreamgen import Dreamer
     from dreamgen.batch import DEFAULT_CHUNK
     from conftest import CACHE_LIMITS  # dreamgen.cache's own, which the session raises
-    from dreamgen.model import DEFAULT_MAX_WORDS, DEFAULT_NOVELTY_WORDS, DEFAULT_PROBE_TRIES
-    from dreamgen.model import DEFAULT_TRIES
+    from dreamgen.markov import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_NOVELTY_WORDS,
+                                 DEFAULT_TRIES)
 
     arc = Dreamer.load(user_overlays=False).arc
     words = {15: "fifteen"}
@@ -58,8 +58,7 @@ def test_readme_figures_are_the_codes():
         f"{CACHE_LIMITS[1] // 10**6} MB",
         f"makes chunks of {DEFAULT_CHUNK} dreams",
         f"shares no run of {DEFAULT_NOVELTY_WORDS} words with the corpus",
-        f"Markov sentences capped at {DEFAULT_MAX_WORDS} words",
-        f"make a new one in {DEFAULT_PROBE_TRIES:,} tries",
+        f"{DEFAULT_MIN_WORDS} to {DEFAULT_MAX_WORDS} words",
         f"no usable sentence in {DEFAULT_TRIES:,} tries",
         "(at most 500 characters, one paragraph)",  # tests/test_compose.py holds every dream to it
         "about 600 to 1,200 characters",
