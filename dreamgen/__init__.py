@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 from .errors import (ArcError, CorpusError, DreamgenError, GrammarError, LimitError,  # noqa: E402
                      OutputError)
 from .compose import BeatText, Dream, Dreamer, Sentence, Settings  # noqa: E402
+from . import tracery  # noqa: E402  (plain Tracery grammars: dreamgen.tracery.load/expand)
 
 __all__ = [
     "__version__",
@@ -26,6 +27,7 @@ __all__ = [
     "Sentence",
     "Settings",
     "generate",
+    "tracery",
 ]
 
 
