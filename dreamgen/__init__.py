@@ -12,6 +12,7 @@ from .errors import (ArcError, CorpusError, DreamgenError, GrammarError, LimitEr
                      OutputError, SeedError)
 from .arc import DEFAULT_LENGTH, LENGTHS  # noqa: E402
 from .compose import BeatText, Dream, Dreamer, Sentence, Settings  # noqa: E402
+from . import tracery  # noqa: E402  (plain Tracery grammars: dreamgen.tracery.load/expand)
 
 __all__ = [
     "__version__",
@@ -30,6 +31,7 @@ __all__ = [
     "Sentence",
     "Settings",
     "generate",
+    "tracery",
 ]
 
 
