@@ -9,7 +9,7 @@
 __version__ = "0.1.0"
 
 from .errors import (ArcError, CorpusError, DreamgenError, GrammarError, LimitError,  # noqa: E402
-                     OutputError)
+                     OutputError, VerifyError, WorkerError)
 from .compose import BeatText, Dream, Dreamer, Sentence, Settings  # noqa: E402
 
 __all__ = [
@@ -25,6 +25,8 @@ __all__ = [
     "OutputError",
     "Sentence",
     "Settings",
+    "VerifyError",
+    "WorkerError",
     "generate",
 ]
 

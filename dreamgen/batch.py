@@ -6,7 +6,9 @@ yielded as they are made and never held whole; with ``jobs > 1`` only a few chun
 process are in flight at once, so memory stays flat however long the run.
 """
 
-from .errors import DreamgenError
+import signal
+
+from .errors import DreamgenError, WorkerError
 from .render import render_one
 
 __all__ = ["DEFAULT_CHUNK", "chunks", "render_chunk", "render_run"]
@@ -32,23 +34,27 @@ def render_chunk(dreamer, first, n, fmt, index):
     return "".join(render_one(dreamer.dream(first + i), fmt, index + i) for i in range(n))
 
 
-def render_run(dreamer, start, count, fmt, *, jobs=1, load=None, chunk=DEFAULT_CHUNK):
+def render_run(dreamer, start, count, fmt, *, jobs=1, load=None, chunk=DEFAULT_CHUNK, index=0):
     """Yield ``(text, n)`` for dreams ``start`` to ``start + count - 1``, in order.
 
-    With ``jobs > 1`` the chunks are made by that many processes; ``load`` is the keyword
+    ``index`` is the place of ``start`` in the whole run (a resumed run starts past 0). With
+    ``jobs > 1`` the chunks are made by that many processes; ``load`` is the keyword
     arguments of :meth:`Dreamer.load` that give ``dreamer`` (a worker started without fork
-    loads its own). The text is the same, byte for byte, whatever ``jobs`` is.
+    loads its own). The text is the same, byte for byte, whatever ``jobs`` is. A chunk whose
+    worker dies (killed, out of memory) is made again once; a second death raises
+    :class:`WorkerError`.
     """
     if jobs <= 1 or count <= chunk:
         for first, n in chunks(start, count, chunk):
-            yield render_chunk(dreamer, first, n, fmt, first - start), n
+            yield render_chunk(dreamer, first, n, fmt, index + first - start), n
         return
-    yield from _parallel(dreamer, start, count, fmt, jobs, load or {}, chunk)
+    yield from _parallel(dreamer, start, count, fmt, jobs, load or {}, chunk, index)
 
 
-def _parallel(dreamer, start, count, fmt, jobs, load, chunk):
+def _parallel(dreamer, start, count, fmt, jobs, load, chunk, index):
     import multiprocessing
     from collections import deque
+    from concurrent.futures.process import BrokenProcessPool
 
     global _worker_dreamer
     try:
@@ -57,31 +63,81 @@ def _parallel(dreamer, start, count, fmt, jobs, load, chunk):
         ctx = multiprocessing.get_context()
     # A forked worker starts with the loaded dreamer; others load it in _init.
     _worker_dreamer = dreamer if ctx.get_start_method() == "fork" else None
-    pending = deque()
+    pending = deque()  # [future, first, n] in run order; at most jobs * _AHEAD of them
     pieces = chunks(start, count, chunk)
-    with ctx.Pool(jobs, initializer=_init, initargs=(load,)) as pool:
-        try:
-            for first, n in pieces:
-                pending.append((pool.apply_async(_work, (first, n, fmt, first - start)), n))
-                if len(pending) >= jobs * _AHEAD:
-                    yield _result(*pending.popleft())
-            while pending:
-                yield _result(*pending.popleft())
-        finally:
-            _worker_dreamer = None
-            pool.terminate()
+    failed = set()  # first dream of each chunk whose worker has died once
+    pool = _Pool(ctx, jobs, load)
+    try:
+        while True:
+            while len(pending) < jobs * _AHEAD:
+                piece = next(pieces, None)
+                if piece is None:
+                    break
+                pending.append([pool.submit(*piece, fmt, index + piece[0] - start), *piece])
+            if not pending:
+                return
+            future, first, n = pending[0]
+            try:
+                text = future.result()
+            except BrokenProcessPool:
+                # Every chunk not yet made is lost with the pool; which one killed its
+                # worker is unknown, so each counts one death and all are made again.
+                pool.close()
+                lost = [item for item in pending if not item[0].done()
+                        or isinstance(item[0].exception(), BrokenProcessPool)]
+                twice = [item for item in lost if item[1] in failed]
+                if twice:
+                    raise WorkerError(
+                        f"a worker process died twice while making dreams {twice[0][1]} to "
+                        f"{twice[-1][1] + twice[-1][2] - 1} (killed, or out of memory?); "
+                        "stopped") from None
+                pool = _Pool(ctx, jobs, load)
+                for item in lost:
+                    failed.add(item[1])
+                    item[0] = pool.submit(item[1], item[2], fmt, index + item[1] - start)
+                continue
+            pending.popleft()
+            yield _result(text), n
+    finally:
+        _worker_dreamer = None
+        pool.close()
 
 
-def _result(async_result, n):
-    text = async_result.get()
+class _Pool:
+    """A process pool that ends its workers at once when closed (a chunk may be mid-way)."""
+
+    def __init__(self, ctx, jobs, load):
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.executor = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init,
+                                            initargs=(load,))
+
+    def submit(self, first, n, fmt, index):
+        return self.executor.submit(_work, first, n, fmt, index)
+
+    def close(self):
+        # shutdown() would wait for the running chunks, and nothing they make is wanted now;
+        # Python before 3.14 has no public way to end the workers. The executor's threads
+        # are waited for: a worker forked while one of them holds a lock would hang.
+        for p in list((self.executor._processes or {}).values()):
+            p.kill()
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _result(text):
     if isinstance(text, tuple):  # an error the worker caught, rebuilt with its context
         cls, message, context = text
         raise cls(message, **context)
-    return text, n
+    return text
 
 
 def _init(load):
     global _worker_dreamer
+    # The parent alone answers Ctrl-C and the stop signals, and ends the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     if _worker_dreamer is None:
         from .compose import Dreamer
 

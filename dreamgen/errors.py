@@ -7,6 +7,8 @@ __all__ = [
     "CorpusError",
     "LimitError",
     "OutputError",
+    "VerifyError",
+    "WorkerError",
 ]
 
 
@@ -54,3 +56,11 @@ class LimitError(DreamgenError):
 
 class OutputError(DreamgenError):
     """An output file cannot be written safely."""
+
+
+class VerifyError(DreamgenError):
+    """A finished file does not hold what the run that should have made it makes."""
+
+
+class WorkerError(DreamgenError):
+    """A worker process of a ``jobs > 1`` run died, and died again on the same dreams."""
