@@ -9,7 +9,7 @@
 from .version import __version__  # noqa: E402
 
 from .errors import (ArcError, CorpusError, DreamgenError, GrammarError, LimitError,  # noqa: E402
-                     OutputError, SeedError)
+                     OutputError, SeedError, VerifyError, WorkerError)
 from .arc import DEFAULT_LENGTH, LENGTHS  # noqa: E402
 from .compose import BeatText, Dream, Dreamer, Sentence, Settings  # noqa: E402
 from . import tracery  # noqa: E402  (plain Tracery grammars: dreamgen.tracery.load/expand)
@@ -30,6 +30,8 @@ __all__ = [
     "SeedError",
     "Sentence",
     "Settings",
+    "VerifyError",
+    "WorkerError",
     "generate",
     "tracery",
 ]

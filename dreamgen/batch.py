@@ -6,8 +6,10 @@ yielded as they are made and never held whole; with ``jobs > 1`` only a few chun
 process are in flight at once, so memory stays flat however long the run.
 """
 
+import signal
+
 from .arc import DEFAULT_LENGTH
-from .errors import DreamgenError
+from .errors import DreamgenError, WorkerError
 from .render import render_one
 
 __all__ = ["DEFAULT_CHUNK", "chunks", "render_chunk", "render_run"]
@@ -34,24 +36,28 @@ def render_chunk(dreamer, first, n, fmt, index, length=DEFAULT_LENGTH):
                    for i in range(n))
 
 
-def render_run(dreamer, start, count, fmt, *, jobs=1, load=None, chunk=DEFAULT_CHUNK,
+def render_run(dreamer, start, count, fmt, *, jobs=1, load=None, chunk=DEFAULT_CHUNK, index=0,
                length=DEFAULT_LENGTH):
     """Yield ``(text, n)`` for dreams ``start`` to ``start + count - 1``, in order.
 
-    With ``jobs > 1`` the chunks are made by that many processes; ``load`` is the keyword
+    ``index`` is the place of ``start`` in the whole run (a resumed run starts past 0). With
+    ``jobs > 1`` the chunks are made by that many processes; ``load`` is the keyword
     arguments of :meth:`Dreamer.load` that give ``dreamer`` (a worker started without fork
-    loads its own). The text is the same, byte for byte, whatever ``jobs`` is.
+    loads its own). The text is the same, byte for byte, whatever ``jobs`` is. A chunk whose
+    worker dies (killed, out of memory) is made again once; a second death raises
+    :class:`WorkerError`.
     """
     if jobs <= 1 or count <= chunk:
         for first, n in chunks(start, count, chunk):
-            yield render_chunk(dreamer, first, n, fmt, first - start, length), n
+            yield render_chunk(dreamer, first, n, fmt, index + first - start, length), n
         return
-    yield from _parallel(dreamer, start, count, fmt, jobs, load or {}, chunk, length)
+    yield from _parallel(dreamer, start, count, fmt, jobs, load or {}, chunk, index, length)
 
 
-def _parallel(dreamer, start, count, fmt, jobs, load, chunk, length):
+def _parallel(dreamer, start, count, fmt, jobs, load, chunk, index, length):
     import multiprocessing
     from collections import deque
+    from concurrent.futures.process import BrokenProcessPool
 
     global _worker_dreamer
     try:
@@ -60,32 +66,82 @@ def _parallel(dreamer, start, count, fmt, jobs, load, chunk, length):
         ctx = multiprocessing.get_context()
     # A forked worker starts with the loaded dreamer; others load it in _init.
     _worker_dreamer = dreamer if ctx.get_start_method() == "fork" else None
-    pending = deque()
+    pending = deque()  # [future, first, n] in run order; at most jobs * _AHEAD of them
     pieces = chunks(start, count, chunk)
-    with ctx.Pool(jobs, initializer=_init, initargs=(load,)) as pool:
-        try:
-            for first, n in pieces:
-                work = (first, n, fmt, first - start, length)
-                pending.append((pool.apply_async(_work, work), n))
-                if len(pending) >= jobs * _AHEAD:
-                    yield _result(*pending.popleft())
-            while pending:
-                yield _result(*pending.popleft())
-        finally:
-            _worker_dreamer = None
-            pool.terminate()
+    failed = set()  # first dream of each chunk whose worker has died once
+    pool = _Pool(ctx, jobs, load)
+    try:
+        while True:
+            while len(pending) < jobs * _AHEAD:
+                piece = next(pieces, None)
+                if piece is None:
+                    break
+                pending.append([pool.submit(*piece, fmt, index + piece[0] - start, length),
+                                *piece])
+            if not pending:
+                return
+            future, first, n = pending[0]
+            try:
+                text = future.result()
+            except BrokenProcessPool:
+                # Every chunk not yet made is lost with the pool; which one killed its
+                # worker is unknown, so each counts one death and all are made again.
+                pool.close()
+                lost = [item for item in pending if not item[0].done()
+                        or isinstance(item[0].exception(), BrokenProcessPool)]
+                twice = [item for item in lost if item[1] in failed]
+                if twice:
+                    raise WorkerError(
+                        f"a worker process died twice while making dreams {twice[0][1]} to "
+                        f"{twice[-1][1] + twice[-1][2] - 1} (killed, or out of memory?); "
+                        "stopped") from None
+                pool = _Pool(ctx, jobs, load)
+                for item in lost:
+                    failed.add(item[1])
+                    item[0] = pool.submit(item[1], item[2], fmt, index + item[1] - start, length)
+                continue
+            pending.popleft()
+            yield _result(text), n
+    finally:
+        _worker_dreamer = None
+        pool.close()
 
 
-def _result(async_result, n):
-    text = async_result.get()
+class _Pool:
+    """A process pool that ends its workers at once when closed (a chunk may be mid-way)."""
+
+    def __init__(self, ctx, jobs, load):
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.executor = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init,
+                                            initargs=(load,))
+
+    def submit(self, first, n, fmt, index, length):
+        return self.executor.submit(_work, first, n, fmt, index, length)
+
+    def close(self):
+        # shutdown() would wait for the running chunks, and nothing they make is wanted now;
+        # Python before 3.14 has no public way to end the workers. The executor's threads
+        # are waited for: a worker forked while one of them holds a lock would hang.
+        for p in list((self.executor._processes or {}).values()):
+            p.kill()
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _result(text):
     if isinstance(text, tuple):  # an error the worker caught, rebuilt with its context
         cls, message, context = text
         raise cls(message, **context)
-    return text, n
+    return text
 
 
 def _init(load):
     global _worker_dreamer
+    # The parent alone answers Ctrl-C and the stop signals, and ends the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     if _worker_dreamer is None:
         from .compose import Dreamer
 

@@ -3,6 +3,8 @@
 import contextlib
 import functools
 import io
+import os
+import signal
 import sys
 import time
 
@@ -22,6 +24,7 @@ from .markov import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_STATE_SIZE, D
                      ModelSettings)
 from .output import atomic_writer, check_target
 from .render import FORMATS, SEPARATOR, render_end
+from .resume import DEFAULT_CHECKPOINT_SECONDS
 from .rng import SEED_RANGE
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -215,9 +218,20 @@ def cli(ctx, debug):
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=1, show_default=True,
               help="Processes making dreams; the output is the same bytes, in the same order, "
                    "whatever the number.")
+@click.option("--resume", is_flag=True,
+              help="Keep the dreams made so far in FILE.partial (with FILE.partial.json), and "
+                   "go on from them if the run was stopped; needs --seed and --out FILE.")
+@click.option("--checkpoint-every", type=click.FloatRange(0), default=DEFAULT_CHECKPOINT_SECONDS,
+              show_default=True, metavar="SECONDS",
+              help="With --resume: how often the partial file is synced and its place saved; "
+                   "a kill costs at most this much work, plus a chunk.")
+@click.option("--verify", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Write nothing: check that this FILE holds this run (give the options that "
+                   "made it), counting every record and making a sample of them again.")
 @dream_options
 @handle_errors
-def generate(seed, count, fmt, length, out, force, quiet, jobs, **kw):
+def generate(seed, count, fmt, length, out, force, quiet, jobs, resume, checkpoint_every, verify,
+             **kw):
     """Write dreams. The same seed, grammar, corpus and version give the same bytes.
 
     Output is streamed as it is made. On a terminal, long runs show progress on stderr.
@@ -230,7 +244,23 @@ def generate(seed, count, fmt, length, out, force, quiet, jobs, **kw):
       dreamgen generate --seed 100 --count 50 --format jsonl --out dreams.jsonl
       dreamgen generate --seed 0 --count 100000 --format jsonl --jobs 4 > dreams.jsonl
       dreamgen generate --grammar examples/lantern.json --seed 3
+      dreamgen generate --seed 0 --count 1000000 --format jsonl --out d.jsonl --resume
+      dreamgen generate --seed 0 --count 1000000 --format jsonl --verify d.jsonl
     """
+    if (resume or verify) and seed is None:
+        raise click.UsageError(f"{'--resume' if resume else '--verify'} needs --seed")
+    if resume and out is None:
+        raise click.UsageError("--resume needs --out FILE")
+    if verify and (out or resume):
+        raise click.UsageError("--verify checks a file and writes none: drop --out and --resume")
+    if resume:
+        from .resume import finished
+
+        if finished(out) and not force:
+            if not quiet:
+                click.echo(f"{out}: already complete, nothing to resume (check it with "
+                           "--verify; --force makes it again)", err=True)
+            return
     if out is not None:
         # Refuse before the slow part, and again (atomically) when writing.
         check_target(out, force=force)
@@ -254,18 +284,35 @@ def generate(seed, count, fmt, length, out, force, quiet, jobs, **kw):
         seed = draw_seed()
         if not quiet and count:
             click.echo(_seed_note(seed, count, length), err=True)
+    if verify:
+        from .verify import verify as check_file
+
+        done = check_file(dreamer, verify, seed=seed, count=count, fmt=fmt, length=length)
+        click.echo(f"{verify}: {done.records:,} records, as this run makes them "
+                   f"({done.checked:,} made again and compared)")
+        return
     from .batch import render_run
 
-    pieces = render_run(dreamer, seed, count, fmt, jobs=jobs, load=load, length=length)
-    show = not quiet and count >= PROGRESS_MIN_COUNT and _stderr_is_tty()
+    def emit(write, done=0):
+        show = not quiet and count - done >= PROGRESS_MIN_COUNT and _stderr_is_tty()
+        # closing: a failed write ends the workers at once, before the error is shown.
+        with contextlib.closing(render_run(dreamer, seed + done, count - done, fmt, jobs=jobs,
+                                           load=load, index=done, length=length)) as pieces:
+            _emit(pieces, render_end(fmt, count), write, count - done, show)
+
     if out is None:
         with _stdout() as stream:
-            _emit(pieces, fmt, count, stream, show)
-    else:
-        from .output import atomic_writer
+            emit(lambda text, n: stream.write(text))
+    elif resume:
+        from .resume import Resumable, run_state
 
+        with Resumable(out, run_state(dreamer, seed=seed, count=count, fmt=fmt, length=length),
+                       force=force, every=checkpoint_every) as job:
+            emit(job.write, job.done)
+            job.finish()
+    else:
         with atomic_writer(out, force=force) as f:
-            _emit(pieces, fmt, count, f, show)
+            emit(lambda text, n: f.write(text))
 
 
 def _seed_note(seed, count, length):
@@ -322,18 +369,20 @@ def _duration(seconds):
     return f"{h}:{m:02}:{s:02}" if h else f"{m}:{s:02}"
 
 
-def _emit(pieces, fmt, count, stream, show):
+def _emit(pieces, end, write, count, show):
+    """``write(text, n)`` each piece of ``n`` dreams, then ``write(end, 0)``."""
     progress = _Progress(count, sys.stderr) if show else None
     try:
         for text, n in pieces:
-            stream.write(text)
+            if _stopping:
+                raise _Stopped(_stopping[0])
+            write(text, n)
             if progress is not None:
                 progress.advance(n)
     finally:
         if progress is not None:
             progress.close()
-    stream.write(render_end(fmt, count))
-    stream.flush()
+    write(end, 0)
 
 
 @cli.command()
@@ -655,10 +704,56 @@ def cache_clear():
                f"({sum(e.size for e in found) / 1e6:.1f} MB) from {cache_path()}")
 
 
+# Each stops a run as Ctrl-C does: `timeout`, a scheduler's time limit and `kill` send
+# SIGTERM, a closed terminal SIGHUP.
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
+class _Stopped(BaseException):
+    """A stop signal arrived: unwind (every writer cleans up), then exit 128 + its number."""
+
+    def __init__(self, signum):
+        super().__init__(signum)
+        self.signum = signum
+
+
+# The signal that arrived, kept in case the exception was swallowed where it was raised
+# (an at-fork hook or a finaliser prints "Exception ignored" and goes on).
+_stopping = []
+
+
+def _on_stop(signum, frame):
+    _handle_stops(signal.SIG_IGN)  # the clean-up is not itself interrupted by a second one
+    _stopping.append(signum)
+    raise _Stopped(signum)
+
+
+def _stop_signals():
+    return [getattr(signal, name) for name in STOP_SIGNALS if hasattr(signal, name)]
+
+
+def _handle_stops(handler):
+    for signum in _stop_signals():
+        signal.signal(signum, handler)
+
+
+def _hold_stops(how):
+    # Around a fork (the --jobs workers): a signal is taken after it, not inside its hooks.
+    return lambda: signal.pthread_sigmask(how, _stop_signals())
+
+
 def main(prog_name=None):
     """Console entry point."""
+    _handle_stops(_on_stop)
+    if hasattr(os, "register_at_fork") and hasattr(signal, "pthread_sigmask"):
+        os.register_at_fork(before=_hold_stops(signal.SIG_BLOCK),
+                            after_in_parent=_hold_stops(signal.SIG_UNBLOCK),
+                            after_in_child=_hold_stops(signal.SIG_UNBLOCK))
     try:
         cli.main(prog_name=prog_name or "dreamgen")
+    except _Stopped as stop:
+        click.echo(f"Aborted! ({signal.Signals(stop.signum).name})", err=True)
+        sys.exit(128 + stop.signum)
     except BrokenPipeError:
         _quiet_pipe()
     except Exception as err:  # a command without handle_errors; still no traceback

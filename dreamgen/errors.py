@@ -8,6 +8,8 @@ __all__ = [
     "LimitError",
     "OutputError",
     "SeedError",
+    "VerifyError",
+    "WorkerError",
 ]
 
 
@@ -59,3 +61,11 @@ class OutputError(DreamgenError):
 
 class SeedError(DreamgenError):
     """A seed (dream number) that is not a whole number 0 or more."""
+
+
+class VerifyError(DreamgenError):
+    """A finished file does not hold what the run that should have made it makes."""
+
+
+class WorkerError(DreamgenError):
+    """A worker process of a ``jobs > 1`` run died, and died again on the same dreams."""

@@ -1,5 +1,7 @@
 import json
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,36 @@ def _cache_limits():
 
 # The cache's real limits, read before isolated_dirs raises them for the session.
 CACHE_LIMITS = _cache_limits()
+
+
+def children(pid):
+    """The process ids of ``pid``'s children (Linux), or [] once it has gone."""
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except OSError:
+        return []
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A folder on a 1 MiB tmpfs (room for one chunk of jsonl dreams) to fill up for real;
+    ``grow`` gives it room. Skipped where a tmpfs cannot be mounted (not root, no mount)."""
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    if shutil.which("mount") is None or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)],
+            capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=True)
+
+
+def grow(disk):
+    """Give the ``tiny_disk`` room again."""
+    subprocess.run(["mount", "-o", "remount,size=16m", str(disk)], check=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -51,6 +83,11 @@ def dreamer():
 @pytest.fixture(scope="session")
 def dreams200(dreamer):
     return [dreamer.dream(seed) for seed in range(200)]
+
+
+@pytest.fixture(scope="session")
+def dreams240(dreamer, dreams200):
+    return dreams200 + [dreamer.dream(seed) for seed in range(200, 240)]
 
 
 @pytest.fixture

@@ -1,9 +1,17 @@
 import io
 import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 from click.testing import CliRunner
 
+from conftest import ROOT, children
+from dreamgen import WorkerError
 from dreamgen import cli as cli_module
 from dreamgen.batch import chunks, render_run
 from dreamgen.cli import cli
@@ -92,3 +100,62 @@ def test_progress_line_reads_count_rate_and_time_left():
     progress.advance(300)
     assert out.getvalue() == "\r300/600 dreams  30/s  0:10 left\x1b[K"
     assert cli_module._duration(3725) == "1:02:05"
+
+
+class _DiesOn:
+    """A dreamer whose worker process is killed (as by the OOM killer) on dream ``seed``;
+    only the first time if ``once`` names a marker file."""
+
+    def __init__(self, dreamer, seed, once=None):
+        self.real, self.seed, self.once = dreamer, seed, once
+
+    def dream(self, n):
+        if n == self.seed and (self.once is None or not self.once.exists()):
+            if self.once is not None:
+                self.once.touch()
+            os.kill(os.getpid(), signal.SIGKILL)
+        return self.real.dream(n)
+
+
+def _text(pieces):
+    return "".join(t for t, _ in pieces)
+
+
+@pytest.mark.parametrize("seed", [100, 121, 139])  # the first chunk, one mid-way, the last
+def test_a_chunk_whose_worker_dies_is_made_again(dreamer, tmp_path, seed):
+    dies = _DiesOn(dreamer, seed, once=tmp_path / "died")
+    two = _text(render_run(dies, 100, 40, "jsonl", jobs=2, chunk=4))
+    assert (tmp_path / "died").exists()
+    assert two == _text(render_run(dreamer, 100, 40, "jsonl"))
+
+
+def test_a_chunk_whose_worker_dies_twice_stops_the_run(dreamer):
+    with pytest.raises(WorkerError) as info:
+        _text(render_run(_DiesOn(dreamer, 121), 100, 40, "jsonl", jobs=2, chunk=4))
+    first, last = map(int, re.search(r"dreams (\d+) to (\d+)", str(info.value)).groups())
+    assert first <= 121 <= last and "died twice" in str(info.value)
+
+
+def _wait(until, proc, tries=1200):
+    for _ in range(tries):
+        if until() or proc.poll() is not None:
+            return
+        time.sleep(0.05)
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="needs Linux /proc")
+@pytest.mark.parametrize("after_bytes", [0, 1, 150_000])  # at start-up, mid-way, late
+def test_a_killed_worker_of_a_real_run_is_replaced(tmp_path, after_bytes, dreamer):
+    out = tmp_path / "d.jsonl"
+    proc = subprocess.Popen([sys.executable, "-m", "dreamgen", "generate", "--seed", "0",
+                             "--count", "200", "--format", "jsonl", "--jobs", "2", "--out",
+                             str(out)], cwd=ROOT, stderr=subprocess.PIPE)
+    _wait(lambda: len(children(proc.pid)) == 2, proc)
+    _wait(lambda: sum(p.stat().st_size for p in tmp_path.iterdir()) >= after_bytes, proc)
+    workers = children(proc.pid)
+    assert workers, "the run ended before a worker could be killed"
+    os.kill(workers[-1], signal.SIGKILL)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert out.read_text() == _text(render_run(dreamer, 0, 200, "jsonl"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.jsonl"]

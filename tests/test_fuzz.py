@@ -1,6 +1,7 @@
-"""Fuzz the grammar loader and the corpus reader: any bytes give a layer or a DreamgenError.
+"""Fuzz the grammar loader, the corpus reader and the Tracery rule parser: any input gives a
+result or a DreamgenError (RuleSyntaxError for one rule), never a crash or a hang.
 
-CI runs a few hundred examples. Run longer with, for example:
+CI runs a few hundred examples. Run longer with bench/fuzz.sh (for a set time), or:
 
     DREAMGEN_FUZZ_EXAMPLES=200000 python -m pytest tests/test_fuzz.py -q
 """
@@ -14,9 +15,11 @@ from hypothesis import strategies as st
 from dreamgen import DreamgenError
 from dreamgen.compose import _check_corpus_tags
 from dreamgen.corpus import Corpus, read_document
-from dreamgen.grammar import build_grammar, read_layer
+from dreamgen.expand import Expander, Limits
+from dreamgen.grammar import RuleSyntaxError, build_grammar, compile_rule, read_layer
 from dreamgen.markov import ModelSettings, Models
 from dreamgen.markov.build import build_payload
+from dreamgen.rng import dream_random
 
 EXAMPLES = int(os.environ.get("DREAMGEN_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
@@ -81,3 +84,32 @@ def test_fuzz_corpus_reader_and_model(data):
 
 
 _GRAMMAR = build_grammar([read_layer("g.json", data=b'{"fallen": "star"}')])
+
+
+rule_text = st.one_of(
+    st.text(max_size=40),
+    st.lists(st.sampled_from(["#", "[", "]", ":", ",", ".", "\\", "(", ")", "POP", "a", "b",
+                              "s", "ed", "capitalize", "replace", " "]),
+             max_size=16).map("".join),
+)
+_SMALL = Limits(max_depth=20, max_nodes=300, max_chars=2_000)
+
+
+@FUZZ
+@given(rule_text, st.integers(0, 2**32))
+def test_fuzz_rule_parser_and_expander(rule, seed):
+    try:
+        compiled = compile_rule(rule)
+    except RuleSyntaxError as err:
+        assert err.offset is None or 0 <= err.offset < len(rule)
+        assert "\n" not in str(err)
+        return
+    assert isinstance(compiled, tuple)
+    try:
+        grammar = build_grammar([read_layer("g.json", data=json.dumps(
+            {"origin": [rule], "a": ["#b#", "x"], "b": ["y"]}).encode())])
+        text = Expander(grammar, dream_random(seed), _SMALL).symbol("origin")
+    except DreamgenError as err:
+        assert "\n" not in str(err)
+        return
+    assert isinstance(text, str) and len(text) <= _SMALL.max_chars
