@@ -60,10 +60,13 @@ def test_an_edited_corpus_is_never_served_stale(write, tmp_path):
 
     folder = tmp_path / "corpus"
     folder.mkdir()
+    for name in ("b02_burning_feather.txt", "b03_forge_ember.txt", "b04_glass_bird.txt"):
+        (folder / name).write_text((builtin_dir("corpus") / name).read_text(encoding="utf-8"),
+                                   encoding="utf-8")
     source = (builtin_dir("corpus") / "b01_moon_shard.txt").read_text(encoding="utf-8")
     (folder / "one.txt").write_text(source, encoding="utf-8")
-    # One vignette alone has too few joins for the default context; one word is enough here.
-    settings = Settings(model=ModelSettings(state_size=1))
+    # Four vignettes alone have few joins for the default context; two words are enough here.
+    settings = Settings(model=ModelSettings(state_size=2))
     first = Dreamer.load(corpora=[folder], builtin_corpus=False, settings=settings)
     (folder / "one.txt").write_text(source.replace("You", "You truly"), encoding="utf-8")
     second = Dreamer.load(corpora=[folder], builtin_corpus=False, settings=settings)
