@@ -21,7 +21,7 @@ _BLOCK = 1 << 20
 
 # The text that starts every record after the first (see render_one); none of them can occur
 # inside a record: JSON escapes newlines, and nested JSON lines are indented further.
-_STARTS = {"text": f"\n{SEPARATOR}\n\n".encode(), "markdown": b"\n---\n\n## Dream ",
+_STARTS = {"text": f"\n{SEPARATOR}\n\n".encode(), "markdown": b"\n---\n\n## ",
            "json": b",\n  {\n"}
 
 

@@ -109,12 +109,12 @@ class _DiesOn:
     def __init__(self, dreamer, seed, once=None):
         self.real, self.seed, self.once = dreamer, seed, once
 
-    def dream(self, n):
+    def dream(self, n, **kw):
         if n == self.seed and (self.once is None or not self.once.exists()):
             if self.once is not None:
                 self.once.touch()
             os.kill(os.getpid(), signal.SIGKILL)
-        return self.real.dream(n)
+        return self.real.dream(n, **kw)
 
 
 def _text(pieces):

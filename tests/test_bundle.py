@@ -1,7 +1,6 @@
 import pytest
 
-from dreamgen import Dreamer, Settings, bundle, compose
-from dreamgen.markov import ModelSettings
+from dreamgen import Dreamer, bundle, compose
 from dreamgen.resources import _platform_dir
 
 
@@ -56,20 +55,12 @@ def test_an_edited_overlay_is_never_served_stale(write):
 
 
 def test_an_edited_corpus_is_never_served_stale(write, tmp_path):
-    from dreamgen.resources import builtin_dir
-
-    folder = tmp_path / "corpus"
-    folder.mkdir()
-    for name in ("b02_burning_feather.txt", "b03_forge_ember.txt", "b04_glass_bird.txt"):
-        (folder / name).write_text((builtin_dir("corpus") / name).read_text(encoding="utf-8"),
-                                   encoding="utf-8")
-    source = (builtin_dir("corpus") / "b01_moon_shard.txt").read_text(encoding="utf-8")
-    (folder / "one.txt").write_text(source, encoding="utf-8")
-    # Four vignettes alone have few joins for the default context; two words are enough here.
-    settings = Settings(model=ModelSettings(state_size=2))
-    first = Dreamer.load(corpora=[folder], builtin_corpus=False, settings=settings)
-    (folder / "one.txt").write_text(source.replace("You", "You truly"), encoding="utf-8")
-    second = Dreamer.load(corpora=[folder], builtin_corpus=False, settings=settings)
+    extra = tmp_path / "mine.txt"
+    text = ":: omen\nYou look up, and the hush holds over the water as you wait.\n"
+    extra.write_text(text, encoding="utf-8")
+    first = Dreamer.load(corpora=[extra])
+    extra.write_text(text.replace("You", "You truly"), encoding="utf-8")
+    second = Dreamer.load(corpora=[extra])
     assert first.corpus_sha256 != second.corpus_sha256
     assert "truly" in second.models.vocab and "truly" not in first.models.vocab
 

@@ -24,7 +24,7 @@ __all__ = ["DEFAULT_MIN_SPREAD", "DEFAULT_STATE_SIZE", "HINGE_WORDS", "ModelSett
 DEFAULT_STATE_SIZE = 3
 # A word may stand in a beat's Markov sentence when this share of the files that write the
 # beat use it there: "ground" and "cry" in the impact, not one vignette's "playground".
-DEFAULT_MIN_SPREAD = 0.005
+DEFAULT_MIN_SPREAD = 0.003
 # A word in this share of the files is everyone's; a rarer one said in this many beats of a
 # file, on average, belongs to that file's scene (see _scene_words).
 DEFAULT_GENERIC_SHARE = 0.25
