@@ -59,10 +59,10 @@ def test_an_edited_corpus_is_never_served_stale(write, tmp_path):
     text = ":: omen\nYou look up, and the hush holds over the water as you wait.\n"
     extra.write_text(text, encoding="utf-8")
     first = Dreamer.load(corpora=[extra])
-    extra.write_text(text.replace("You", "You truly"), encoding="utf-8")
+    extra.write_text(text.replace("You", "You zorblewise"), encoding="utf-8")
     second = Dreamer.load(corpora=[extra])
     assert first.corpus_sha256 != second.corpus_sha256
-    assert "truly" in second.models.vocab and "truly" not in first.models.vocab
+    assert "zorblewise" in second.models.vocab and "zorblewise" not in first.models.vocab
 
 
 @pytest.mark.parametrize("kind, var, default", [("cache", "XDG_CACHE_HOME", "~/.cache"),
