@@ -76,7 +76,7 @@ def test_readme_speed_figures_are_those_of_bench_results():
         return float(re.search(pattern, results).group(1))
 
     per_second = figure(r"dreams a second, one core \| (\d+)/s")
-    ratio = figure(r"/s \| (\d+\.\d+)x \| >= 3x")
+    ratio = figure(r"/s \| (\d+\.\d+)x \| >= 4x")
     naive = figure(r"naive over the corpus (\d+)/s")
     load_ms = figure(r"from the cache, new process \| (\d+\.\d+) ms")
     build_s = figure(r"from a [\d.]+ MB corpus \| (\d+\.\d+) s")
