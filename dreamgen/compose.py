@@ -224,10 +224,8 @@ class Dreamer:
                                                        trace=steps)
         exp.symbol(self.arc.cast)
         cast = exp.variables()
-        used = set()
         said = set()  # phrases of the dream so far, which no Markov sentence may echo
         spent = set()  # words of the once-only motifs the dream has said
-        seen = {normalise(w) for value in cast.values() for w in str(value).split()}
         beats = []
         novel = self.models.novelty.is_novel
         for beat in arc_beats:
@@ -248,15 +246,12 @@ class Dreamer:
             for s in sentences:
                 said |= phrases(s.text)
                 self._spend(s.text, spent)
-                seen.update(normalise(w) for w in s.text.split())
             for _ in range(beat.markov):
-                text, how = self._markov(beat.name, rng, exp, used, said, spent, seen, steps)
+                text, how = self._markov(beat.name, rng, exp, said, spent, steps)
                 if text is not None:
                     # After the beat's opening sentence, somewhere among the rest.
                     at = 1 + rng.index(len(sentences)) if sentences else 0
                     sentences.insert(at, Sentence(text, beat.name, "markov", how))
-            for s in sentences:
-                used.add(s.text)
             beats.append(BeatText(beat.name, tuple(sentences)))
         return Dream(seed, tuple(beats), cast, self.grammar_sha256, self.corpus_sha256,
                      length=length, paragraphs=paragraphs,
@@ -275,7 +270,7 @@ class Dreamer:
                 if words & motif:
                     spent |= motif
 
-    def _markov(self, beat, rng, exp, used, said, spent, seen, steps=None):
+    def _markov(self, beat, rng, exp, said, spent, steps=None):
         """A new Markov sentence for ``beat`` and, when ``steps`` is a list, its trace."""
         models, s = self.models, self.settings
         forbidden = self._forbidden.get(beat, frozenset())
@@ -287,7 +282,7 @@ class Dreamer:
                 continue
             words = models.words(ids)
             candidate = Candidate(words, ids, beat, models, forbidden, s.min_words, s.max_words,
-                                  said, rng, spent, seen)
+                                  said, rng, spent)
             failed = first_failure(candidate, FILTERS)
             if failed is not None:
                 self.rejections[failed.__name__] += 1
@@ -309,11 +304,8 @@ class Dreamer:
                 if steps is not None:
                     del steps[start:]
                 continue
-            used.add(text)
             said |= phrases(text)
             self._spend(text, spent)
-            if seen is not None:
-                seen.update(normalise(w) for w in text.split())
             self.markov_accepted += 1
             if steps is None:
                 return text, None
@@ -395,7 +387,7 @@ def _probe_markov(dreamer, corpus):
     rng = dream_random(0)
     exp = Expander(dreamer.grammar, rng, s.limits)
     exp.symbol(dreamer.arc.cast)
-    if probe._markov(beats[0], rng, exp, set(), set(), set(), None)[0] is not None:
+    if probe._markov(beats[0], rng, exp, set(), set())[0] is not None:
         return
     docs = corpus.documents
     where = "this corpus file" if len(docs) == 1 else f"the corpus ({len(docs)} files)"

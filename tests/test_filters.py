@@ -3,8 +3,8 @@
 import pytest
 
 from dreamgen.markov import FILTERS, Candidate
-from dreamgen.markov.filters import (TEXT_FILTERS, common_words, first_failure, in_arc_order,
-                                     in_this_scene, length, no_echo, no_first_person,
+from dreamgen.markov.filters import (TEXT_FILTERS, first_failure, in_arc_order,
+                                     length, no_echo, no_first_person,
                                      no_loose_pronoun, no_repeated_phrase, phrases, has_a_verb,
                                      whole_sentence, once_said)
 
@@ -68,21 +68,16 @@ def test_no_echo_refuses_four_words_already_said():
     assert no_echo(c)
 
 
-def test_rare_and_scene_words_are_refused(dreamer):
-    models = dreamer.models
-    ids = [models.vocab.index(w) for w in ("You", "kneel")]
-    assert common_words(Candidate(["You", "kneel"], ids, "wound", models))
-    allowed = models.vocabulary("wound")
-    rare = next(i for i, w in enumerate(models.vocab[2:], 2)
-                if models.norm[i] not in allowed and "#" not in w)
-    assert not common_words(Candidate(["You", models.vocab[rare]], ids[:1] + [rare],
-                                      "wound", models))
-    scene = next(i for i, f in enumerate(models.norm) if f in models.scene)
-    form = models.novelty.forms[models.norm[scene]]
-    c = Candidate(["You", models.vocab[scene]], ids[:1] + [scene], "wound", models, seen=set())
-    assert not in_this_scene(c)
-    c.seen = {form}
-    assert in_this_scene(c)
+def test_no_walk_says_a_rare_or_scene_word(dreamer):
+    from dreamgen.rng import dream_random
+
+    models, rng = dreamer.models, dream_random(11)
+    for beat in ("omen", "wound", "communion"):
+        allowed = models.vocabulary(beat)
+        for _ in range(100):
+            ids = models.walk_ids(beat, rng, 7, 16) or []
+            forms = [models.norm[i] for i, w in zip(ids, models.words(ids)) if "#" not in w]
+            assert all(f in allowed and f not in models.scene for f in forms), beat
 
 
 def test_every_filter_has_a_docstring_and_a_distinct_name():

@@ -22,7 +22,7 @@ DEFAULT_RETRIES = 3
 
 
 class Chain:
-    """One beat's chain as five flat arrays (see the module docstring).
+    """One beat's chain as flat arrays (see the module docstring).
 
     ``cls[p]`` is the class of position ``p``; class ``c``'s members are
     ``members[starts[c]:starts[c + 1]]``. Class 0 holds every ``BEGIN``.

@@ -45,7 +45,6 @@ class Candidate:
     said: set = None  # phrases() of the dream so far
     rng: object = None  # the dream's random source, for the one filter that draws
     spent: frozenset = frozenset()  # words of once-only motifs the dream has already said
-    seen: set = None  # every word the dream has said so far, in normal form
     expanded: str = None  # the text once its cast tags are filled in
 
     @property
@@ -93,18 +92,6 @@ def not_too_likely(c):
         DEFAULT_MAX_SHARE
 
 
-def common_words(c):
-    """Every word is one many vignettes use in this beat: a detail only a few have (a boat,
-    a mane, a playground) belongs to their scenes, not to this dream's."""
-    return c.models.common(c.ids, c.beat)
-
-
-def in_this_scene(c):
-    """Names no part of another vignette's scene (a boat, a mast, a market) that this dream
-    has not named itself."""
-    return c.seen is None or all(f in c.seen for f in c.models.strangers(c.ids))
-
-
 def no_loose_pronoun(c):
     """Does not open on "They", "He" or "She": out of its vignette, nobody knows who."""
     return c.words[0] not in _LOOSE
@@ -149,11 +136,10 @@ def no_echo(c):
 
 
 # Run on the chain's words, then (once the cast is filled in) on the text.
-# common_words and in_this_scene hold for every walk (the chains are built that way); they
-# stay in the list for a model built with other settings and for the tests.
+# A beat's rare words and other vignettes' scene words need no filter: the chains are built
+# without them (see build.py), so no walk can say one.
 FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun, no_repeated_phrase,
-           has_a_verb, novel, common_words, in_this_scene, in_arc_order, once_said, in_its_beat,
-           not_too_likely)
+           has_a_verb, novel, in_arc_order, once_said, in_its_beat, not_too_likely)
 TEXT_FILTERS = (novel_once_cast, no_echo)
 # The filters that need nothing of a dream: a build samples the chain through them to learn
 # which sentences it says most often (see not_too_likely).

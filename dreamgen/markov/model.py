@@ -106,16 +106,6 @@ class Models:
             allowed = self._allowed[beat] = frozenset(self._vocabulary.get(beat, ()))
         return allowed
 
-    def common(self, ids, beat):
-        """True when every plain word of ``ids`` is one many files use in ``beat``."""
-        allowed, norm, vocab = self.vocabulary(beat), self.norm, self.vocab
-        return all(norm[i] in allowed or "#" in vocab[i] for i in ids)
-
-    def strangers(self, ids):
-        """The normal forms of ``ids`` that belong to some vignette's own scene."""
-        norm, scene = self.norm, self.scene
-        return [self.novelty.forms[norm[i]] for i in ids if norm[i] in scene]
-
     def has_verb(self, ids):
         """True when some word of ``ids`` is one the corpus uses as a verb."""
         norm, verbs = self.norm, self.verbs
