@@ -7,6 +7,7 @@ process are in flight at once, so memory stays flat however long the run.
 """
 
 import signal
+from contextlib import contextmanager
 
 from .arc import DEFAULT_LENGTH
 from .errors import DreamgenError, WorkerError
@@ -115,9 +116,16 @@ class _Pool:
 
         self.executor = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init,
                                             initargs=(load,))
+        self.started = False
 
     def submit(self, first, n, fmt, index, length):
-        return self.executor.submit(_work, first, n, fmt, index, length)
+        if self.started:
+            return self.executor.submit(_work, first, n, fmt, index, length)
+        # The first submit forks the workers. A stop signal taken inside fork's hooks is
+        # printed as "Exception ignored" and lost; held, it is taken here, after them.
+        with _stops_held():
+            self.started = True
+            return self.executor.submit(_work, first, n, fmt, index, length)
 
     def close(self):
         # shutdown() would wait for the running chunks, and nothing they make is wanted now;
@@ -126,6 +134,22 @@ class _Pool:
         for p in list((self.executor._processes or {}).values()):
             p.kill()
         self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+_STOPS = [getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")
+          if hasattr(signal, name)]
+
+
+@contextmanager
+def _stops_held():
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _result(text):
@@ -142,6 +166,8 @@ def _init(load):
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # forked while the parent held them
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
     if _worker_dreamer is None:
         from .compose import Dreamer
 

@@ -718,7 +718,7 @@ class _Stopped(BaseException):
 
 
 # The signal that arrived, kept in case the exception was swallowed where it was raised
-# (an at-fork hook or a finaliser prints "Exception ignored" and goes on).
+# (a finaliser prints "Exception ignored" and goes on).
 _stopping = []
 
 
@@ -737,18 +737,9 @@ def _handle_stops(handler):
         signal.signal(signum, handler)
 
 
-def _hold_stops(how):
-    # Around a fork (the --jobs workers): a signal is taken after it, not inside its hooks.
-    return lambda: signal.pthread_sigmask(how, _stop_signals())
-
-
 def main(prog_name=None):
     """Console entry point."""
     _handle_stops(_on_stop)
-    if hasattr(os, "register_at_fork") and hasattr(signal, "pthread_sigmask"):
-        os.register_at_fork(before=_hold_stops(signal.SIG_BLOCK),
-                            after_in_parent=_hold_stops(signal.SIG_UNBLOCK),
-                            after_in_child=_hold_stops(signal.SIG_UNBLOCK))
     try:
         cli.main(prog_name=prog_name or "dreamgen")
     except _Stopped as stop:
