@@ -6,6 +6,8 @@ from dreamgen.markov import FILTERS, Candidate
 from dreamgen.markov.filters import (TEXT_FILTERS, first_failure, in_arc_order,
                                      length, no_echo, no_first_person,
                                      no_loose_pronoun, no_repeated_phrase, phrases, has_a_verb,
+                                     every_clause_has_a_verb, one_gender,
+                                     one_verb_after_you_see,
                                      whole_sentence, once_said)
 
 
@@ -25,6 +27,10 @@ def cand(text, models=None, **kw):
      "I lay my palm upon the broken thing, and you watch."),
     (no_first_person, "You lay your palm upon the broken thing.",
      "We lay our palms upon the broken thing."),
+    (one_gender, "An old woman sits down on a root and shakes her head.",
+     "An old woman sits down on a root and shakes his head."),
+    (one_gender, "A boy drops his sack and sobs into his sleeve.",
+     "A young man sits on a drum and lowers her head."),
     (no_repeated_phrase, "Your eyes sting, and the light is cold on your face.",
      "Your eyes sting and your eyes sting again in the cold."),
 ])
@@ -49,6 +55,37 @@ def test_a_sentence_needs_a_verb_the_corpus_uses(dreamer):
 
     assert has_a_verb(c("You step closer to the light."))
     assert not has_a_verb(c("From the broken heart of the light."))
+
+
+@pytest.mark.parametrize("good, bad", [
+    ("The dream fades, and the rain drums on the window.",
+     "The dream fades, and the sound of rain on your window."),
+    ("Your hands shake, and tears blur the clouds.", "At the edge of a filleting knife."),
+    ("The #witnesses# wait at the edge of the #water# in white collars.",
+     "Across the #water#, a row of bollards."),
+    ("Everything goes still, and even the drip from the gutters stops.",
+     "Everything goes still, and even the drip from the gutters."),
+])
+def test_every_clause_needs_a_verb_where_a_verb_can_stand(dreamer, good, bad):
+    models = dreamer.models
+
+    def c(text):
+        words = text.split()
+        return Candidate(words, [models.vocab.index(w) for w in words], "waking", models)
+
+    assert every_clause_has_a_verb(c(good)) and not every_clause_has_a_verb(c(bad))
+
+
+def test_what_you_see_takes_no_second_verb(dreamer):
+    models = dreamer.models
+
+    def c(text):
+        words = text.split()
+        return Candidate(words, [models.vocab.index(w) for w in words], "wound", models)
+
+    assert not one_verb_after_you_see(c("Inside you see a faint slow pulse still glows."))
+    assert one_verb_after_you_see(c("Inside you see a faint slow pulse that glows."))
+    assert one_verb_after_you_see(c("You feel the hush press against your eardrums."))
 
 
 def test_arc_order_refuses_a_word_kept_for_later_beats():

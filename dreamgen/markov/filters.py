@@ -28,6 +28,24 @@ DEFAULT_MAX_SHARE = 0.001
 _WELL_ENDED = re.compile(r"[^\W_#][.!?]$|#[.!?]$")
 _INNER_END = re.compile(r"[.!?] +[A-Z#]")
 _OPEN_CLOSE = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
+_CLAUSE_BREAKS = frozenset({"and", "but", "yet"})
+# After these a word is a noun ("the edge", "of light"), whatever else the corpus uses it as.
+_NOT_BEFORE_VERB = frozenset({"the", "a", "an", "your", "its", "their", "his", "her", "my",
+                              "this", "that", "these", "those", "every", "each", "of", "no"})
+_NOT_A_VERB = frozenset({
+    "in", "on", "of", "with", "at", "from", "to", "into", "onto", "like", "as", "by", "under",
+    "over", "beyond", "around", "across", "through", "toward", "towards", "along", "above",
+    "below", "beneath", "behind", "between", "among", "near", "against", "upon", "and", "or",
+    "but", "yet", "so", "its", "his", "is", "was", "this", "us", "thus", "always", "perhaps"})
+_PERCEIVE = frozenset({"see", "sense", "feel", "find", "notice", "hear", "glimpse", "spot"})
+_RELATIVE = frozenset({"that", "which", "who", "where", "as", "while", "when", "and", "but",
+                       "until", "before", "after", "because", "if"})
+_SHE = frozenset({"woman", "girl", "mother", "grandmother", "sister", "aunt", "she", "wife",
+                  "daughter", "nun", "widow", "bride"})
+_HE = frozenset({"man", "boy", "father", "grandfather", "brother", "uncle", "he", "husband",
+                 "son", "monk", "widower", "groom"})
+_HIS_WORDS = frozenset({"his", "him", "himself", "he"})
+_HER_WORDS = frozenset({"her", "hers", "herself", "she"})
 _LOOSE = frozenset({"They", "Their", "Them", "He", "His", "Him", "She", "Her"})
 
 
@@ -76,6 +94,57 @@ def has_a_verb(c):
     """Says something: a word the corpus uses as a verb ("From the heart of the wreck." has
     none)."""
     return c.models is None or c.models.has_verb(c.ids)
+
+
+def every_clause_has_a_verb(c):
+    """Each clause says something: a verb where a verb can stand, not after "the" or "of"
+    ("At the edge of a knife." has none; nor has "the sound of rain" in "The dream fades,
+    and the sound of rain on your roof."). Without a tagger it lets some through: "grey coats"
+    reads as a verb in -s."""
+    if c.models is None:
+        return True
+    norm, verbs = c.models.norm, c.models.verbs
+    found = False
+    for i, (w, t) in enumerate(zip(c.words, c.ids)):
+        if i and w.lower() in _CLAUSE_BREAKS and c.words[i - 1].endswith(","):
+            if not found:
+                return False
+            found = False
+        elif i == 0 or c.words[i - 1].lower() not in _NOT_BEFORE_VERB:
+            # The corpus's verbs miss many ("tingles"); a word in -s after no determiner is
+            # one too (not -ed: in these present-tense dreams that is "dressed in grey") ("the drip from the gutters" still has none).
+            # So is the word after a plural ("your hands shake", "#flowers# pierce").
+            bare = w.rstrip(".,;:!?").lower()
+            prev = c.words[i - 1] if i else ""
+            found = found or norm[t] in verbs or bare.isalpha() and (
+                len(bare) > 3 and bare.endswith("s") and not bare.endswith(("ss", "us", "is"))
+                or bare not in _NOT_A_VERB and not bare.endswith("ed") and prev[-1:] in ("s", "#")
+                and prev.lower() not in _NOT_A_VERB)
+    return found
+
+
+def one_verb_after_you_see(c):
+    """What you see, hear or feel takes no second verb in -s ("Inside you see a faint slow
+    pulse still throbs"): two sentences joined where the first wanted an object."""
+    words = [normalise(w) for w in c.words]
+    verbs, norm = (c.models.verbs, c.models.norm) if c.models is not None else ((), ())
+    for i in range(1, len(words) - 2):
+        if words[i - 1] == "you" and words[i] in _PERCEIVE:
+            for j in range(i + 2, len(words)):
+                w = c.words[j - 1]
+                if w.endswith((",", ";")) or words[j - 1] in _RELATIVE:
+                    break
+                if words[j].endswith("s") and not words[j].endswith("ss") and (
+                        words[j - 1] not in _NOT_BEFORE_VERB) and (
+                        norm and norm[c.ids[j]] in verbs):
+                    return False
+    return True
+
+
+def one_gender(c):
+    """A woman does not shake "his" head: a join between two vignettes' people."""
+    lowered = {normalise(w) for w in c.words}
+    return not (lowered & _SHE and lowered & _HIS_WORDS or lowered & _HE and lowered & _HER_WORDS)
 
 
 def no_repeated_phrase(c):
@@ -139,7 +208,7 @@ def no_echo(c):
 # A beat's rare words and other vignettes' scene words need no filter: the chains are built
 # without them (see build.py), so no walk can say one.
 FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun, no_repeated_phrase,
-           has_a_verb, novel, in_arc_order, once_said, in_its_beat, not_too_likely)
+           one_gender, one_verb_after_you_see, has_a_verb, every_clause_has_a_verb, novel, in_arc_order, once_said, in_its_beat, not_too_likely)
 TEXT_FILTERS = (novel_once_cast, no_echo)
 # The filters that need nothing of a dream: a build samples the chain through them to learn
 # which sentences it says most often (see not_too_likely).
