@@ -22,6 +22,10 @@ __all__ = ["BeatText", "Dream", "Dreamer", "GrammarTrace", "MarkovTrace", "Sente
 GRAMMAR_TRIES = 20
 _CORPUS_TAG = re.compile(r"#([^#\s]*)#")
 _MARKUP = re.compile(r"[#\[\]\\]")
+_CAST_PUSH = re.compile(r"\[(\w+):#(\w+)#\]")
+# Not what falls: other dreams' fallen things make fine similes ("like a spoon on crystal").
+_CAST_HEADS = frozenset({"witnesses", "water", "flowers"})
+_WORD = re.compile(r"[a-z][a-z'-]*")
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,7 @@ class Dreamer:
         self.rejections = Counter()  # filter name (or "walk", "repeat") -> candidates refused
         self._forbidden = {b.name: arc.forbidden(b.name) for b in arc.beats}
         self._once = [frozenset(m.words) for m in arc.motifs if m.once]
+        self._foreign = None  # see _cast_heads
 
     @property
     def corpus(self):
@@ -224,6 +229,8 @@ class Dreamer:
                                                        trace=steps)
         exp.symbol(self.arc.cast)
         cast = exp.variables()
+        own = {w.lower() for v in cast.values() if isinstance(v, str) for w in v.split()}
+        foreign = self._cast_heads() - own
         said = set()  # phrases of the dream so far, which no Markov sentence may echo
         spent = set()  # words of the once-only motifs the dream has said
         beats = []
@@ -247,7 +254,7 @@ class Dreamer:
                 said |= phrases(s.text)
                 self._spend(s.text, spent)
             for _ in range(beat.markov):
-                text, how = self._markov(beat.name, rng, exp, said, spent, steps)
+                text, how = self._markov(beat.name, rng, exp, said, spent, steps, foreign)
                 if text is not None:
                     # After the beat's opening sentence, somewhere among the rest.
                     at = 1 + rng.index(len(sentences)) if sentences else 0
@@ -262,6 +269,22 @@ class Dreamer:
         for seed in range(start, start + count):
             yield self.dream(seed, length=length)
 
+    def _cast_heads(self):
+        """The nouns the cast lists offer for who watches, the water and the flowers, less
+        those the rest of the grammar says anyway ("flowers", "pond"): in a Markov sentence
+        each belongs to another dream ("the beekeepers" among net-menders). A few are verbs
+        too ("guides"), which costs a walk now and then. Made on first use: 7-14 ms."""
+        if self._foreign is None:
+            cast = " ".join(self.grammar.rules.get(self.arc.cast, ()))
+            sources = {sym for name, sym in _CAST_PUSH.findall(cast) if name in _CAST_HEADS}
+            rest = " ".join(r for sym, rules in self.grammar.rules.items()
+                            if sym not in sources and sym != self.arc.cast for r in rules)
+            said = set(_WORD.findall(rest.lower()))
+            heads = {alt.split(" of ")[0].split()[-1].lower() for sym in sources
+                     for alt in self.grammar.rules.get(sym, ()) if "#" not in alt and alt.strip()}
+            self._foreign = frozenset(heads - said)
+        return self._foreign
+
     def _spend(self, text, spent):
         """Add the words of every once-only motif ``text`` says to ``spent``."""
         if self._once:
@@ -270,7 +293,7 @@ class Dreamer:
                 if words & motif:
                     spent |= motif
 
-    def _markov(self, beat, rng, exp, said, spent, steps=None):
+    def _markov(self, beat, rng, exp, said, spent, steps=None, foreign=frozenset()):
         """A new Markov sentence for ``beat`` and, when ``steps`` is a list, its trace."""
         models, s = self.models, self.settings
         forbidden = self._forbidden.get(beat, frozenset())
@@ -282,7 +305,7 @@ class Dreamer:
                 continue
             words = models.words(ids)
             candidate = Candidate(words, ids, beat, models, forbidden, s.min_words, s.max_words,
-                                  said, rng, spent)
+                                  said, rng, spent, foreign=foreign)
             failed = first_failure(candidate, FILTERS)
             if failed is not None:
                 self.rejections[failed.__name__] += 1

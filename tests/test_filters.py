@@ -7,7 +7,7 @@ from dreamgen.markov.filters import (TEXT_FILTERS, first_failure, in_arc_order,
                                      length, no_echo, no_first_person,
                                      no_loose_pronoun, no_repeated_phrase, phrases, has_a_verb,
                                      every_clause_has_a_verb, one_gender,
-                                     one_verb_after_you_see,
+                                     one_verb_after_you_see, names_only_its_own_cast,
                                      whole_sentence, once_said)
 
 
@@ -86,6 +86,28 @@ def test_what_you_see_takes_no_second_verb(dreamer):
     assert not one_verb_after_you_see(c("Inside you see a faint slow pulse still glows."))
     assert one_verb_after_you_see(c("Inside you see a faint slow pulse that glows."))
     assert one_verb_after_you_see(c("You feel the hush press against your eardrums."))
+
+
+def test_another_dreams_cast_is_not_named(dreamer):
+    foreign = dreamer._cast_heads()
+    assert "beekeepers" in foreign and "flowers" not in foreign  # "flowers" is said anyway
+    c = cand("The beekeepers watch you from the reeds.", foreign=foreign)
+    c.expanded = c.text
+    assert not names_only_its_own_cast(c)
+    c = cand("They watch you from the reeds.", foreign=foreign)
+    c.expanded = c.text
+    assert names_only_its_own_cast(c)
+
+
+def test_no_markov_sentence_names_another_dreams_cast(dreamer, dreams200):
+    foreign = dreamer._cast_heads()
+    for dream in dreams200[:40]:
+        own = {w.lower() for v in dream.cast.values() for w in v.split()}
+        for beat in dream.beats:
+            for s in beat.sentences:
+                if s.origin == "markov":
+                    words = {w.strip(".,;:!?").lower() for w in s.text.split()}
+                    assert not words & (foreign - own), s.text
 
 
 def test_arc_order_refuses_a_word_kept_for_later_beats():

@@ -64,6 +64,7 @@ class Candidate:
     rng: object = None  # the dream's random source, for the one filter that draws
     spent: frozenset = frozenset()  # words of once-only motifs the dream has already said
     expanded: str = None  # the text once its cast tags are filled in
+    foreign: frozenset = frozenset()  # cast nouns of other dreams (lower case)
 
     @property
     def text(self):
@@ -199,6 +200,12 @@ def phrases(text, n=DEFAULT_ECHO_WORDS):
     return {tuple(norm[i:i + n]) for i in range(len(norm) - n + 1)}
 
 
+def names_only_its_own_cast(c):
+    """Names no one, no flower and no water of another dream's cast ("the beekeepers"
+    among the net-menders)."""
+    return not c.foreign or not any(normalise(w) in c.foreign for w in c.expanded.split())
+
+
 def no_echo(c):
     """Repeats no run of words from a sentence already in the dream."""
     return c.said is None or not (phrases(c.expanded) & c.said)
@@ -209,7 +216,7 @@ def no_echo(c):
 # without them (see build.py), so no walk can say one.
 FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun, no_repeated_phrase,
            one_gender, one_verb_after_you_see, has_a_verb, every_clause_has_a_verb, novel, in_arc_order, once_said, in_its_beat, not_too_likely)
-TEXT_FILTERS = (novel_once_cast, no_echo)
+TEXT_FILTERS = (novel_once_cast, names_only_its_own_cast, no_echo)
 # The filters that need nothing of a dream: a build samples the chain through them to learn
 # which sentences it says most often (see not_too_likely).
 SAMPLED_FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun,
