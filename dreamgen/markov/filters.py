@@ -37,6 +37,7 @@ _NOT_A_VERB = frozenset({
     "over", "beyond", "around", "across", "through", "toward", "towards", "along", "above",
     "below", "beneath", "behind", "between", "among", "near", "against", "upon", "and", "or",
     "but", "yet", "so", "its", "his", "is", "was", "this", "us", "thus", "always", "perhaps"})
+_ADVERBS = frozenset({"still", "now", "barely", "always", "never", "ever", "almost", "just"})
 _PERCEIVE = frozenset({"see", "sense", "feel", "find", "notice", "hear", "glimpse", "spot"})
 _RELATIVE = frozenset({"that", "which", "who", "where", "as", "while", "when", "and", "but",
                        "until", "before", "after", "because", "if"})
@@ -135,9 +136,12 @@ def one_verb_after_you_see(c):
                 w = c.words[j - 1]
                 if w.endswith((",", ";")) or words[j - 1] in _RELATIVE:
                     break
+                # A word in -s is a verb when the corpus uses it as one or an adverb stands
+                # before it ("still stirs"); "both hands", "long ribbons" are not.
                 if words[j].endswith("s") and not words[j].endswith("ss") and (
                         words[j - 1] not in _NOT_BEFORE_VERB) and (
-                        norm and norm[c.ids[j]] in verbs):
+                        norm and norm[c.ids[j]] in verbs or words[j - 1] in _ADVERBS
+                        or words[j - 1].endswith("ly")):
                     return False
     return True
 
