@@ -63,6 +63,8 @@ def test_a_sentence_needs_a_verb_the_corpus_uses(dreamer):
     ("Your hands shake, and tears blur the clouds.", "At the edge of a filleting knife."),
     ("The #witnesses# wait at the edge of the #water# in white collars.",
      "Across the #water#, a row of bollards."),
+    ("Past the end of each row the light waits.", "Past the end of each curving row."),
+    ("What remains as you wake is a spark.", "What stays with you into the day."),
     ("Everything goes still, and even the drip from the gutters stops.",
      "Everything goes still, and even the drip from the gutters."),
 ])

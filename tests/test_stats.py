@@ -91,8 +91,9 @@ def test_built_in_grammar_meets_the_diversity_targets(builtin_report):
     assert r["repeats_in_dream"] == 0
     assert r["distinct_pair_ratio"] >= 0.25
     assert r["mean_trigram_jaccard"] <= 0.05
-    # The target is 2%; the built-in corpus does not meet it yet (about 6% over dreams
-    # 0-199, a Markov sentence of a beat whose corpus offers few joins), so this holds the line.
+    # The target is 2%; the built-in corpus does not meet it yet (7.5% over dreams
+    # 0-199: the once-only motifs leave the waking and the fall few sentences to choose from),
+    # so this holds the line.
     assert r["max_sentence_share"] <= 0.10
     assert r["markov_sentence_share_min"] >= 1 / 3
 

@@ -24,7 +24,7 @@ DEFAULT_BEAT_MARGIN = 2.0
 DEFAULT_ECHO_WORDS = 4
 # A sentence the chain says in more than this share of its walks is kept only that often:
 # stock phrases many vignettes share would otherwise turn up in dream after dream.
-DEFAULT_MAX_SHARE = 0.001
+DEFAULT_MAX_SHARE = 0.0005
 _WELL_ENDED = re.compile(r"[^\W_#][.!?]$|#[.!?]$")
 _INNER_END = re.compile(r"[.!?] +[A-Z#]")
 _OPEN_CLOSE = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
@@ -37,6 +37,9 @@ _NOT_A_VERB = frozenset({
     "over", "beyond", "around", "across", "through", "toward", "towards", "along", "above",
     "below", "beneath", "behind", "between", "among", "near", "against", "upon", "and", "or",
     "but", "yet", "so", "its", "his", "is", "was", "this", "us", "thus", "always", "perhaps"})
+_ING_NOUNS = frozenset({"something", "nothing", "everything", "anything", "evening", "morning",
+                        "king", "ring", "spring", "string", "wing", "thing", "ceiling"})
+_IS = frozenset({"is", "are", "was", "were"})
 _ADVERBS = frozenset({"still", "now", "barely", "always", "never", "ever", "almost", "just"})
 _PERCEIVE = frozenset({"see", "sense", "feel", "find", "notice", "hear", "glimpse", "spot"})
 _RELATIVE = frozenset({"that", "which", "who", "where", "as", "while", "when", "and", "but",
@@ -101,8 +104,8 @@ def has_a_verb(c):
 def every_clause_has_a_verb(c):
     """Each clause says something: a verb where a verb can stand, not after "the" or "of"
     ("At the edge of a knife." has none; nor has "the sound of rain" in "The dream fades,
-    and the sound of rain on your roof."). Without a tagger it lets some through: "grey coats"
-    reads as a verb in -s."""
+    and the sound of rain on your roof."; nor "Past the end of each curving row."). Without
+    a tagger it lets some through: "grey coats" reads as a verb in -s."""
     if c.models is None:
         return True
     norm, verbs = c.models.norm, c.models.verbs
@@ -112,7 +115,7 @@ def every_clause_has_a_verb(c):
             if not found:
                 return False
             found = False
-        elif i == 0 or c.words[i - 1].lower() not in _NOT_BEFORE_VERB:
+        elif i == 0 or c.words[i - 1].lower() not in _NOT_BEFORE_VERB and not _modifies(c.words, i):
             # The corpus's verbs miss many ("tingles"); a word in -s after no determiner is
             # one too (not -ed: in these present-tense dreams that is "dressed in grey") ("the drip from the gutters" still has none).
             # So is the word after a plural ("your hands shake", "#flowers# pierce").
@@ -122,7 +125,15 @@ def every_clause_has_a_verb(c):
                 len(bare) > 3 and bare.endswith("s") and not bare.endswith(("ss", "us", "is"))
                 or bare not in _NOT_A_VERB and not bare.endswith("ed") and prev[-1:] in ("s", "#")
                 and prev.lower() not in _NOT_A_VERB)
-    return found
+    # "What stays with you into the day." is the subject of a sentence never finished.
+    return found and (c.words[0] != "What" or any(w in _IS for w in c.words))
+
+
+def _modifies(words, i):
+    """The sentence ends on an -ing word and the word it describes ("each curving row."),
+    not on a noun and its verb ("the keening ebbs", "something guides you" go on)."""
+    before = words[i - 1].lower()
+    return i == len(words) - 1 and before.endswith("ing") and before not in _ING_NOUNS
 
 
 def one_verb_after_you_see(c):
