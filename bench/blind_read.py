@@ -200,6 +200,43 @@ def _row(kind, f):
             f"{f['person']} of {f['texts']} |" if f["texts"] else f"| {kind} | 0 | |")
 
 
+def merge(figs):
+    """One reader's figures per kind of text, summed over several readers."""
+    merged = {}
+    for fig in figs:
+        for kind, f in fig.items():
+            m = merged.setdefault(kind, {"texts": 0, "sentences": {}, "broken": {},
+                                         "out": 0, "coherence": [], "person": 0})
+            m["texts"] += f["texts"]
+            for part in ("sentences", "broken"):
+                for o, v in f[part].items():
+                    m[part][o] = m[part].get(o, 0) + v
+            m["out"] += f["out"]
+            m["coherence"] += f["coherence"]
+            m["person"] += f["person"]
+    return merged
+
+
+def reads(folder):
+    """Every read kept in ``folder`` (``NAME-key.json`` beside ``NAME-marks-*.txt``), in
+    name order: ``[(name, seeds, merged figures)]``."""
+    import glob
+
+    found = []
+    for key_path in sorted(glob.glob(os.path.join(folder, "*-key.json"))):
+        name = os.path.basename(key_path)[:-len("-key.json")]
+        with open(key_path, encoding="utf-8") as f:
+            key = json.load(f)
+        figs = []
+        for path in sorted(glob.glob(os.path.join(folder, f"{name}-marks-*.txt"))):
+            with open(path, encoding="utf-8") as f:
+                figs.append(figures(key, parse_marks(f.read())))
+        seeds = sorted(int(t["name"].split()[-1]) for t in key["texts"].values()
+                       if t["kind"] == "dreamgen")
+        found.append((name, seeds, len(figs), merge(figs)))
+    return found
+
+
 def score(args):
     with open(args.key, encoding="utf-8") as f:
         key = json.load(f)
@@ -217,18 +254,7 @@ def score(args):
         for kind, fig in sorted(readers[-1][1].items()):
             print(_row(kind, fig))
     if len(readers) > 1:
-        merged = {}
-        for _, fig in readers:
-            for kind, f in fig.items():
-                m = merged.setdefault(kind, {"texts": 0, "sentences": {}, "broken": {},
-                                             "out": 0, "coherence": [], "person": 0})
-                m["texts"] += f["texts"]
-                for part in ("sentences", "broken"):
-                    for o, v in f[part].items():
-                        m[part][o] = m[part].get(o, 0) + v
-                m["out"] += f["out"]
-                m["coherence"] += f["coherence"]
-                m["person"] += f["person"]
+        merged = merge(fig for _, fig in readers)
         print(f"\nall {len(readers)} readers (each dream counted once per reader)")
         print(header)
         for kind, fig in sorted(merged.items()):

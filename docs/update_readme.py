@@ -85,7 +85,29 @@ def blocks(dreamer, stats_report=None):
         "lengths": lengths(dreamer),
         "stats": format_markdown(r).rstrip("\n"),
         "limits": limits(dreamer),
+        "reads": reads_table(),
     }
+
+
+def reads_table():
+    """The blind reads kept in bench/reads/, scored by bench/blind_read.py: dreamgen's row of
+    each, and the naive pipeline's and the source dream's of the newest."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import blind_read
+
+    rows = ["| read | seeds | readers | text | broken Markov | broken grammar | broken, all | "
+            "out of place a dream | coherence (1-5) | read as a person's |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    found = blind_read.reads(str(ROOT / "bench" / "reads"))
+    for i, (name, seeds, readers, merged) in enumerate(found):
+        kinds = ["dreamgen"] + (["naive", "source"] if i == len(found) - 1 else [])
+        for kind in kinds:
+            if kind in merged:
+                cells = blind_read._row(kind, merged[kind]).split(" | ")
+                # _row: | kind | dreams | Markov | grammar | all | out | coherence | person |
+                rows.append(f"| {name} | {seeds[0]}-{seeds[-1]} | {readers} | " +
+                            " | ".join(cells[0:1] + cells[2:]).lstrip("| "))
+    return "\n".join(rows)
 
 
 def beat_symbols(grammar, beat):
@@ -128,7 +150,8 @@ def pattern(name):
 
 
 def read_blocks(text):
-    return {name: m.group(2) for name in ("sample", "micro", "beats", "lengths", "stats", "limits")
+    return {name: m.group(2) for name in ("sample", "micro", "beats", "lengths", "stats", "limits",
+                                             "reads")
             for m in [pattern(name).search(text)] if m}
 
 
