@@ -4,6 +4,7 @@ from bisect import bisect_right
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import tracery
 
@@ -23,6 +24,7 @@ __all__ = [
     "Action",
     "Grammar",
     "Layer",
+    "Layering",
     "Problem",
     "RuleSyntaxError",
     "Tag",
@@ -134,11 +136,15 @@ class Grammar:
     sha256: str = ""
     layers: tuple = field(default=(), repr=False)
 
+    @cached_property
+    def layering(self):
+        """The :class:`Layering` of ``layers``, built on first use and kept."""
+        return Layering.of(self.layers)
+
     def locate(self, symbol, index=None):
         """``(path, line, col)`` of a symbol, or of one of its rules."""
         if self.layers:
-            # Rule indexes run across the layers that append to a symbol ("+symbol").
-            return _where(self.layers, symbol, index)
+            return self.layering.locate(symbol, index)
         return self.origin.get(symbol, ("<grammar>", 1, 1))
 
 
@@ -584,38 +590,50 @@ def _walk(rule):
 
 # -- layering and checking -------------------------------------------------------------
 
-def _layer_rules(layers):
-    """The layered rules, where each symbol came from, and where each layered rule was written.
+@dataclass(frozen=True)
+class Layering:
+    """The layers merged once: final rules, where each symbol and each layered rule came from.
 
-    ``sources[symbol][i]`` is ``(layer, key, index in that key)`` for layered rule ``i``.
+    ``sources[symbol][i]`` is ``(layer, key, index in that key)`` for layered rule ``i``;
+    ``defining[symbol]`` is the layer and key that define it, for a symbol-level location.
     """
-    rules, origin, sources = {}, {}, {}
-    for layer in layers:
-        for key, value in layer.rules.items():
-            spans = [(layer, key, j) for j in range(len(value))]
-            if key.startswith(APPEND_PREFIX):
-                name = key[len(APPEND_PREFIX):]
-                rules[name] = rules.get(name, ()) + value
-                sources[name] = sources.get(name, []) + spans
-                origin.setdefault(name, (layer.path, *layer.locate(key)))
-            else:
-                rules[key] = value
-                sources[key] = spans
-                origin[key] = (layer.path, *layer.locate(key))
-    return rules, origin, sources
 
+    rules: dict
+    origin: dict
+    sources: dict
+    defining: dict
 
-def _where(layers, symbol, index=None):
-    """``(path, line, col)`` of rule ``index`` of the layered ``symbol``, or of the symbol."""
-    _, _, sources = _layer_rules(layers)
-    spans = sources.get(symbol, ())
-    if index is not None and index < len(spans):
-        layer, key, j = spans[index]
-        return (layer.path, *layer.locate(key, j))
-    layer, key = _defining(layers, symbol)
-    if layer is None:
-        return ("<grammar>", 1, 1)
-    return (layer.path, *layer.locate(key))
+    @classmethod
+    def of(cls, layers):
+        rules, origin, sources, defining = {}, {}, {}, {}
+        for layer in layers:
+            for key, value in layer.rules.items():
+                spans = tuple((layer, key, j) for j in range(len(value)))
+                if key.startswith(APPEND_PREFIX):
+                    name = key[len(APPEND_PREFIX):]
+                    rules[name] = rules.get(name, ()) + value
+                    sources[name] = sources.get(name, ()) + spans
+                    origin.setdefault(name, (layer.path, *layer.locate(key)))
+                    # The last plain definition locates a symbol; failing that, its first "+".
+                    defining.setdefault(name, (layer, key))
+                else:
+                    rules[key] = value
+                    sources[key] = spans
+                    origin[key] = (layer.path, *layer.locate(key))
+                    defining[key] = (layer, key)
+        return cls(rules, origin, sources, defining)
+
+    def locate(self, symbol, index=None, offset=None):
+        """``(path, line, col)`` of rule ``index`` of ``symbol`` (at ``offset`` in it), or of
+        the symbol."""
+        spans = self.sources.get(symbol, ())
+        if index is not None and index < len(spans):
+            layer, key, j = spans[index]
+            return (layer.path, *layer.locate(key, j, offset))
+        layer, key = self.defining.get(symbol, (None, None))
+        if layer is None:
+            return ("<grammar>", 1, 1)
+        return (layer.path, *layer.locate(key))
 
 
 def _hint(name, candidates, prefix=""):
@@ -662,18 +680,13 @@ def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc"):
     >>> check_layers([read_layer("g.json", data=b'{"origin": "#nme#", "name": "x"}')])[0].message
     "unknown symbol 'nme' in rule 0 of 'origin'; did you mean 'name'?"
     """
-    rules, _, sources = _layer_rules(layers)
+    layering = Layering.of(layers)
+    rules, sources = layering.rules, layering.sources
     order = {layer.path: n for n, layer in enumerate(layers)}
     problems = []
 
     def add(symbol, index, message, severity="error", offset=None):
-        if index is None or index >= len(sources.get(symbol, ())):
-            layer, key = _defining(layers, symbol)
-            path, (line, col) = (layer.path, layer.locate(key)) if layer else ("<grammar>",
-                                                                               (1, 1))
-        else:
-            layer, key, j = sources[symbol][index]
-            path, (line, col) = layer.path, layer.locate(key, j, offset)
+        path, line, col = layering.locate(symbol, index, offset)
         problems.append(Problem(path, line, col, message, severity, symbol))
 
     def named(symbol, index):
@@ -833,17 +846,6 @@ def reachable(grammar, roots):
     return seen
 
 
-def _defining(layers, symbol):
-    """The last layer that defines (not adds to) ``symbol``, and its key there."""
-    for layer in reversed(layers):
-        if symbol in layer.rules:
-            return layer, symbol
-    for layer in layers:
-        if APPEND_PREFIX + symbol in layer.rules:
-            return layer, APPEND_PREFIX + symbol
-    return None, None
-
-
 def _pushed_elsewhere(compiled, var, symbol, index):
     for other, rule_list in compiled.items():
         for j, rule in enumerate(rule_list):
@@ -867,7 +869,8 @@ def build_grammar(layers, *, roots=(), persistent=(), problems=None):
         if len(problems) > 1:
             err.message += f" (and {len(problems) - 1} more; run 'dreamgen check')"
         raise err
-    rules, origin, _ = _layer_rules(layers)
+    layering = Layering.of(layers)
+    rules, origin = layering.rules, layering.origin
     compiled = {s: tuple(compile_rule(r) for r in rl) for s, rl in rules.items()}
     digest = hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False)
                             .encode("utf-8")).hexdigest()

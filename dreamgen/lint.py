@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .arc import apply_arc_overlay, arc_overlay_problems, load_arc
 from .errors import ArcError, GrammarError
-from .grammar import (ARC_KEY, DEFAULT_MAX_GRAMMAR_BYTES, Problem, _layer_rules, build_grammar,
+from .grammar import (ARC_KEY, DEFAULT_MAX_GRAMMAR_BYTES, Problem, Layering, build_grammar,
                       check_layers, read_layer)
 from .resources import builtin_dir, user_grammar_files
 
@@ -203,7 +203,7 @@ def check_files(paths=(), *, standalone=False, user_overlays=True,
     arc, layers, entry_where = _collect(paths, standalone=standalone,
                                         user_overlays=user_overlays, max_bytes=max_bytes,
                                         problems=problems)
-    rules = _layer_rules(layers)[0]
+    rules = Layering.of(layers).rules
     if arc is not None:
         roots, persistent, reach = arc.roots(), (arc.cast,), "the arc"
     else:
@@ -246,7 +246,7 @@ def load_grammar(paths=(), *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_
     arc, layers, entry_where = _collect(paths, standalone=False, user_overlays=user_overlays,
                                         max_bytes=max_bytes, problems=None)
     found = check_layers(layers, roots=arc.roots(), persistent=(arc.cast,))
-    rules = _layer_rules(layers)[0]
+    rules = Layering.of(layers).rules
     warnings = [p for p in found if p.severity != "error"]
     found = [p for p in found if p.severity == "error"]
     found += _arc_problems(arc, layers, entry_where, rules, warnings)

@@ -6,7 +6,7 @@ from collections import Counter
 from itertools import combinations
 
 from .arc import DEFAULT_LENGTH
-from .grammar import Action, Tag, _layer_rules, reachable
+from .grammar import Action, Tag, reachable
 from .text import split_sentences
 
 __all__ = ["beat_reach", "diversity", "format_markdown", "format_report", "markov_share",
@@ -123,7 +123,7 @@ def overlay_entries(grammar, used):
     from .resources import builtin_path
 
     builtin = builtin_path("grammars")
-    _, _, sources = _layer_rules(grammar.layers)
+    sources = grammar.layering.sources
     found = {}
     for symbol, spans in sources.items():
         for i, (layer, key, j) in enumerate(spans):
