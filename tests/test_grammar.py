@@ -4,7 +4,7 @@ import pytest
 
 from dreamgen.errors import GrammarError
 from dreamgen.grammar import check_layers, compile_rule, markup_errors, read_layer
-from dreamgen.lint import load_grammar
+from dreamgen.grammar.load import load_grammar
 from dreamgen.resources import user_grammar_dir
 
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from dreamgen import Dreamer, LimitError, Settings
 from dreamgen.cli import cli
-from dreamgen.expand import DEFAULT_MAX_DEPTH, DEPTH_CEILING, Expander, Limits
+from dreamgen.grammar import DEFAULT_MAX_DEPTH, DEPTH_CEILING, Expander, Limits
 from dreamgen.grammar import Grammar, build_grammar, compile_rule, read_layer
 from dreamgen.rng import dream_random
 

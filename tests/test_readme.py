@@ -99,7 +99,7 @@ def test_readme_cache_sizes_are_what_the_cache_holds(dreamer):
 
 
 def test_guide_figures_are_the_codes(dreamer):
-    from dreamgen.arc import MAX_MARKOV
+    from dreamgen.grammar import MAX_MARKOV
     from dreamgen.grammar import Action
 
     guide = _flat("docs/grammar.md")
