@@ -99,3 +99,34 @@ def test_compile_rule_agrees_with_markup_errors():
         with pytest.raises(ValueError) as info:
             compile_rule(rule)
         assert info.value.offset == markup_errors(rule)[0][0]
+
+
+def _found(src):
+    problems = []
+    layer = read_layer("g.json", data=src.encode(), problems=problems)
+    return [str(p) for p in problems + check_layers([layer])]
+
+
+def test_a_key_written_with_a_unicode_escape_is_placed_where_it_is_written():
+    # "\u0061" is the key "a".
+    assert _found('{\n  "b": "x",\n  "\\u0061": []\n}') == [
+        "g.json:3:3: symbol 'a' has an empty list of rules; give it at least one rule"]
+
+
+def test_a_rule_with_an_escaped_slash_is_placed_at_its_tag():
+    # "x\/y" is written with four characters for three, so the tag sits one column further.
+    assert _found('{\n  "a": "x\\/y #nope#"\n}') == [
+        "g.json:2:15: unknown symbol 'nope' in rule 0 of 'a'"]
+
+
+def test_a_repeated_key_is_placed_at_the_copy_json_keeps():
+    assert _found('{\n  "a": "x",\n  "b": "#a#",\n  "a": ["ok", "#nope#"]\n}') == [
+        "g.json:4:3: duplicate key 'a' in one file",
+        "g.json:4:17: unknown symbol 'nope' in rule 1 of 'a'"]
+
+
+def test_columns_after_escapes_count_the_escapes_as_written():
+    # \u00e9 is six source characters for one, a surrogate pair twelve for one.
+    src = '{"a": "\\u00e9\\ud83d\\ude00 #nope#"}'
+    assert _found(src) == [
+        f"g.json:1:{src.index('nope') + 1}: unknown symbol 'nope' in rule 0 of 'a'"]

@@ -62,7 +62,7 @@ class Layer:
     rule_where: dict  # (key, index) -> (line, col) of that rule
     arc: dict = None  # an optional "$arc" section (see arc.py)
     sha256: str = ""
-    rule_style: dict = None  # (key, index) -> how the rule is quoted, when columns map 1:1
+    rule_style: dict = None  # (key, index) -> how the rule is written, to count columns by
 
     def locate(self, key, index=None, offset=None):
         """``(line, col)`` of a key, of one of its rules, or of a character inside a rule."""
@@ -74,15 +74,38 @@ class Layer:
         return self.where.get(key, (1, 1))
 
 
+# A JSON rule with escapes keeps its source text, after this mark, to count columns by.
+_JSON_SOURCE = "json:"
+
+
 def _column_shift(layer, key, index, offset):
-    # Columns count source characters, so a JSON escape earlier in the rule widens them.
+    # Columns count source characters, so an escape earlier in the rule widens them.
     style = (layer.rule_style or {}).get((key, index))
-    rule = layer.rules.get(key, ())[index] if index < len(layer.rules.get(key, ())) else None
-    if style is None or rule is None:
+    if style is None:
         return 0
-    if style in ("json", "json-ascii"):
-        return len(json.dumps(rule[:offset], ensure_ascii=style == "json-ascii")) - 1
-    return offset + (style == "quoted")
+    if style.startswith(_JSON_SOURCE):
+        return 1 + _source_offset(style[len(_JSON_SOURCE):], offset)
+    if style in ("plain", "quoted"):
+        return offset + (style == "quoted")
+    return 0
+
+
+def _source_offset(body, offset):
+    """Where character ``offset`` of a JSON string is written in its source ``body``."""
+    i = 0
+    for _ in range(offset):
+        if i >= len(body):
+            break
+        if body[i] != "\\":
+            i += 1
+        elif body[i + 1] != "u":
+            i += 2
+        elif (0xD800 <= int(body[i + 2:i + 6], 16) < 0xDC00 and body[i + 6:i + 8] == "\\u"
+              and 0xDC00 <= int(body[i + 8:i + 12], 16) < 0xE000):
+            i += 12  # a surrogate pair is one character once decoded
+        else:
+            i += 6
+    return i
 
 
 # -- reading -------------------------------------------------------------------------
@@ -106,10 +129,6 @@ class _Lines:
     def __call__(self, offset):
         line = bisect_right(self.starts, offset)
         return line, offset - self.starts[line - 1] + 1
-
-
-def _line_col(text, offset):
-    return _Lines(text)(offset)
 
 
 def _parse_json(path, text, report):
@@ -138,67 +157,66 @@ def _parse_json(path, text, report):
         raise GrammarError(
             f"top level is a JSON {type(data).__name__}, expected an object of symbols",
             path=path, line=1, column=1)
-    where, rule_where, style = _json_positions(text, data)
+    where, rule_where, style, repeated = _json_positions(text)
     for key in dict.fromkeys(dupes):
-        line, col = _second_key_position(text, key) or where.get(key, (1, 1))
+        # json keeps a repeated key's last copy, so that is the one to point at.
+        line, col = repeated.get(key) or where.get(key, (1, 1))
         report(f"duplicate key {key!r} in one file", line, col, key)
     return data, where, rule_where, style
 
 
-_COLON = re.compile(r"\s*:")
+_WS = re.compile(r"[ \t\n\r]*")
 
 
-def _find_key(text, key, pos=0):
-    """``(start, end)`` of the first ``"key":`` at or after ``pos``, or None."""
-    best = None
-    for needle in {json.dumps(key), json.dumps(key, ensure_ascii=False)}:
-        k = text.find(needle, pos)
-        while k >= 0:
-            m = _COLON.match(text, k + len(needle))
-            if m:
-                if best is None or k < best[0]:
-                    best = (k, m.end())
-                break
-            k = text.find(needle, k + 1)
-    return best
+def _json_positions(text):
+    """Where each top-level key and each rule string of a JSON grammar is written.
 
-
-def _second_key_position(text, key):
-    first = _find_key(text, key)
-    second = first and _find_key(text, key, first[1])
-    return _line_col(text, second[0]) if second else None
-
-
-def _json_positions(text, data):
-    # The json module keeps no positions, so find each key and rule string in the text.
-    # Top-level keys appear in file order, so each search starts where the last one ended,
-    # which keeps a large file linear.
+    Walks the text with the json module's own string scanner, so a key or rule is found as
+    json decoded it (escapes and all), and a repeated key is placed at its last copy, which
+    is the one json keeps. Runs only on text that ``json.loads`` has accepted.
+    """
+    scan, skip = json.decoder.scanstring, json.JSONDecoder().raw_decode
     lines = _Lines(text)
-    where, rule_where, spans, style = {}, {}, [], {}
-    pos = 0
-    for key in data:
-        hit = _find_key(text, key, pos)
-        where[key] = lines(hit[0]) if hit else (1, 1)
-        spans.append((key, hit[1] if hit else pos))
-        if hit:
-            pos = hit[1]
-    for i, (key, start) in enumerate(spans):
-        end = spans[i + 1][1] if i + 1 < len(spans) else len(text)
-        value = data[key]
-        items = value if isinstance(value, list) else [value]
-        pos = start
-        for j, item in enumerate(items):
-            if not isinstance(item, str):
-                continue
-            for ascii_only in (False, True):
-                needle = json.dumps(item, ensure_ascii=ascii_only)
-                k = text.find(needle, pos, max(end, pos))
-                if k >= 0:
-                    rule_where[(key, j)] = lines(k)
-                    style[(key, j)] = "json-ascii" if ascii_only else "json"
-                    pos = k + len(needle)
-                    break
-    return where, rule_where, style
+    where, rule_where, style, repeated = {}, {}, {}, {}
+
+    def ws(pos):
+        return _WS.match(text, pos).end()
+
+    def string(key, j, pos):
+        value, end = scan(text, pos + 1)
+        rule_where[(key, j)] = lines(pos)
+        body = text[pos + 1:end - 1]
+        # A rule written without escapes maps its columns 1:1; one with them keeps its source.
+        style[(key, j)] = "quoted" if body == value else _JSON_SOURCE + body
+        return end
+
+    pos = ws(ws(0) + 1)  # past the opening "{"
+    while text[pos] != "}":
+        at = lines(pos)
+        key, pos = scan(text, pos + 1)
+        if key in where:
+            repeated[key] = at
+            for j in [j for k, j in rule_where if k == key]:
+                del rule_where[(key, j)]
+                style.pop((key, j), None)
+        where[key] = at
+        pos = ws(ws(pos) + 1)  # past the ":"
+        if text[pos] == '"':
+            pos = string(key, 0, pos)
+        elif text[pos] == "[":
+            pos, j = ws(pos + 1), 0
+            while text[pos] != "]":
+                pos = string(key, j, pos) if text[pos] == '"' else skip(text, pos)[1]
+                pos, j = ws(pos), j + 1
+                if text[pos] == ",":
+                    pos = ws(pos + 1)
+            pos += 1
+        else:
+            pos = skip(text, pos)[1]
+        pos = ws(pos)
+        if text[pos] == ",":
+            pos = ws(pos + 1)
+    return where, rule_where, style, repeated
 
 
 _YAML_PLAIN = "tag:yaml.org,2002:"
