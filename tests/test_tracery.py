@@ -9,8 +9,7 @@ import json
 import pytest
 
 from dreamgen import GrammarError, LimitError
-from dreamgen.grammar import tracery
-from dreamgen.grammar import Limits
+from dreamgen.grammar import Limits, tracery
 
 PETS = {
     "animal": ["bear", "cat", "dog", "fox"],
@@ -89,8 +88,7 @@ def test_a_tag_push_is_seen_inside_the_tag():
 
 
 def test_a_tag_push_is_undone_after_the_tag_with_a_message_that_says_so():
-    from dreamgen.grammar import Expander
-    from dreamgen.grammar import compile_rule
+    from dreamgen.grammar import Expander, compile_rule
     from dreamgen.rng import dream_random
 
     # Both references undo the push after the tag; the text after it has no 'pet'.
