@@ -130,3 +130,27 @@ def test_columns_after_escapes_count_the_escapes_as_written():
     src = '{"a": "\\u00e9\\ud83d\\ude00 #nope#"}'
     assert _found(src) == [
         f"g.json:1:{src.index('nope') + 1}: unknown symbol 'nope' in rule 0 of 'a'"]
+
+
+def test_locate_follows_a_rule_into_the_overlay_that_added_it(write):
+    from dreamgen.grammar import build_grammar
+
+    a = read_layer(write("a.json", {"origin": "#x#", "x": ["one", "two"]}))
+    b = read_layer(write("b.json", {"+x": ["three"]}))
+    grammar = build_grammar([a, b])
+    assert grammar.locate("x", 1) == (a.path, 5, 5)
+    assert grammar.locate("x", 2) == (b.path, 3, 5)
+    assert grammar.locate("x") == (a.path, 3, 3)
+    # The layering is built once and kept, so each lookup is a dictionary look-up.
+    assert grammar.layering is grammar.layering
+
+
+def test_check_layers_runs_the_checks_it_is_given():
+    from dreamgen.grammar import CHECKS
+
+    layer = read_layer("g.json", data=b'{"origin": "#nme#", "name": "x"}')
+    assert len(check_layers([layer])) == 1
+    assert check_layers([layer], checks=()) == []
+    only = [c for c in CHECKS if c.__name__ == "check_names"]
+    assert [p.message for p in check_layers([layer], checks=only)] == [
+        "unknown symbol 'nme' in rule 0 of 'origin'; did you mean 'name'?"]
