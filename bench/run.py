@@ -214,7 +214,7 @@ def make_corpus(folder, size=ONE_MB):
 def build(table, tmp, repeats):
     import markovify
 
-    from dreamgen.arc import load_arc
+    from dreamgen.grammar import load_arc
     from dreamgen.corpus import read_corpus
     from dreamgen.markov import build_models
     from dreamgen.resources import builtin_path

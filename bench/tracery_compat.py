@@ -1,4 +1,4 @@
-"""Measure how dreamgen.tracery runs a folder of public Tracery grammars (not a test).
+"""Measure how dreamgen.grammar.tracery runs a folder of public Tracery grammars (not a test).
 
     python bench/tracery_compat.py FOLDER [--seeds 200]
 
@@ -16,7 +16,8 @@ from pathlib import Path
 import tracery as pytracery
 from tracery.modifiers import base_english
 
-from dreamgen import DreamgenError, tracery
+from dreamgen import DreamgenError
+from dreamgen.grammar import tracery
 
 
 def measure(path, seeds):

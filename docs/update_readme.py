@@ -112,13 +112,13 @@ def reads_table():
 
 def beat_symbols(grammar, beat):
     """Every symbol and variable the beat's entry reaches, in first-use order."""
-    from dreamgen.grammar import Tag, _walk
+    from dreamgen.grammar import Tag, walk
 
     seen, order, todo = set(), [], [beat.entry]
     while todo:
         symbol = todo.pop(0)
         for rule in grammar.compiled.get(symbol, ()):
-            for n in _walk(rule):
+            for n in walk(rule):
                 if isinstance(n, Tag) and n.symbol not in seen:
                     seen.add(n.symbol)
                     order.append(n.symbol)
@@ -137,7 +137,7 @@ def guide_table(dreamer):
 
 
 def check_summary():
-    from dreamgen.lint import check_files
+    from dreamgen.grammar.load import check_files
 
     return check_files([str(ROOT / "examples" / "lantern.json")], user_overlays=False).summary()
 

@@ -10,9 +10,8 @@ from .version import __version__  # noqa: E402
 
 from .errors import (ArcError, CorpusError, DreamgenError, GrammarError, LimitError,  # noqa: E402
                      OutputError, SeedError, VerifyError, WorkerError)
-from .arc import DEFAULT_LENGTH, LENGTHS  # noqa: E402
+from .grammar import DEFAULT_LENGTH, LENGTHS  # noqa: E402
 from .compose import BeatText, Dream, Dreamer, Sentence, Settings  # noqa: E402
-from . import tracery  # noqa: E402  (plain Tracery grammars: dreamgen.tracery.load/expand)
 
 __all__ = [
     "__version__",
@@ -33,7 +32,6 @@ __all__ = [
     "VerifyError",
     "WorkerError",
     "generate",
-    "tracery",
 ]
 
 

@@ -9,7 +9,7 @@ process are in flight at once, so memory stays flat however long the run.
 import signal
 from contextlib import contextmanager
 
-from .arc import DEFAULT_LENGTH
+from .grammar import DEFAULT_LENGTH
 from .errors import DreamgenError, WorkerError
 from .render import render_one
 

@@ -16,8 +16,7 @@ import sys
 from dataclasses import fields
 
 from .version import __version__
-from .arc import Arc, Beat, Motif
-from .grammar import Action, Grammar, Layer, Tag
+from .grammar import Action, Arc, Beat, Grammar, Layer, Motif, Tag
 from .resources import builtin_path, cache_path, user_grammar_paths
 
 __all__ = ["BUNDLE_FORMAT", "Inputs", "bundle_path", "grammar_key", "load", "save"]

@@ -10,15 +10,13 @@ import time
 
 import click
 
-from .arc import DEFAULT_LENGTH, LENGTHS
 from .cache import DEFAULT_CACHE_MAX_BYTES, DEFAULT_CACHE_MAX_ENTRIES
 from .version import __version__
 from .compose import Dreamer, Settings
 from .errors import DreamgenError
-from .expand import (DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, DEPTH_CEILING,
-                     Limits)
+from .grammar import (DEFAULT_LENGTH, DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH,
+                      DEFAULT_MAX_GRAMMAR_BYTES, DEFAULT_MAX_NODES, DEPTH_CEILING, LENGTHS, Limits)
 from .explain import EXPLAIN_FORMATS
-from .grammar import DEFAULT_MAX_GRAMMAR_BYTES
 from .corpus import DEFAULT_MAX_CORPUS_BYTES
 from .markov import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_STATE_SIZE, DEFAULT_TRIES,
                      ModelSettings)
@@ -271,7 +269,7 @@ def generate(seed, count, fmt, length, out, force, quiet, jobs, resume, checkpoi
     dreamer = _load(kw, quiet, note=not quiet)
     load["settings"] = dreamer.settings
     if load["grammars"] and not quiet:
-        from .lint import overlay_notes
+        from .grammar.load import overlay_notes
 
         notes, warnings = overlay_notes(load["grammars"], user_overlays=load["user_overlays"],
                                         max_bytes=max_bytes)
@@ -421,7 +419,7 @@ def expand(file, symbol, seed, count, fmt, trace, strict, quiet, max_depth, max_
     """
     import json
 
-    from . import tracery
+    from .grammar import tracery
 
     limits = Limits(max_depth=max_depth, max_nodes=max_nodes, max_chars=max_chars)
     loaded = tracery.load(file, symbol=symbol, strict=strict, max_bytes=max_grammar_bytes)
@@ -504,7 +502,7 @@ def check(files, standalone, fmt, strict, no_user_grammars, max_grammar_bytes):
     """
     import json
 
-    from .lint import check_files
+    from .grammar.load import check_files
 
     if not no_user_grammars:
         _note_user_overlays()

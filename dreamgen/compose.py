@@ -4,11 +4,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from .arc import DEFAULT_LENGTH
 from .corpus import DEFAULT_MAX_CORPUS_BYTES
 from .errors import CorpusError
-from .expand import Expander, Limits, TracingExpander
-from .grammar import DEFAULT_MAX_GRAMMAR_BYTES, MODIFIERS, RuleSyntaxError, compile_rule
+from .grammar import (DEFAULT_LENGTH, DEFAULT_MAX_GRAMMAR_BYTES, MARKUP, MODIFIERS, TAG, Expander,
+                      Limits, RuleSyntaxError, TracingExpander, compile_rule)
 from .markov import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_TRIES, FILTERS, Candidate,
                      ModelSettings, normalise)
 from .markov.filters import TEXT_FILTERS, first_failure, phrases
@@ -20,8 +19,6 @@ __all__ = ["BeatText", "Dream", "Dreamer", "GrammarTrace", "MarkovTrace", "Sente
 
 # Tries at a beat's grammar sentences before keeping ones that echo the corpus.
 GRAMMAR_TRIES = 20
-_CORPUS_TAG = re.compile(r"#([^#\s]*)#")
-_MARKUP = re.compile(r"[#\[\]\\]")
 _CAST_PUSH = re.compile(r"\[(\w+):#(\w+)#\]")
 # Not what falls: other dreams' fallen things make fine similes ("like a spoon on crystal").
 _CAST_HEADS = frozenset({"witnesses", "water", "flowers"})
@@ -190,7 +187,7 @@ class Dreamer:
     def _load_cold(cls, inputs, grammars, sources, *, settings, user_overlays, use_cache, warn):
         from . import bundle
         from .corpus import read_corpus
-        from .lint import load_grammar
+        from .grammar.load import load_grammar
         from .markov import load_models
 
         arc, grammar = load_grammar(grammars, user_overlays=user_overlays,
@@ -311,7 +308,7 @@ class Dreamer:
                 self.rejections[failed.__name__] += 1
                 continue
             joined = " ".join(words)
-            if _MARKUP.search(joined) is None:
+            if MARKUP.search(joined) is None:
                 rule = (joined,)  # what compile_rule makes of text without markup
             else:
                 try:
@@ -381,7 +378,7 @@ def _check_corpus_tags(corpus, known):
     if not isinstance(known, (set, frozenset)):
         known = _tag_names(known)  # a Grammar
     for para in corpus.paragraphs():
-        for m in _CORPUS_TAG.finditer(para.text):
+        for m in TAG.finditer(para.text):
             name, *mods = m.group(1).split(".")
             if name not in known:
                 raise CorpusError(f"unknown tag #{m.group(1)}#: no grammar symbol or cast "

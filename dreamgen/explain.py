@@ -13,10 +13,9 @@ import re
 from bisect import bisect_right
 from pathlib import Path
 
-from .arc import DEFAULT_LENGTH
+from .grammar import DEFAULT_LENGTH, Tag
 from .text import split_sentences
 from .errors import CorpusError
-from .grammar import Tag
 from .resources import builtin_dir
 
 __all__ = ["EXPLAIN_FORMATS", "CorpusIndex", "explain", "join_text", "render", "render_html",

@@ -11,7 +11,7 @@ import os
 import time
 from pathlib import Path
 
-from .arc import DEFAULT_LENGTH
+from .grammar import DEFAULT_LENGTH
 from .version import __version__
 from ._lazy import lazy
 from .errors import OutputError

@@ -5,8 +5,7 @@ import os
 from collections import Counter
 from itertools import combinations
 
-from .arc import DEFAULT_LENGTH
-from .grammar import Action, Tag, _layer_rules, reachable
+from .grammar import DEFAULT_LENGTH, Action, Tag, is_lexicon, reachable
 from .text import split_sentences
 
 __all__ = ["beat_reach", "diversity", "format_markdown", "format_report", "markov_share",
@@ -123,7 +122,7 @@ def overlay_entries(grammar, used):
     from .resources import builtin_path
 
     builtin = builtin_path("grammars")
-    _, _, sources = _layer_rules(grammar.layers)
+    sources = grammar.layering.sources
     found = {}
     for symbol, spans in sources.items():
         for i, (layer, key, j) in enumerate(spans):
@@ -159,10 +158,9 @@ def report(dreamer, *, start=0, count=200, length=DEFAULT_LENGTH):
                 words[s.origin] += len(s.text.split())
     all_words = sum(words.values()) or 1
     roots = (dreamer.arc.cast, *(b.entry for b in dreamer.arc.at_length(length)[0]))
-    # A lexicon is a reachable symbol whose rules are all plain text.
     lexicons = {s: dreamer.grammar.compiled[s]
-                for s in sorted(reachable(dreamer.grammar, roots))
-                if all(all(isinstance(x, str) for x in r) for r in dreamer.grammar.compiled[s])}
+                for s in sorted(reachable(dreamer.grammar.compiled, roots))
+                if is_lexicon(dreamer.grammar.rules[s])}
     unused = {s: [dreamer.grammar.rules[s][i] for i in range(len(rules)) if (s, i) not in used]
               for s, rules in lexicons.items()}
     reach = beat_reach(dreamer.grammar, dreamer.arc, length)

@@ -8,7 +8,7 @@ byte. Dream ``n`` is the same wherever it is made, so any difference is a fault.
 from dataclasses import dataclass
 
 from .errors import VerifyError
-from .arc import DEFAULT_LENGTH
+from .grammar import DEFAULT_LENGTH
 from .render import SEPARATOR, render_end, render_one
 from .rng import dream_random
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from dreamgen.arc import LENGTHS, apply_arc_overlay, arc_overlay_problems, load_arc
+from dreamgen.grammar import LENGTHS, apply_arc_overlay, arc_overlay_problems, load_arc
 from dreamgen.errors import ArcError, GrammarError
-from dreamgen.lint import load_grammar
+from dreamgen.grammar.load import load_grammar
 from dreamgen.resources import builtin_dir
 
 ARC = load_arc(builtin_dir("grammars") / "arc.json")

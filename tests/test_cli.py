@@ -291,7 +291,7 @@ BOT = {"origin": ["#greeting.capitalize#, #place#!"], "greeting": ["hello", "hey
 
 
 def test_expand_gives_the_library_text_for_each_seed(run, write):
-    from dreamgen import tracery
+    from dreamgen.grammar import tracery
 
     path = write("bot.json", BOT)
     loaded = tracery.load(path)

@@ -4,7 +4,7 @@ import pytest
 
 from dreamgen import Dreamer
 from dreamgen.checks import dream_problems
-from dreamgen.lint import check_files
+from dreamgen.grammar.load import check_files
 
 from conftest import ROOT
 

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from dreamgen import DreamgenError
 from dreamgen.compose import _check_corpus_tags
 from dreamgen.corpus import Corpus, read_document
-from dreamgen.expand import Expander, Limits
-from dreamgen.grammar import RuleSyntaxError, build_grammar, compile_rule, read_layer
+from dreamgen.grammar import (Expander, Limits, RuleSyntaxError, build_grammar, compile_rule,
+                              read_layer)
 from dreamgen.markov import ModelSettings, Models
 from dreamgen.markov.build import build_payload
 from dreamgen.rng import dream_random

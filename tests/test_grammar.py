@@ -4,7 +4,7 @@ import pytest
 
 from dreamgen.errors import GrammarError
 from dreamgen.grammar import check_layers, compile_rule, markup_errors, read_layer
-from dreamgen.lint import load_grammar
+from dreamgen.grammar.load import load_grammar
 from dreamgen.resources import user_grammar_dir
 
 
@@ -99,3 +99,58 @@ def test_compile_rule_agrees_with_markup_errors():
         with pytest.raises(ValueError) as info:
             compile_rule(rule)
         assert info.value.offset == markup_errors(rule)[0][0]
+
+
+def _found(src):
+    problems = []
+    layer = read_layer("g.json", data=src.encode(), problems=problems)
+    return [str(p) for p in problems + check_layers([layer])]
+
+
+def test_a_key_written_with_a_unicode_escape_is_placed_where_it_is_written():
+    # "\u0061" is the key "a".
+    assert _found('{\n  "b": "x",\n  "\\u0061": []\n}') == [
+        "g.json:3:3: symbol 'a' has an empty list of rules; give it at least one rule"]
+
+
+def test_a_rule_with_an_escaped_slash_is_placed_at_its_tag():
+    # "x\/y" is written with four characters for three, so the tag sits one column further.
+    assert _found('{\n  "a": "x\\/y #nope#"\n}') == [
+        "g.json:2:15: unknown symbol 'nope' in rule 0 of 'a'"]
+
+
+def test_a_repeated_key_is_placed_at_the_copy_json_keeps():
+    assert _found('{\n  "a": "x",\n  "b": "#a#",\n  "a": ["ok", "#nope#"]\n}') == [
+        "g.json:4:3: duplicate key 'a' in one file",
+        "g.json:4:17: unknown symbol 'nope' in rule 1 of 'a'"]
+
+
+def test_columns_after_escapes_count_the_escapes_as_written():
+    # \u00e9 is six source characters for one, a surrogate pair twelve for one.
+    src = '{"a": "\\u00e9\\ud83d\\ude00 #nope#"}'
+    assert _found(src) == [
+        f"g.json:1:{src.index('nope') + 1}: unknown symbol 'nope' in rule 0 of 'a'"]
+
+
+def test_locate_follows_a_rule_into_the_overlay_that_added_it(write):
+    from dreamgen.grammar import build_grammar
+
+    a = read_layer(write("a.json", {"origin": "#x#", "x": ["one", "two"]}))
+    b = read_layer(write("b.json", {"+x": ["three"]}))
+    grammar = build_grammar([a, b])
+    assert grammar.locate("x", 1) == (a.path, 5, 5)
+    assert grammar.locate("x", 2) == (b.path, 3, 5)
+    assert grammar.locate("x") == (a.path, 3, 3)
+    # The layering is built once and kept, so each lookup is a dictionary look-up.
+    assert grammar.layering is grammar.layering
+
+
+def test_check_layers_runs_the_checks_it_is_given():
+    from dreamgen.grammar import CHECKS
+
+    layer = read_layer("g.json", data=b'{"origin": "#nme#", "name": "x"}')
+    assert len(check_layers([layer])) == 1
+    assert check_layers([layer], checks=()) == []
+    only = [c for c in CHECKS if c.__name__ == "check_names"]
+    assert [p.message for p in check_layers([layer], checks=only)] == [
+        "unknown symbol 'nme' in rule 0 of 'origin'; did you mean 'name'?"]

@@ -8,8 +8,8 @@ from click.testing import CliRunner
 
 from dreamgen import Dreamer, LimitError, Settings
 from dreamgen.cli import cli
-from dreamgen.expand import DEFAULT_MAX_DEPTH, DEPTH_CEILING, Expander, Limits
-from dreamgen.grammar import Grammar, build_grammar, compile_rule, read_layer
+from dreamgen.grammar import (DEFAULT_MAX_DEPTH, DEPTH_CEILING, Expander, Grammar, Limits,
+                              build_grammar, compile_rule, read_layer)
 from dreamgen.rng import dream_random
 
 

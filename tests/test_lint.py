@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from dreamgen.lint import check_files, load_grammar
+from dreamgen.grammar.load import check_files, load_grammar
 from dreamgen.errors import GrammarError
 
 from conftest import FIXTURES

@@ -3,7 +3,7 @@
 import json
 
 from dreamgen.grammar import read_layer
-from dreamgen.lint import check_files
+from dreamgen.grammar.load import check_files
 from dreamgen.mine import mine_files, mine_text, to_json, to_sources, to_yaml
 
 from conftest import ROOT

@@ -2,7 +2,7 @@
 
 import pytest
 
-from dreamgen.modifiers import MODIFIERS
+from dreamgen.grammar import MODIFIERS
 
 
 @pytest.mark.parametrize("name, text, params, expected", [

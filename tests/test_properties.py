@@ -9,8 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dreamgen import DreamgenError
-from dreamgen.expand import Expander, Limits
-from dreamgen.grammar import build_grammar, read_layer
+from dreamgen.grammar import Expander, Limits, build_grammar, read_layer
 from dreamgen.render import render
 from dreamgen.rng import dream_random
 

@@ -99,8 +99,7 @@ def test_readme_cache_sizes_are_what_the_cache_holds(dreamer):
 
 
 def test_guide_figures_are_the_codes(dreamer):
-    from dreamgen.arc import MAX_MARKOV
-    from dreamgen.grammar import Action
+    from dreamgen.grammar import MAX_MARKOV, Action
 
     guide = _flat("docs/grammar.md")
     pushes = [a for rule in dreamer.grammar.compiled[dreamer.arc.cast] for a in rule

@@ -1,4 +1,4 @@
-"""dreamgen.tracery: plain Tracery grammars run as pytracery and the JavaScript tracery2 do.
+"""dreamgen.grammar.tracery: plain Tracery grammars run as pytracery and the JavaScript tracery2 do.
 
 The cases follow pytracery's own test suite (tests/test_tracery.py upstream), written anew,
 plus the cases where dreamgen once differed from both references.
@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from dreamgen import GrammarError, LimitError, tracery
-from dreamgen.expand import Limits
+from dreamgen import GrammarError, LimitError
+from dreamgen.grammar import Limits, tracery
 
 PETS = {
     "animal": ["bear", "cat", "dog", "fox"],
@@ -88,8 +88,7 @@ def test_a_tag_push_is_seen_inside_the_tag():
 
 
 def test_a_tag_push_is_undone_after_the_tag_with_a_message_that_says_so():
-    from dreamgen.expand import Expander
-    from dreamgen.grammar import compile_rule
+    from dreamgen.grammar import Expander, compile_rule
     from dreamgen.rng import dream_random
 
     # Both references undo the push after the tag; the text after it has no 'pet'.

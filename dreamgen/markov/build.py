@@ -6,13 +6,13 @@ what the filters need: word spread across files, a beat classifier, the novelty 
 """
 
 import hashlib
-import re
 import sys
 from array import array
 from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import CorpusError
+from ..grammar.rules import TAG
 from .chain import build_chain
 from .classify import BeatClassifier
 from .novelty import DEFAULT_NOVELTY_WORDS, Novelty, normalise, run_hashes
@@ -45,8 +45,6 @@ within like and but
 FORMAT_VERSION = 5
 _RESERVED = ("___BEGIN__", "___END__")
 _SHIELD = "\u01c2"  # a letter (so \w matches it) that corpus text never holds
-_TAG = re.compile(r"#([^#\s.]+)(?:\.[^#\s]*)?#")
-_CORPUS_TAG = re.compile(r"#([^#\s]*)#")
 _CLAUSE_JOINS = ("and", "but")
 _SUBJECTS = frozenset({"you", "it", "they", "she", "he"})
 _CLAUSE_OPENERS = frozenset({"and", "but", "then", "as", "when", "while", "until", "yet", "so",
@@ -230,13 +228,13 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         # to expand back into the file's literal words is caught too.
         cast = dict(doc.header)
         for para in doc.paragraphs:
-            filled = _TAG.sub(lambda m: cast.get(m.group(1), m.group(0)), para.text)
+            filled = TAG.sub(lambda m: cast.get(m.group(1).split(".")[0], m.group(0)), para.text)
             for text in {para.text, filled}:
                 hashes |= run_hashes([form_ids.setdefault(normalise(w), len(form_ids))
                                       for w in text.split()], k)
     tags, beats_used = set(), set()
     for para in corpus.paragraphs():
-        tags.update(t.split(".")[0] for t in _CORPUS_TAG.findall(para.text))
+        tags.update(t.split(".")[0] for t in TAG.findall(para.text))
         if para.beat is not None:
             beats_used.add(para.beat)
     payload = {

@@ -1,16 +1,19 @@
-"""Check grammar files as ``generate`` would load them, and report every problem at once."""
+"""The grammar files ``generate`` reads (built-in, the user's overlays, those named) and the
+arc, checked as one: :func:`load_grammar` for dreaming, :func:`check_files` for ``dreamgen check``."""
 
-import difflib
 import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from ..errors import ArcError, GrammarError
+from ..resources import builtin_dir, user_grammar_files
 from .arc import apply_arc_overlay, arc_overlay_problems, load_arc
-from .errors import ArcError, GrammarError
-from .grammar import (ARC_KEY, DEFAULT_MAX_GRAMMAR_BYTES, Problem, _layer_rules, build_grammar,
-                      check_layers, read_layer)
-from .resources import builtin_dir, user_grammar_files
+from .hint import hint
+from .layers import Layering
+from .lint import build_grammar, check_layers
+from .read import ARC_KEY, DEFAULT_MAX_GRAMMAR_BYTES, Problem, read_layer
+from .rules import is_lexicon
 
 __all__ = ["STANDALONE_ROOT", "Report", "check_files", "load_grammar", "overlay_notes"]
 
@@ -148,7 +151,7 @@ def _arc_problems(arc, layers, entry_where, rules, warnings):
             path, line, col = entry_where.get(beat.name, (arc.path, 1, 1))
             found.append(Problem(path, line, col, f"beat {beat.name!r} needs its entry symbol "
                                  f"{beat.entry!r}, which no grammar file defines"
-                                 f"{_hint(beat.entry, set(rules) - set(arc.names), cutoff=0.75)}",
+                                 f"{hint(beat.entry, set(rules) - set(arc.names), cutoff=0.75)}",
                                  symbol=beat.entry))
     for length, spec in arc.lengths.items():
         for beat, entry in (spec.get("entries") or {}).items():
@@ -173,18 +176,9 @@ def _arc_problems(arc, layers, entry_where, rules, warnings):
                 found.append(Problem(
                     layer.path, line, col, f"symbol {key!r} is named like an entry symbol "
                     f"(suffix {suffix!r}), but the arc has no beat {name!r}"
-                    f"{_hint(name, arc.names, suffix)}", symbol=key))
+                    f"{hint(name, arc.names, suffix=suffix)}", symbol=key))
                 warnings.remove(unreached[key])
     return found
-
-
-def _hint(name, candidates, suffix="", cutoff=0.6):
-    close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=cutoff)
-    return f"; did you mean {close[0] + suffix!r}?" if close else ""
-
-
-def _is_lexicon(rule_list):
-    return all(not any(c in r for c in "#[]") for r in rule_list)
 
 
 def check_files(paths=(), *, standalone=False, user_overlays=True,
@@ -203,7 +197,7 @@ def check_files(paths=(), *, standalone=False, user_overlays=True,
     arc, layers, entry_where = _collect(paths, standalone=standalone,
                                         user_overlays=user_overlays, max_bytes=max_bytes,
                                         problems=problems)
-    rules = _layer_rules(layers)[0]
+    rules = Layering.of(layers).rules
     if arc is not None:
         roots, persistent, reach = arc.roots(), (arc.cast,), "the arc"
     else:
@@ -227,7 +221,7 @@ def check_files(paths=(), *, standalone=False, user_overlays=True,
     return Report(problems=tuple(problems), symbols=len(rules),
                   beats=len(arc.beats) if arc else None,
                   lexicons={s: len(r) for s, r in rules.items()
-                            if s not in entries and _is_lexicon(r)})
+                            if s not in entries and is_lexicon(r)})
 
 
 def _standalone_hint(warning):
@@ -246,12 +240,11 @@ def load_grammar(paths=(), *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_
     arc, layers, entry_where = _collect(paths, standalone=False, user_overlays=user_overlays,
                                         max_bytes=max_bytes, problems=None)
     found = check_layers(layers, roots=arc.roots(), persistent=(arc.cast,))
-    rules = _layer_rules(layers)[0]
+    rules = Layering.of(layers).rules
     warnings = [p for p in found if p.severity != "error"]
     found = [p for p in found if p.severity == "error"]
     found += _arc_problems(arc, layers, entry_where, rules, warnings)
     return arc, build_grammar(layers, problems=found)
-
 
 
 def overlay_notes(paths, *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES):

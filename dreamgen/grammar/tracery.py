@@ -1,7 +1,7 @@
 """Run any plain Tracery grammar from ``origin`` (or another symbol) with dreamgen's seeded
 source, limits and errors: the engine behind ``dreamgen expand``.
 
->>> from dreamgen import tracery
+>>> from dreamgen.grammar import tracery
 >>> g = tracery.load("g.json", data=b'{"origin": "#hi.capitalize#, world", "hi": "hello"}')
 >>> tracery.expand(g, seed=1)
 'Hello, world'
@@ -9,11 +9,13 @@ source, limits and errors: the engine behind ``dreamgen expand``.
 
 from dataclasses import dataclass, replace
 
-from .errors import GrammarError
+from ..errors import GrammarError
+from ..rng import dream_random
 from .expand import Expander, Limits, Step, TracingExpander
-from .grammar import (DEFAULT_MAX_GRAMMAR_BYTES, Action, RuleSyntaxError, Tag, _walk,
-                      build_grammar, check_layers, compile_rule, read_layer)
-from .rng import dream_random
+from .layers import reachable
+from .lint import build_grammar, check_layers
+from .read import DEFAULT_MAX_GRAMMAR_BYTES, read_layer
+from .rules import RuleSyntaxError, compile_rule
 
 __all__ = ["DEFAULT_SYMBOL", "Loaded", "expand", "load", "trace"]
 
@@ -33,21 +35,15 @@ class Loaded:
 def _reached(layer, symbol):
     """Symbols of ``layer`` that expanding ``symbol`` can reach (rules that fail to parse
     reach nothing)."""
-    seen, todo = set(), [symbol]
-    while todo:
-        name = todo.pop()
-        if name in seen or name not in layer.rules:
-            continue
-        seen.add(name)
-        for rule in layer.rules[name]:
-            try:
-                compiled = compile_rule(rule)
-            except RuleSyntaxError:
-                continue
-            todo.extend(n.symbol for n in _walk(compiled) if isinstance(n, Tag))
-            todo.extend(n.target for n in _walk(compiled)
-                        if isinstance(n, Action) and n.kind == "run")
-    return seen
+    compiled = {name: [_parsed(r) for r in rules] for name, rules in layer.rules.items()}
+    return reachable(compiled, (symbol,))
+
+
+def _parsed(rule):
+    try:
+        return compile_rule(rule)
+    except RuleSyntaxError:
+        return None
 
 
 def load(path, *, symbol=DEFAULT_SYMBOL, strict=False, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES,

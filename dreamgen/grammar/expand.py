@@ -4,8 +4,9 @@ import sys
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .errors import DreamgenError, GrammarError, LimitError
-from .grammar import MODIFIERS, Tag
+from ..errors import DreamgenError, GrammarError, LimitError
+from .modifiers import MODIFIERS
+from .rules import Tag
 
 __all__ = [
     "DEFAULT_MAX_CHARS",

@@ -1,0 +1,29 @@
+"""Tracery grammars: read files (read), pre-parse rules (rules), layer them once (layers),
+check them (lint), load what ``generate`` dreams from (load), the arc (arc), and expand
+(expand), plus the plain Tracery runner behind ``dreamgen expand`` (tracery).
+
+Data flows one way: read -> rules -> layers -> lint -> load; arc, modifiers and expand sit
+beside them and import only from upstream.
+"""
+
+from .arc import (ARC_OVERLAY_KEYS, DEFAULT_LENGTH, DEFAULT_TITLE, LENGTHS, MAX_MARKOV, Arc,
+                  Beat, Motif, apply_arc_overlay, arc_overlay_problems, length_problems,
+                  load_arc)
+from .expand import (DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, DEPTH_CEILING,
+                     Expander, Limits, Step, TracingExpander)
+from .layers import Grammar, Layering, layered, reachable
+from .lint import CHECKS, build_grammar, check_layers
+from .modifiers import MODIFIERS
+from .read import APPEND_PREFIX, ARC_KEY, DEFAULT_MAX_GRAMMAR_BYTES, Layer, Problem, read_layer
+from .rules import (MARKUP, TAG, Action, RuleSyntaxError, Tag, compile_rule, is_lexicon,
+                    markup_errors, walk)
+
+__all__ = [
+    "APPEND_PREFIX", "ARC_KEY", "ARC_OVERLAY_KEYS", "CHECKS", "DEFAULT_LENGTH",
+    "DEFAULT_MAX_CHARS", "DEFAULT_MAX_DEPTH", "DEFAULT_MAX_GRAMMAR_BYTES", "DEFAULT_MAX_NODES",
+    "DEFAULT_TITLE", "DEPTH_CEILING", "LENGTHS", "MARKUP", "MAX_MARKOV", "MODIFIERS", "TAG",
+    "Action", "Arc", "Beat", "Expander", "Grammar", "Layer", "Layering", "Limits", "Motif",
+    "Problem", "RuleSyntaxError", "Step", "Tag", "TracingExpander", "apply_arc_overlay",
+    "arc_overlay_problems", "build_grammar", "check_layers", "compile_rule", "is_lexicon",
+    "layered", "length_problems", "load_arc", "markup_errors", "reachable", "read_layer", "walk",
+]
