@@ -1,3 +1,4 @@
+import platformdirs
 import pytest
 
 from dreamgen import Dreamer, bundle, compose
@@ -68,7 +69,6 @@ def test_an_edited_corpus_is_never_served_stale(write, tmp_path):
 @pytest.mark.parametrize("kind, var, default", [("cache", "XDG_CACHE_HOME", "~/.cache"),
                                                 ("config", "XDG_CONFIG_HOME", "~/.config")])
 def test_folders_are_where_platformdirs_puts_them(monkeypatch, tmp_path, kind, var, default):
-    platformdirs = pytest.importorskip("platformdirs")
     want = getattr(platformdirs, f"user_{kind}_dir")
     monkeypatch.delenv(var, raising=False)
     assert _platform_dir(kind, var, default) == want("dreamgen")
