@@ -12,6 +12,8 @@ from dreamgen.expand import DEFAULT_MAX_DEPTH, DEPTH_CEILING, Expander, Limits
 from dreamgen.grammar import Grammar, build_grammar, compile_rule, read_layer
 from dreamgen.rng import dream_random
 
+from conftest import library_defaults
+
 
 def grammar(rules):
     return build_grammar([read_layer("g.json", data=json.dumps(rules).encode())])
@@ -143,18 +145,8 @@ def test_fewer_markov_tries_give_fewer_markov_sentences(dreamer):
     assert markov(few) < markov(dreamer)
 
 
-def _library_defaults(settings=Settings()):
-    """What the library does with no options, by CLI option name."""
-    return {"max_depth": settings.limits.max_depth, "max_nodes": settings.limits.max_nodes,
-            "max_chars": settings.limits.max_chars,
-            "max_grammar_bytes": settings.max_grammar_bytes,
-            "max_corpus_bytes": settings.max_corpus_bytes,
-            "state_size": settings.model.state_size, "markov_tries": settings.markov_tries,
-            "max_words": settings.max_words}
-
-
 def test_every_limit_option_defaults_to_what_the_library_does_without_it():
-    library = _library_defaults()
+    library = library_defaults()
     for name, command in cli.commands.items():
         options = {o.name: o for o in command.params if o.name in library}
         for option in options.values():
