@@ -92,6 +92,14 @@ def dreamer():
 
 
 @pytest.fixture(scope="session")
+def rebuilt():
+    """The default dreamer built cold, past the cache: one build for every test that needs it."""
+    from dreamgen import Dreamer
+
+    return Dreamer.load(use_cache=False)
+
+
+@pytest.fixture(scope="session")
 def dreams200(dreamer):
     return [dreamer.dream(seed) for seed in range(200)]
 

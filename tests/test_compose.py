@@ -97,8 +97,7 @@ def test_global_random_state_is_neither_read_nor_changed(dreamer):
     assert dreamer.dream(5).text == a
 
 
-def test_cached_and_rebuilt_models_give_the_same_dream(dreamer):
-    rebuilt = dreamgen.Dreamer.load(use_cache=False)
+def test_cached_and_rebuilt_models_give_the_same_dream(dreamer, rebuilt):
     for seed in (0, 1, 77):
         assert rebuilt.dream(seed).text == dreamer.dream(seed).text
 
