@@ -21,6 +21,17 @@ def _cache_limits():
 CACHE_LIMITS = _cache_limits()
 
 
+def library_defaults():
+    """What the library does with no options, by the name of the CLI option that changes it."""
+    from dreamgen import Settings
+
+    s = Settings()
+    return {"max_depth": s.limits.max_depth, "max_nodes": s.limits.max_nodes,
+            "max_chars": s.limits.max_chars, "max_grammar_bytes": s.max_grammar_bytes,
+            "max_corpus_bytes": s.max_corpus_bytes, "state_size": s.model.state_size,
+            "markov_tries": s.markov_tries, "max_words": s.max_words}
+
+
 def children(pid):
     """The process ids of ``pid``'s children (Linux), or [] once it has gone."""
     try:
@@ -78,6 +89,14 @@ def dreamer():
     from dreamgen import Dreamer
 
     return Dreamer.load()
+
+
+@pytest.fixture(scope="session")
+def rebuilt():
+    """The default dreamer built cold, past the cache: one build for every test that needs it."""
+    from dreamgen import Dreamer
+
+    return Dreamer.load(use_cache=False)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,11 @@
+import platformdirs
 import pytest
 
-from dreamgen import Dreamer, bundle, compose
+from dreamgen import Dreamer, Settings, bundle, compose
+from dreamgen.markov import ModelSettings
 from dreamgen.resources import _platform_dir
+
+from conftest import FIXTURES
 
 
 def test_a_warm_load_parses_nothing_and_dreams_the_same(dreamer, monkeypatch):
@@ -54,13 +58,16 @@ def test_an_edited_overlay_is_never_served_stale(write):
     assert "paper moon" in text and "glass harp" not in text
 
 
-def test_an_edited_corpus_is_never_served_stale(write, tmp_path):
+def test_an_edited_corpus_is_never_served_stale(tmp_path):
+    # The tiny corpus alone (it needs two words of context): what is tested is the cache key,
+    # which the built-in corpus would only make slower to build twice.
     extra = tmp_path / "mine.txt"
-    text = ":: omen\nYou look up, and the hush holds over the water as you wait.\n"
+    text = (FIXTURES / "tiny" / "corpus.txt").read_text(encoding="utf-8")
     extra.write_text(text, encoding="utf-8")
-    first = Dreamer.load(corpora=[extra])
-    extra.write_text(text.replace("You", "You zorblewise"), encoding="utf-8")
-    second = Dreamer.load(corpora=[extra])
+    settings = Settings(model=ModelSettings(state_size=2))
+    first = Dreamer.load(corpora=[extra], builtin_corpus=False, settings=settings)
+    extra.write_text(text.replace("You watch", "You zorblewise watch"), encoding="utf-8")
+    second = Dreamer.load(corpora=[extra], builtin_corpus=False, settings=settings)
     assert first.corpus_sha256 != second.corpus_sha256
     assert "zorblewise" in second.models.vocab and "zorblewise" not in first.models.vocab
 
@@ -68,7 +75,6 @@ def test_an_edited_corpus_is_never_served_stale(write, tmp_path):
 @pytest.mark.parametrize("kind, var, default", [("cache", "XDG_CACHE_HOME", "~/.cache"),
                                                 ("config", "XDG_CONFIG_HOME", "~/.config")])
 def test_folders_are_where_platformdirs_puts_them(monkeypatch, tmp_path, kind, var, default):
-    platformdirs = pytest.importorskip("platformdirs")
     want = getattr(platformdirs, f"user_{kind}_dir")
     monkeypatch.delenv(var, raising=False)
     assert _platform_dir(kind, var, default) == want("dreamgen")

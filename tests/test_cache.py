@@ -1,6 +1,7 @@
 """The cache folder stays small: least-recently-used eviction, shared safely by processes."""
 
 import os
+import shutil
 from concurrent.futures import ProcessPoolExecutor
 
 from dreamgen import Dreamer
@@ -87,9 +88,15 @@ def test_two_processes_writing_and_pruning_one_folder_both_succeed(tmp_path):
     assert all(n.endswith(".bin") or n[:-3] in names for n in names)
 
 
-def test_a_cold_load_prunes_the_cache(tmp_path, monkeypatch):
+def test_a_cold_load_prunes_the_cache(dreamer, tmp_path, monkeypatch):
     import dreamgen.cache
 
+    # The session's built model, so the load is cold for the grammar only (and prunes)
+    # without building the model again.
+    session = os.environ["DREAMGEN_CACHE_DIR"]
+    for name in os.listdir(session):
+        if name.startswith("model-"):
+            shutil.copy2(os.path.join(session, name), tmp_path / name)
     monkeypatch.setattr(dreamgen.cache, "DEFAULT_CACHE_MAX_ENTRIES", DEFAULT_CACHE_MAX_ENTRIES)
     monkeypatch.setenv("DREAMGEN_CACHE_DIR", str(tmp_path))
     for i in range(DEFAULT_CACHE_MAX_ENTRIES + 5):

@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -19,14 +20,27 @@ def test_version(run):
     assert dreamgen.__version__ in result.output
 
 
-def test_every_command_has_help_with_an_example(run):
-    for name, command in cli.commands.items():
-        result = run(name, "--help")
-        assert result.exit_code == 0, name
-        assert "Example" in result.output, name
-        for param in command.params:
-            if isinstance(param, type(command.params[0])) and param.name != "help":
-                assert getattr(param, "help", None), (name, param.name)
+def _commands(group, path=()):
+    for name, command in group.commands.items():
+        yield path + (name,), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, path + (name,))
+
+
+def test_every_command_has_help_with_an_example_and_every_option_is_shown(run):
+    commands = list(_commands(cli))
+    assert ("cache", "clear") in [path for path, _ in commands]
+    for path, command in commands:
+        result = run(*path, "--help")
+        assert result.exit_code == 0, path
+        # A group's subcommands (cache info, cache clear) share the group's example.
+        assert "Example" in result.output or len(path) > 1, path
+        options = [p for p in command.get_params(click.Context(command))
+                   if isinstance(p, click.Option)]
+        assert "--help" in {o for p in options for o in p.opts}, path
+        for option in options:
+            assert option.help, (path, option.name)
+            assert option.opts[0] in result.output, (path, option.opts[0])
 
 
 def test_generate_prints_the_dream_of_the_seed(run, dreamer):

@@ -12,6 +12,8 @@ from dreamgen.grammar import (DEFAULT_MAX_DEPTH, DEPTH_CEILING, Expander, Gramma
                               build_grammar, compile_rule, read_layer)
 from dreamgen.rng import dream_random
 
+from conftest import library_defaults
+
 
 def grammar(rules):
     return build_grammar([read_layer("g.json", data=json.dumps(rules).encode())])
@@ -143,18 +145,27 @@ def test_fewer_markov_tries_give_fewer_markov_sentences(dreamer):
     assert markov(few) < markov(dreamer)
 
 
-def test_every_limit_has_a_default_and_a_cli_option():
-    from dreamgen import cli as cli_module
+def test_every_limit_option_defaults_to_what_the_library_does_without_it():
+    library = library_defaults()
+    for name, command in cli.commands.items():
+        options = {o.name: o for o in command.params if o.name in library}
+        for option in options.values():
+            assert option.default == library[option.name], (name, option.name)
+            assert option.show_default, (name, option.name)
+        if name == "generate":
+            assert set(options) == set(library)
 
-    options = {o.name: o for o in cli.commands["generate"].params}
-    for name, default in [("max_depth", cli_module.DEFAULT_MAX_DEPTH),
-                          ("max_nodes", cli_module.DEFAULT_MAX_NODES),
-                          ("max_chars", cli_module.DEFAULT_MAX_CHARS),
-                          ("max_grammar_bytes", cli_module.DEFAULT_MAX_GRAMMAR_BYTES),
-                          ("max_corpus_bytes", cli_module.DEFAULT_MAX_CORPUS_BYTES),
-                          ("state_size", cli_module.DEFAULT_STATE_SIZE),
-                          ("markov_tries", cli_module.DEFAULT_TRIES),
-                          ("max_words", cli_module.DEFAULT_MAX_WORDS)]:
-        assert options[name].default == default, name
-        assert options[name].show_default, name
-    assert (options["state_size"].type.min, options["state_size"].type.max) == (1, 5)
+
+def test_the_depth_option_allows_exactly_the_depths_the_expander_takes(run):
+    option = next(o for o in cli.commands["generate"].params if o.name == "max_depth")
+    Limits(max_depth=option.type.max)
+    with pytest.raises(ValueError):
+        Limits(max_depth=option.type.max + 1)
+    assert run("generate", "--max-depth", str(option.type.max + 1)).exit_code == 2
+
+
+@pytest.mark.parametrize("option, refused", [("--state-size", "0"), ("--state-size", "6"),
+                                             ("--max-words", "4"), ("--markov-tries", "0")])
+def test_the_markov_options_refuse_values_out_of_range(run, option, refused):
+    result = run("generate", option, refused)
+    assert result.exit_code == 2 and f"Invalid value for '{option}'" in result.output

@@ -1,6 +1,9 @@
+import re
 import sys
 
-from conftest import ROOT
+import platformdirs
+
+from conftest import ROOT, library_defaults
 
 sys.path.insert(0, str(ROOT / "docs"))
 import update_readme  # noqa: E402
@@ -25,25 +28,72 @@ def _flat(path):
     return " ".join((ROOT / path).read_text(encoding="utf-8").split())
 
 
-def test_readme_limits_table_gives_the_clis_real_defaults():
+def _table(text, header):
+    """The rows of the README table whose header row starts with ``| header |``, as cells."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"| {header} |"))
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+def _number(text):
+    return int(text.replace(",", ""))
+
+
+def test_readme_limits_table_gives_the_real_defaults_and_ranges():
     from dreamgen.cli import generate
 
     params = {p.opts[0]: p for p in generate.params}
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    table = text.split("<!-- limits -->")[1].split("<!-- /limits -->")[0]
-    rows = [line.split("|")[1:3] for line in table.splitlines() if line.startswith("| `--")]
-    assert len(rows) == 8
-    for option, default in rows:
-        param = params[option.strip().strip("`")]
-        assert int(default.split("(")[0].replace(",", "")) == param.default, option
-        if "(" in default:
-            low, high = default.split("(")[1].rstrip(") ").replace(",", "").split(" to ")
-            assert (int(low), int(high)) == (param.type.min, param.type.max), option
+    library = library_defaults()
+    rows = _table((ROOT / "README.md").read_text(encoding="utf-8"), "option")
+    assert sorted(params[option.strip("`")].name for option, _, _ in rows) == sorted(library)
+    for option, default, stops in rows:
+        param = params[option.strip("`")]
+        shown = re.fullmatch(r"([\d,]+)(?: \(([\d,]+) to ([\d,]+)\))?", default)
+        assert shown, default
+        assert _number(shown[1]) == param.default == library[param.name], option
+        if shown[2]:
+            assert (_number(shown[2]), _number(shown[3])) == (param.type.min, param.type.max)
+        else:
+            assert getattr(param.type, "max", None) is None, option
+        assert stops, option
+
+
+def test_readme_folder_table_gives_the_real_linux_defaults(run, monkeypatch, tmp_path):
+    rows = {var.strip("`"): default
+            for var, _, default in _table((ROOT / "README.md").read_text(encoding="utf-8"),
+                                          "variable")}
+    assert set(rows) == {"DREAMGEN_CACHE_DIR", "DREAMGEN_CONFIG_DIR"}
+    for var in ("DREAMGEN_CACHE_DIR", "XDG_CACHE_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    home = lambda shown: shown.strip("`").replace("~", str(tmp_path))  # noqa: E731
+    assert run("cache", "info").output.splitlines()[0].split() == [
+        "path", home(rows["DREAMGEN_CACHE_DIR"])]
+    assert platformdirs.user_config_dir("dreamgen") == home(rows["DREAMGEN_CONFIG_DIR"])
+    monkeypatch.setenv("DREAMGEN_CACHE_DIR", str(tmp_path / "elsewhere"))
+    assert run("cache", "info").output.splitlines()[0].split() == [
+        "path", str(tmp_path / "elsewhere")]
+
+
+def test_readme_fault_table_gives_the_real_exit_codes():
+    import signal
+
+    codes = [128 + getattr(signal, name) for name in ("SIGTERM", "SIGHUP", "SIGINT")]
+    row = next(r for r in _table((ROOT / "README.md").read_text(encoding="utf-8"), "fault")
+               if r[0].startswith("SIGTERM, SIGHUP, Ctrl-C"))
+    assert f"exit code 128 + the signal ({', '.join(map(str, codes))})" in row[1]
 
 
 def test_readme_figures_are_the_codes():
     from dreamgen import Dreamer
     from dreamgen.batch import DEFAULT_CHUNK
+    from dreamgen.resume import DEFAULT_CHECKPOINT_SECONDS
+    from dreamgen.verify import DEFAULT_VERIFY_SAMPLE
     from conftest import CACHE_LIMITS  # dreamgen.cache's own, which the session raises
     from dreamgen.markov import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_NOVELTY_WORDS,
                                  DEFAULT_TRIES)
@@ -62,6 +112,8 @@ def test_readme_figures_are_the_codes():
         f"no usable sentence in {DEFAULT_TRIES:,} tries",
         "(at most 500 characters, one paragraph)",  # tests/test_compose.py holds every dream to it
         "about 600 to 1,200 characters",
+        f"and about {DEFAULT_VERIFY_SAMPLE} records drawn from the seeded source",
+        f"synced to disk; one every {'second' if DEFAULT_CHECKPOINT_SECONDS == 1 else '?'})",
     ]:
         assert claim in readme, claim
 

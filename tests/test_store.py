@@ -13,7 +13,7 @@ from dreamgen.markov.build import build_payload
 from dreamgen.markov.store import (cache_key, cached_models, dumps, load_models, loads,
                                    model_path)
 
-from conftest import ROOT
+from conftest import FIXTURES, ROOT
 
 VERSION = "test"
 BEATS = ("omen", "fall")
@@ -170,7 +170,9 @@ def test_built_models_are_whole_at_every_state_size(corpus):
 
 def test_two_processes_building_the_same_cache_both_succeed(tmp_path):
     env = dict(os.environ, DREAMGEN_CACHE_DIR=str(tmp_path / "shared"))
-    args = [sys.executable, "-m", "dreamgen", "generate", "--seed", "4", "--state-size", "2"]
+    # The small corpus: what is tested is two writers of one cache, not the size of the build.
+    args = [sys.executable, "-m", "dreamgen", "generate", "--seed", "4", "--state-size", "2",
+            "--no-builtin-corpus", "--corpus", str(FIXTURES / "tiny" / "corpus.txt")]
     procs = [subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE) for _ in range(2)]
     results = [p.communicate(timeout=300) + (p.returncode,) for p in procs]
