@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 import dreamgen
 from dreamgen.cli import cli
-from dreamgen.render import SEPARATOR
+from dreamgen.output.render import SEPARATOR
 
 from conftest import ROOT
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from dreamgen import DreamgenError
 from dreamgen.expand import Expander, Limits
 from dreamgen.grammar import build_grammar, read_layer
-from dreamgen.render import render
+from dreamgen.output.render import render
 from dreamgen.rng import dream_random
 
 SYMBOLS = ["origin", "a", "b", "c"]
