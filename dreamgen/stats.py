@@ -32,8 +32,8 @@ def diversity(dreams, *, skip_beats=("invocation",)):
         trigram_sets.append(frozenset(zip(words, words[1:], words[2:])))
         # Ordered (not a set), so a tie for the most shared sentence goes the same way on
         # every run whatever the string hash seed.
-        sentence_dreams.update(dict.fromkeys(s for b in d.beats if b.name not in skip_beats
-                                             for s in split_sentences(b.text)))
+        sentence_dreams.update(dict.fromkeys([s for b in d.beats if b.name not in skip_beats
+                                              for s in split_sentences(b.text)], 1))
     jaccards = [len(a & b) / len(a | b) for a, b in combinations(trigram_sets, 2) if a or b]
     top, top_n = (sentence_dreams.most_common(1) or [("", 0)])[0]
     return {
