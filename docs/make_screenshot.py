@@ -13,8 +13,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from dreamgen import Dreamer
+from dreamgen.explain import explain
 from dreamgen.output.explain_html import render_html
-from dreamgen.provenance import explain
 
 DOCS = Path(__file__).resolve().parent
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

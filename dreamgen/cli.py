@@ -522,8 +522,8 @@ def explain(seed, fmt, out, force, length, **kw):
       dreamgen explain --seed 42 --format html --out dream-42.html
       dreamgen explain --seed 3 --grammar mine.json
     """
+    from .explain import explain as explain_dream
     from .output.explain import render
-    from .provenance import explain as explain_dream
 
     body = render(explain_dream(_load(kw, quiet=True), seed, length=length), fmt)
     if out is None:

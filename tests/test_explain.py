@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 import dreamgen
 from dreamgen.corpus import read_document
+from dreamgen.explain import CorpusIndex, explain, join_text
 from dreamgen.output.explain import render, render_text
 from dreamgen.output.explain_html import render_html
-from dreamgen.provenance import CorpusIndex, explain, join_text
 from dreamgen.resources import builtin_dir
 
 SEEDS = st.integers(min_value=0, max_value=10**9)

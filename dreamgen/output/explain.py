@@ -1,4 +1,4 @@
-"""A provenance record (:func:`dreamgen.provenance.explain`) as text, JSON or an HTML page."""
+"""A provenance record (:func:`dreamgen.explain.explain`) as text, JSON or an HTML page."""
 
 __all__ = ["EXPLAIN_FORMATS", "render", "render_text"]
 
