@@ -13,7 +13,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from dreamgen import Dreamer
-from dreamgen.explain import explain, render_html
+from dreamgen.explain import explain
+from dreamgen.output.explain_html import render_html
 
 DOCS = Path(__file__).resolve().parent
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -74,7 +74,8 @@ def lengths(dreamer):
 
 def blocks(dreamer, stats_report=None):
     """The README's generated blocks, by marker name."""
-    from dreamgen.stats import format_markdown, report
+    from dreamgen.output.stats import render_markdown
+    from dreamgen.stats import report
 
     beats = "\n".join(f"{i}. **{b.name}**: {b.purpose}" for i, b in enumerate(dreamer.arc.beats, 1))
     r = stats_report or report(dreamer, count=STATS_COUNT)
@@ -83,7 +84,7 @@ def blocks(dreamer, stats_report=None):
         "micro": f"```text\n{dreamer.dream(SAMPLE_SEED, length='micro').text}\n```",
         "beats": beats,
         "lengths": lengths(dreamer),
-        "stats": format_markdown(r).rstrip("\n"),
+        "stats": render_markdown(r).rstrip("\n"),
         "limits": limits(dreamer),
         "reads": reads_table(),
     }

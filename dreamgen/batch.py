@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from .grammar import DEFAULT_LENGTH
 from .errors import DreamgenError, WorkerError
-from .render import render_one
+from .output.render import render_one
 
 __all__ = ["DEFAULT_CHUNK", "chunks", "render_chunk", "render_run"]
 

@@ -16,39 +16,46 @@ from .compose import Dreamer, Settings
 from .errors import DreamgenError
 from .grammar import (DEFAULT_LENGTH, DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH,
                       DEFAULT_MAX_GRAMMAR_BYTES, DEFAULT_MAX_NODES, DEPTH_CEILING, LENGTHS, Limits)
-from .explain import EXPLAIN_FORMATS
 from .corpus import DEFAULT_MAX_CORPUS_BYTES
 from .markov import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_STATE_SIZE, DEFAULT_TRIES,
                      ModelSettings)
-from .output import atomic_writer, check_target
-from .render import FORMATS, SEPARATOR, render_end
+from .io import atomic_writer, check_target
+from .output import notes
+from .output.beats import BEATS_FORMATS
+from .output.check import CHECK_FORMATS
+from .output.expand import EXPAND_FORMATS
+from .output.explain import EXPLAIN_FORMATS
+from .output.render import FORMATS, SEPARATOR, render_end
+from .output.stats import STATS_FORMATS
 from .resume import DEFAULT_CHECKPOINT_SECONDS
 from .rng import SEED_RANGE
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-class State:
-    def __init__(self, debug=False):
-        self.debug = debug
+class _Group(click.Group):
+    """The one place errors become messages: a :class:`DreamgenError` is its own one line
+    (exit 1), and so is an unforeseen error; ``--debug`` shows the traceback instead."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort,
+                BrokenPipeError):
+            raise
+        except Exception as err:
+            if ctx.params.get("debug"):
+                raise
+            raise click.ClickException(_message(err)) from None
 
 
-pass_state = click.make_pass_decorator(State, ensure=True)
-
-
-def _fail(state, err):
-    if state.debug:
-        raise err
-    raise click.ClickException(str(err))
-
-
-def _internal(state, err):
-    # Not a failure dreamgen foresaw: still one line (exit 1), the traceback behind --debug.
-    if state.debug:
-        raise err
+def _message(err):
+    if isinstance(err, DreamgenError):
+        return str(err)
+    # Not a failure dreamgen foresaw: still one line, the traceback behind --debug.
     what = f"{type(err).__name__}: {err}".splitlines()[0] if str(err) else type(err).__name__
-    raise click.ClickException(f"internal error ({what}); rerun with 'dreamgen --debug ...' "
-                               "for the traceback and report it")
+    return (f"internal error ({what}); rerun with 'dreamgen --debug ...' for the traceback "
+            "and report it")
 
 
 def dream_options(f):
@@ -95,17 +102,6 @@ LIMIT_OPTIONS = [
                  help="Size of one grammar file at most."),
 ]
 
-# generate and expand show this many of the checker's warnings, then only how many more.
-MAX_WARNINGS_SHOWN = 5
-
-
-def _show_warnings(problems, hint):
-    for p in problems[:MAX_WARNINGS_SHOWN]:
-        click.echo(f"warning: {p}" if p.severity == "error" else str(p), err=True)
-    if len(problems) > MAX_WARNINGS_SHOWN:
-        more = len(problems) - MAX_WARNINGS_SHOWN
-        click.echo(f"... and {more} more warning{'s' * (more != 1)} ({hint})", err=True)
-
 
 def _settings(kw):
     return Settings(
@@ -133,15 +129,19 @@ def _load(kw, quiet=False, note=True):
 
 def _note_user_overlays():
     """One stderr line when overlays from the config folder change what dreams say."""
-    import os
-
     from .resources import user_grammar_dir, user_grammar_paths
 
     found = user_grammar_paths()
     if found:
-        names = ", ".join(os.path.basename(p) for p in found)
-        click.echo(f"note: using your overlays from {user_grammar_dir()}: {names} "
-                   "(--no-user-grammars leaves them out)", err=True)
+        _err(notes.overlay_note(user_grammar_dir(), found))
+
+
+def _out(text):
+    click.echo(text, nl=False)
+
+
+def _err(text):
+    click.echo(text, nl=False, err=True)
 
 
 LENGTH_HELP = ("micro: one paragraph of at most 500 characters, for a post; short: about 600 "
@@ -154,27 +154,10 @@ def length_option(f):
                         show_default=True, help=LENGTH_HELP)(f)
 
 
-def handle_errors(f):
-    @functools.wraps(f)
-    def wrapper(*args, **kwargs):
-        state = click.get_current_context().find_object(State) or State()
-        try:
-            return f(*args, **kwargs)
-        except DreamgenError as err:
-            _fail(state, err)
-        except (click.exceptions.ClickException, click.exceptions.Exit, click.Abort,
-                BrokenPipeError, KeyboardInterrupt, SystemExit):
-            raise
-        except Exception as err:
-            _internal(state, err)
-    return wrapper
-
-
-@click.group(context_settings=CONTEXT_SETTINGS)
+@click.group(cls=_Group, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version", "-V", prog_name="dreamgen")
 @click.option("--debug", is_flag=True, help="Show a full traceback on errors.")
-@click.pass_context
-def cli(ctx, debug):
+def cli(debug):
     """Write new second-person dream vignettes that keep one arc, from the hush before
     the fall to waking.
 
@@ -193,7 +176,6 @@ def cli(ctx, debug):
       DREAMGEN_CONFIG_DIR  the config folder; overlays in its grammars/ are layered in
                            (default: the platform's, e.g. ~/.config/dreamgen)
     """
-    ctx.obj = State(debug=debug)
 
 
 @cli.command()
@@ -227,7 +209,6 @@ def cli(ctx, debug):
               help="Write nothing: check that this FILE holds this run (give the options that "
                    "made it), counting every record and making a sample of them again.")
 @dream_options
-@handle_errors
 def generate(seed, count, fmt, length, out, force, quiet, jobs, resume, checkpoint_every, verify,
              **kw):
     """Write dreams. The same seed, grammar, corpus and version give the same bytes.
@@ -256,8 +237,7 @@ def generate(seed, count, fmt, length, out, force, quiet, jobs, resume, checkpoi
 
         if finished(out) and not force:
             if not quiet:
-                click.echo(f"{out}: already complete, nothing to resume (check it with "
-                           "--verify; --force makes it again)", err=True)
+                _err(notes.resume_complete(out))
             return
     if out is not None:
         # Refuse before the slow part, and again (atomically) when writing.
@@ -271,23 +251,22 @@ def generate(seed, count, fmt, length, out, force, quiet, jobs, resume, checkpoi
     if load["grammars"] and not quiet:
         from .grammar.load import overlay_notes
 
-        notes, warnings = overlay_notes(load["grammars"], user_overlays=load["user_overlays"],
-                                        max_bytes=max_bytes)
-        for note in notes:
+        said, warnings = overlay_notes(load["grammars"], user_overlays=load["user_overlays"],
+                                       max_bytes=max_bytes)
+        for note in said:
             click.echo(note, err=True)
-        _show_warnings(warnings, "run 'dreamgen check " + " ".join(load["grammars"]) + "'")
+        _err(notes.warnings(warnings, "run 'dreamgen check " + " ".join(load["grammars"]) + "'"))
     if seed is None:
         from .rng import draw_seed
 
         seed = draw_seed()
         if not quiet and count:
-            click.echo(_seed_note(seed, count, length), err=True)
+            _err(notes.seed_note(seed, count, length))
     if verify:
         from .verify import verify as check_file
 
         done = check_file(dreamer, verify, seed=seed, count=count, fmt=fmt, length=length)
-        click.echo(f"{verify}: {done.records:,} records, as this run makes them "
-                   f"({done.checked:,} made again and compared)")
+        _out(notes.verified(verify, done))
         return
     from .batch import render_run
 
@@ -311,17 +290,6 @@ def generate(seed, count, fmt, length, out, force, quiet, jobs, resume, checkpoi
     else:
         with atomic_writer(out, force=force) as f:
             emit(lambda text, n: f.write(text))
-
-
-def _seed_note(seed, count, length):
-    again = f"dreamgen generate --seed {seed}"
-    if count > 1:
-        again += f" --count {count}"
-    if length != DEFAULT_LENGTH:
-        again += f" --length {length}"
-    if count == 1:
-        return f"seed: {seed}  ({again} gives this dream again)"
-    return f"seeds: {seed} to {seed + count - 1}  ({again} gives these dreams again)"
 
 
 # Runs shorter than this finish before a progress line would tell anyone anything.
@@ -391,7 +359,7 @@ def _emit(pieces, end, write, count, show):
                    "stderr.")
 @click.option("--count", "-n", type=click.IntRange(0), default=1, show_default=True,
               help="How many expansions: --seed S --count N gives numbers S to S+N-1.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "jsonl"]),
+@click.option("--format", "-f", "fmt", type=click.Choice(EXPAND_FORMATS),
               default="text", show_default=True,
               help="text: one expansion a line; json: a list; jsonl: one object a line.")
 @click.option("--trace", is_flag=True,
@@ -402,7 +370,6 @@ def _emit(pieces, end, write, count, show):
 @click.option("--quiet", "-q", is_flag=True, help="No seed note or warnings on stderr.")
 @(lambda f: functools.reduce(lambda g, o: o(g), reversed(LIMIT_OPTIONS), f))
 @click.argument("file", type=click.Path(dir_okay=False))
-@handle_errors
 def expand(file, symbol, seed, count, fmt, trace, strict, quiet, max_depth, max_nodes,
            max_chars, max_grammar_bytes):
     """Expand a plain Tracery grammar FILE (JSON or YAML) from 'origin', seeded, within
@@ -417,21 +384,19 @@ def expand(file, symbol, seed, count, fmt, trace, strict, quiet, max_depth, max_
       dreamgen expand bot.json --seed 0 --count 5 --format jsonl
       dreamgen expand bot.json --symbol story --trace
     """
-    import json
-
     from .grammar import tracery
+    from .output.expand import render
 
     limits = Limits(max_depth=max_depth, max_nodes=max_nodes, max_chars=max_chars)
     loaded = tracery.load(file, symbol=symbol, strict=strict, max_bytes=max_grammar_bytes)
     if not quiet:
-        _show_warnings(loaded.warnings, f"run 'dreamgen check --standalone {file}'")
+        _err(notes.warnings(loaded.warnings, f"run 'dreamgen check --standalone {file}'"))
     if seed is None:
         import secrets
 
         seed = secrets.randbelow(10**9)
         if not quiet:
-            click.echo(f"seed: {seed}  (dreamgen expand {file} --seed {seed} gives this "
-                       "again)", err=True)
+            _err(notes.tracery_seed_note(file, seed))
     records = []
     for n in range(seed, seed + count):
         record = {"seed": n, "text": tracery.expand(loaded, seed=n, limits=limits)}
@@ -439,22 +404,13 @@ def expand(file, symbol, seed, count, fmt, trace, strict, quiet, max_depth, max_
             record["trace"] = tracery.trace(loaded, seed=n, limits=limits)
         records.append(record)
     with _stdout() as stream:
-        if fmt == "json":
-            stream.write(json.dumps(records, indent=2, ensure_ascii=False) + "\n")
-        elif fmt == "jsonl":
-            stream.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
-        elif trace:
-            stream.writelines(json.dumps(r["trace"], indent=2, ensure_ascii=False) + "\n"
-                              for r in records)
-        else:
-            stream.writelines(r["text"] + "\n" for r in records)
+        stream.write(render(records, fmt))
 
 
 @cli.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "-f", "fmt", type=click.Choice(BEATS_FORMATS), default="text",
               show_default=True, help="Output format.")
 @dream_options
-@handle_errors
 def beats(fmt, **kw):
     """List the arc: one line a beat, with its entry symbol and purpose.
 
@@ -462,22 +418,16 @@ def beats(fmt, **kw):
     Example:
       dreamgen beats
     """
-    import json
+    from .output.beats import render
 
-    dreamer = _load(kw, quiet=True)
-    if fmt == "json":
-        click.echo(json.dumps([{"name": b.name, "entry": b.entry, "markov": b.markov,
-                                "purpose": b.purpose} for b in dreamer.arc.beats], indent=2))
-        return
-    for i, b in enumerate(dreamer.arc.beats, 1):
-        click.echo(f"{i:2}. {b.name:<11} #{b.entry}#  {b.purpose}")
+    _out(render(_load(kw, quiet=True).arc.beats, fmt))
 
 
 @cli.command()
 @click.option("--standalone", is_flag=True,
               help="Check each FILE as a plain Tracery grammar on its own, starting from "
                    "'origin', instead of as an overlay over the built-in grammar.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text",
+@click.option("--format", "-f", "fmt", type=click.Choice(CHECK_FORMATS), default="text",
               show_default=True, help="Output format.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings as well as errors.")
 @click.option("--no-user-grammars", is_flag=True,
@@ -485,7 +435,6 @@ def beats(fmt, **kw):
 @click.option("--max-grammar-bytes", type=click.IntRange(1), default=DEFAULT_MAX_GRAMMAR_BYTES,
               show_default=True, help="Size of one grammar file at most.")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-@handle_errors
 def check(files, standalone, fmt, strict, no_user_grammars, max_grammar_bytes):
     """Check grammar files and print every problem as FILE:LINE:COL: message.
 
@@ -500,20 +449,14 @@ def check(files, standalone, fmt, strict, no_user_grammars, max_grammar_bytes):
       dreamgen check --standalone my-tracery-grammar.json
       dreamgen check --format json mine.yaml
     """
-    import json
-
     from .grammar.load import check_files
+    from .output.check import render
 
     if not no_user_grammars:
         _note_user_overlays()
     report = check_files(files, standalone=standalone, user_overlays=not no_user_grammars,
                          max_bytes=max_grammar_bytes)
-    if fmt == "json":
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        for problem in report.problems:
-            click.echo(str(problem))
-        click.echo(report.summary())
+    _out(render(report, fmt))
     if report.errors or (strict and report.warnings):
         sys.exit(1)
 
@@ -525,7 +468,6 @@ def check(files, standalone, fmt, strict, no_user_grammars, max_grammar_bytes):
                    "plus a FILE.sources.json sidecar.")
 @click.option("--force", is_flag=True, help="Replace --out (and its sidecar) if it exists.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@handle_errors
 def mine(paths, out, force):
     """Propose a grammar overlay from your own text: colours, scents, sounds, materials,
     similes ("like a ..."), "as if ..." clauses and the nouns that fill them.
@@ -552,7 +494,7 @@ def mine(paths, out, force):
         with atomic_writer(out, force=force) as f:
             f.write(to_yaml(finds, command="dreamgen mine " + " ".join(paths)))
     if out is not None:
-        click.echo(f"{len(finds)} finds written to {out}", err=True)
+        _err(notes.finds_written(finds, out))
 
 
 @cli.command()
@@ -567,7 +509,6 @@ def mine(paths, out, force):
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @length_option
 @dream_options
-@handle_errors
 def explain(seed, fmt, out, force, length, **kw):
     """Show where every sentence of a dream came from: the grammar rule that wrote it, or the
     Markov chain and the corpus lines (file and line) whose words it reuses.
@@ -579,9 +520,10 @@ def explain(seed, fmt, out, force, length, **kw):
       dreamgen explain --seed 42 --format html --out dream-42.html
       dreamgen explain --seed 3 --grammar mine.json
     """
-    from .explain import explain as explain_dream, render as render_explained
+    from .explain import explain as explain_dream
+    from .output.explain import render
 
-    body = render_explained(explain_dream(_load(kw, quiet=True), seed, length=length), fmt)
+    body = render(explain_dream(_load(kw, quiet=True), seed, length=length), fmt)
     if out is None:
         with _stdout() as stream:
             stream.write(body)
@@ -609,8 +551,6 @@ def _stdout():
 
 def _quiet_pipe():
     # The reader went away (``dreamgen generate | head -1``): stop quietly, successfully.
-    import os
-
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, sys.stdout.fileno())
     sys.exit(0)
@@ -621,14 +561,13 @@ def _quiet_pipe():
               help="How many dreams to measure.")
 @click.option("--seed", "-s", type=click.IntRange(0), default=0, show_default=True,
               help="First dream number.")
-@click.option("--format", "-f", "fmt", type=click.Choice(["text", "json", "markdown"]),
+@click.option("--format", "-f", "fmt", type=click.Choice(STATS_FORMATS),
               default="text", show_default=True,
               help="Output format (markdown: the README's table).")
 @length_option
 @click.option("--unused", is_flag=True,
               help="Also list every lexicon entry that no measured dream drew.")
 @dream_options
-@handle_errors
 def stats(count, seed, fmt, length, unused, **kw):
     """Measure a grammar and corpus over COUNT dreams: a summary table (novelty, diversity,
     Markov effort, length), then how much each beat can say and each overlay's own entries.
@@ -639,17 +578,11 @@ def stats(count, seed, fmt, length, unused, **kw):
       dreamgen stats --length micro --unused
       dreamgen stats --count 50 --grammar mine.json --format json
     """
-    import json
-
-    from .stats import format_markdown, format_report, report
+    from .output.stats import render
+    from .stats import report
 
     result = report(_load(kw, quiet=True), start=seed, count=count, length=length)
-    if fmt == "json":
-        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
-    elif fmt == "markdown":
-        click.echo(format_markdown(result), nl=False)
-    else:
-        click.echo(format_report(result, unused=unused), nl=False)
+    _out(render(result, fmt, unused=unused))
 
 
 @cli.group(invoke_without_command=True)
@@ -674,32 +607,21 @@ cache.help = cache.help.format(entries=DEFAULT_CACHE_MAX_ENTRIES,
 
 
 @cache.command("info")
-@handle_errors
 def cache_info():
     """Print the cache folder, its size and its entries (least recently used first)."""
     from .cache import entries
     from .resources import cache_path
 
-    found = entries()
-    total = sum(e.size for e in found)
-    click.echo(f"path     {cache_path()}")
-    click.echo(f"size     {total / 1e6:.1f} MB in {len(found)} "
-               f"entr{'y' if len(found) == 1 else 'ies'}")
-    for e in found:
-        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.used))
-        click.echo(f"  {e.name:<44} {e.size / 1e6:6.1f} MB  used {when}")
+    _out(notes.cache_listing(cache_path(), entries()))
 
 
 @cache.command("clear")
-@handle_errors
 def cache_clear():
     """Remove every cache entry; the next run rebuilds what it needs."""
     from .cache import clear
     from .resources import cache_path
 
-    found = clear()
-    click.echo(f"removed {len(found)} entr{'y' if len(found) == 1 else 'ies'} "
-               f"({sum(e.size for e in found) / 1e6:.1f} MB) from {cache_path()}")
+    _out(notes.cache_cleared(cache_path(), clear()))
 
 
 # Each stops a run as Ctrl-C does: `timeout`, a scheduler's time limit and `kill` send
@@ -745,9 +667,8 @@ def main(prog_name=None):
         sys.exit(128 + stop.signum)
     except BrokenPipeError:
         _quiet_pipe()
-    except Exception as err:  # a command without handle_errors; still no traceback
+    except Exception as err:  # raised outside any command (_Group.invoke); still one line
         if "--debug" in sys.argv[1:]:
             raise
-        click.echo(f"Error: internal error ({type(err).__name__}: {err}); rerun with "
-                   "'dreamgen --debug ...' for the traceback and report it", err=True)
+        click.echo(f"Error: {_message(err)}", err=True)
         sys.exit(1)

@@ -15,7 +15,7 @@ from .grammar import DEFAULT_LENGTH
 from .version import __version__
 from ._lazy import lazy
 from .errors import OutputError
-from .output import _mode, check_target
+from .io import _mode, check_target
 
 json = lazy("json")  # cli imports this module for its default; only --resume needs json
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .errors import VerifyError
 from .grammar import DEFAULT_LENGTH
-from .render import SEPARATOR, render_end, render_one
+from .output.render import SEPARATOR, render_end, render_one
 from .rng import dream_random
 
 __all__ = ["DEFAULT_VERIFY_SAMPLE", "Verified", "records", "verify"]

@@ -13,7 +13,7 @@ sys.path.insert(0, str(HERE.parent))
 os.environ.setdefault("DREAMGEN_CONFIG_DIR", tempfile.mkdtemp())
 
 from dreamgen import Dreamer  # noqa: E402
-from dreamgen.render import render  # noqa: E402
+from dreamgen.output.render import render  # noqa: E402
 
 # name -> (seeds, format, length)
 CASES = {

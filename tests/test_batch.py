@@ -15,7 +15,7 @@ from dreamgen import WorkerError
 from dreamgen import cli as cli_module
 from dreamgen.batch import chunks, render_run
 from dreamgen.cli import cli
-from dreamgen.render import render, render_end
+from dreamgen.output.render import render, render_end
 
 
 def test_chunks_cover_the_range_in_order():

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 import dreamgen
 from dreamgen.cli import cli
-from dreamgen.render import SEPARATOR
+from dreamgen.output.render import SEPARATOR
 
 from conftest import ROOT
 
@@ -382,3 +382,67 @@ def test_generate_shows_five_warnings_then_a_count(run, write):
     assert all("warning: symbol 'spare" in line for line in lines[:5])
     assert lines[5] == f"... and 2 more warnings (run 'dreamgen check {path}')"
     assert run("generate", "--seed", "1", "-q", "--grammar", str(path)).stderr == ""
+
+
+# -- the command line formats nothing itself ----------------------------------------------
+
+PACKAGE = ROOT / "dreamgen"
+
+
+def _imports(path):
+    import ast
+
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            names.add("." * node.level + (node.module or ""))
+    return names
+
+
+def test_only_the_cli_imports_click():
+    users = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")
+                   if any(n.split(".")[0] == "click" for n in _imports(p)))
+    assert users == ["cli.py"]
+
+
+def test_only_the_cli_and_the_run_modules_import_the_output_formats():
+    users = sorted(p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")
+                   if "output" not in p.relative_to(PACKAGE).parts
+                   and any(n.lstrip(".").split(".")[0] == "output" for n in _imports(p)))
+    assert users == ["batch.py", "cli.py", "verify.py"]
+
+
+def test_the_cli_leaves_every_format_to_a_library_renderer():
+    source = (PACKAGE / "cli.py").read_text(encoding="utf-8")
+    assert "json" not in _imports(PACKAGE / "cli.py")
+    assert "json.dumps" not in source and "strftime" not in source
+
+
+def test_an_unforeseen_error_in_any_command_is_one_line(run, monkeypatch):
+    import dreamgen.cache
+
+    def broken():
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(dreamgen.cache, "entries", broken)
+    result = run("cache", "info")
+    assert result.exit_code == 1
+    assert result.output == ("Error: internal error (ZeroDivisionError: boom); rerun with "
+                             "'dreamgen --debug ...' for the traceback and report it\n")
+    result = CliRunner().invoke(cli, ["--debug", "cache", "info"])
+    assert isinstance(result.exception, ZeroDivisionError)
+
+
+def test_a_dreamgen_error_in_a_subcommand_is_its_own_message(run, monkeypatch):
+    import dreamgen.cache
+    from dreamgen.errors import OutputError
+
+    def refused():
+        raise OutputError("cannot remove", path="/nowhere")
+
+    monkeypatch.setattr(dreamgen.cache, "clear", refused)
+    result = run("cache", "clear")
+    assert result.exit_code == 1 and result.output == "Error: /nowhere: cannot remove\n"
+

@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 import dreamgen
 from dreamgen.corpus import read_document
-from dreamgen.explain import CorpusIndex, explain, join_text, render, render_html, render_text
+from dreamgen.explain import CorpusIndex, explain, join_text
+from dreamgen.output.explain import render, render_text
+from dreamgen.output.explain_html import render_html
 from dreamgen.resources import builtin_dir
 
 SEEDS = st.integers(min_value=0, max_value=10**9)
@@ -245,6 +247,22 @@ def test_html_is_one_self_contained_page(record42):
     assert 'name="viewport"' in page
     assert page.count('class="s grammar"') == record42["counts"]["grammar"]
     assert page.count('class="s markov"') == record42["counts"]["markov"]
+
+
+def test_the_page_style_and_script_are_package_data_that_an_install_carries(record42):
+    import configparser
+
+    from conftest import ROOT
+
+    folder = ROOT / "dreamgen" / "output"
+    page = render_html(record42)
+    for name in ("explain.css", "explain.js"):
+        assert (folder / name).read_text(encoding="utf-8") in page
+    setup = configparser.ConfigParser()
+    setup.read(ROOT / "setup.cfg")
+    assert "dreamgen.output" in setup["options"]["packages"].split()
+    patterns = setup["options.package_data"]["dreamgen.output"].replace(",", " ").split()
+    assert sorted(patterns) == ["*.css", "*.js"]
 
 
 # -- the command ---------------------------------------------------------------------------

@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from dreamgen.explain import explain, render_html
+from dreamgen.explain import explain
+from dreamgen.output.explain_html import render_html
 
 CHROMIUM = os.environ.get("DREAMGEN_CHROMIUM") or shutil.which("chromium") or \
     shutil.which("chromium-browser")

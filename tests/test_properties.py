@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from dreamgen import DreamgenError
 from dreamgen.grammar import Expander, Limits, build_grammar, read_layer
-from dreamgen.render import render
+from dreamgen.output.render import render
 from dreamgen.rng import dream_random
 
 SYMBOLS = ["origin", "a", "b", "c"]

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from dreamgen.render import SEPARATOR, render
+from dreamgen.output.render import SEPARATOR, render
 
 from conftest import GOLDEN
 from make_golden import CASES

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from dreamgen import OutputError
 from dreamgen.cli import cli
 from dreamgen.batch import render_run
-from dreamgen.render import FORMATS, render, render_end
+from dreamgen.output.render import FORMATS, render, render_end
 from dreamgen.resume import Resumable, partial_path, run_state, state_path
 
 from conftest import ROOT, grow

@@ -116,7 +116,7 @@ def test_text_report_puts_the_summary_first_and_the_unused_dump_behind_a_flag():
                                      (10**9, "more than 10^9"),
                                      (874_000_000_000_000_000_000_000_000, "more than 10^26")])
 def test_huge_counts_are_written_for_people(n, text):
-    from dreamgen.stats import readable_count
+    from dreamgen.output.stats import readable_count
 
     assert readable_count(n) == text
 

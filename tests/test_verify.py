@@ -5,7 +5,7 @@ import io
 import pytest
 
 from dreamgen import VerifyError
-from dreamgen.render import FORMATS, render, render_end, render_one
+from dreamgen.output.render import FORMATS, render, render_end, render_one
 from dreamgen.verify import records, verify
 
 

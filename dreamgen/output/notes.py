@@ -1,0 +1,87 @@
+"""The command line's short reports: seed notes, warnings, a verified file, the cache.
+
+Each returns the text to show, ending in a newline; the command line decides where it goes.
+"""
+
+import os
+import time
+
+from ..grammar import DEFAULT_LENGTH
+
+__all__ = ["MAX_WARNINGS_SHOWN", "cache_cleared", "cache_listing", "finds_written",
+           "overlay_note", "resume_complete", "seed_note", "tracery_seed_note", "verified",
+           "warnings"]
+
+# generate and expand show this many of the checker's warnings, then only how many more.
+MAX_WARNINGS_SHOWN = 5
+
+
+def warnings(problems, hint, *, shown=MAX_WARNINGS_SHOWN):
+    """The first ``shown`` problems, then how many more and ``hint`` (how to see them all)."""
+    lines = [f"warning: {p}" if p.severity == "error" else str(p) for p in problems[:shown]]
+    if len(problems) > shown:
+        more = len(problems) - shown
+        lines.append(f"... and {more} more warning{'s' * (more != 1)} ({hint})")
+    return "".join(line + "\n" for line in lines)
+
+
+def overlay_note(folder, paths):
+    """That overlays from the config ``folder`` change what dreams say."""
+    names = ", ".join(os.path.basename(p) for p in paths)
+    return (f"note: using your overlays from {folder}: {names} "
+            "(--no-user-grammars leaves them out)\n")
+
+
+def seed_note(seed, count, length=DEFAULT_LENGTH):
+    """The drawn seed, and the command that makes the same dreams again."""
+    again = f"dreamgen generate --seed {seed}"
+    if count > 1:
+        again += f" --count {count}"
+    if length != DEFAULT_LENGTH:
+        again += f" --length {length}"
+    if count == 1:
+        return f"seed: {seed}  ({again} gives this dream again)\n"
+    return f"seeds: {seed} to {seed + count - 1}  ({again} gives these dreams again)\n"
+
+
+def tracery_seed_note(file, seed):
+    """The drawn seed of ``dreamgen expand FILE``, and how to expand it again."""
+    return f"seed: {seed}  (dreamgen expand {file} --seed {seed} gives this again)\n"
+
+
+def verified(path, done):
+    """What :func:`dreamgen.verify.verify` checked in ``path``."""
+    return (f"{path}: {done.records:,} records, as this run makes them "
+            f"({done.checked:,} made again and compared)\n")
+
+
+def resume_complete(path):
+    """That the run in ``path`` is already whole."""
+    return (f"{path}: already complete, nothing to resume (check it with --verify; --force "
+            "makes it again)\n")
+
+
+def finds_written(finds, path):
+    """How many of ``dreamgen mine``'s finds went to ``path``."""
+    return f"{len(finds)} finds written to {path}\n"
+
+
+def _entries(n):
+    return f"entr{'y' if n == 1 else 'ies'}"
+
+
+def cache_listing(folder, entries):
+    """The cache ``folder``, its size, and each entry (least recently used first)."""
+    total = sum(e.size for e in entries)
+    lines = [f"path     {folder}", f"size     {total / 1e6:.1f} MB in {len(entries)} "
+                                    f"{_entries(len(entries))}"]
+    for e in entries:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(e.used))
+        lines.append(f"  {e.name:<44} {e.size / 1e6:6.1f} MB  used {when}")
+    return "".join(line + "\n" for line in lines)
+
+
+def cache_cleared(folder, removed):
+    """What emptying the cache ``folder`` removed."""
+    return (f"removed {len(removed)} {_entries(len(removed))} "
+            f"({sum(e.size for e in removed) / 1e6:.1f} MB) from {folder}\n")
