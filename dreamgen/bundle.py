@@ -199,13 +199,13 @@ def read(path, key):
 
 
 def write(path, payload):
-    """Store ``payload`` at ``path`` whole or not at all (temporary file, then rename)."""
+    """Store ``payload`` at ``path`` whole or not at all; False when it cannot."""
     from hashlib import sha256
 
-    from .files import write_atomic
+    from .cache import write as write_file
 
     body = marshal.dumps(payload)
-    write_atomic(path, _MAGIC + sha256(body).digest() + body)
+    return write_file(path, _MAGIC + sha256(body).digest() + body)
 
 
 def load(inputs, settings):
@@ -242,7 +242,6 @@ def save(inputs, arc, grammar, known):
     key = grammar_key(inputs.arc_path, inputs.arc_sha256,
                       [(p, layer.sha256) for p, layer in zip(inputs.layer_paths, grammar.layers)])
     try:
-        write(bundle_path(key), pack(arc, grammar, known, key))
-    except (OSError, ValueError):
+        return write(bundle_path(key), pack(arc, grammar, known, key))
+    except ValueError:  # marshal meets a value it cannot store
         return False
-    return True

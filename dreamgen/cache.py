@@ -3,7 +3,7 @@
 An entry is one cached artefact: a model (``model-*.bin`` and its ``.ok`` note) or a grammar
 bundle (``grammar-*.bin``). Using an entry touches its file, so its modification time says when
 it was last used. Several processes may share the folder: files are only ever renamed into
-place whole (see :func:`dreamgen.files.write_atomic`) or unlinked, and a file that vanishes
+place whole (see :func:`write`) or unlinked, and a file that vanishes
 while it is being listed, touched or removed is simply skipped. A reader that loses a file
 to another process's eviction finds a cache miss and rebuilds it.
 """
@@ -12,15 +12,18 @@ import os
 import time
 from dataclasses import dataclass
 
+from .errors import OutputError
+from .files import atomic_writer
 from .resources import cache_path
 
 __all__ = ["DEFAULT_CACHE_MAX_BYTES", "DEFAULT_CACHE_MAX_ENTRIES", "Entry", "clear", "entries",
-           "prune", "touch", "used"]
+           "prune", "touch", "used", "write"]
 
 # About seven corpus-and-grammar edits' worth: a model is about 2.2 MB, a bundle 0.9 MB.
 DEFAULT_CACHE_MAX_ENTRIES = 16
 DEFAULT_CACHE_MAX_BYTES = 50_000_000
 _KINDS = ("model-", "grammar-")
+_TEMPORARIES = tuple("." + kind for kind in _KINDS)  # as atomic_writer names them
 _TOUCH_AFTER = 3600
 # A temporary file this old belongs to a writer that died; a live one renames within seconds.
 _STALE_TMP_SECONDS = 3600
@@ -68,6 +71,17 @@ def entries(folder=None):
     found = [Entry(stem, tuple(sorted(p)), size, used)
              for stem, (p, size, used) in grouped.items()]
     return sorted(found, key=lambda e: (e.used, e.name))
+
+
+def write(path, data, *, sync=False):
+    """Store ``data`` (bytes) at ``path`` in the cache whole or not at all; False if it cannot."""
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with atomic_writer(path, force=True, binary=True, sync=sync) as f:
+            f.write(data)
+    except (OSError, OutputError):
+        return False
+    return True
 
 
 def _unlink(path):
@@ -127,7 +141,7 @@ def _remove_stale_temporaries(folder):
     except OSError:
         return
     for item in listing:
-        if item.name.startswith(_KINDS) and item.name.endswith(".tmp"):
+        if item.name.startswith(_TEMPORARIES) and item.name.endswith(".tmp"):
             try:
                 if item.stat().st_mtime < cutoff:
                     _unlink(item.path)

@@ -22,7 +22,7 @@ from .grammar import DEFAULT_MAX_GRAMMAR_BYTES
 from .corpus import DEFAULT_MAX_CORPUS_BYTES
 from .markov import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_STATE_SIZE, DEFAULT_TRIES,
                      ModelSettings)
-from .output import atomic_writer, check_target
+from .files import atomic_writer, check_target
 from .render import FORMATS, SEPARATOR, render_end
 from .resume import DEFAULT_CHECKPOINT_SECONDS
 from .rng import SEED_RANGE

@@ -15,7 +15,7 @@ from .arc import DEFAULT_LENGTH
 from .version import __version__
 from ._lazy import lazy
 from .errors import OutputError
-from .output import _mode, check_target
+from .files import check_target, file_mode
 
 json = lazy("json")  # cli imports this module for its default; only --resume needs json
 
@@ -152,7 +152,7 @@ class Resumable:
 
     def finish(self):
         """Rename the finished partial file into place and remove its state."""
-        mode = _mode(self.path)
+        mode = file_mode(self.path)
         self.file.flush()
         os.fsync(self.file.fileno())
         self._close()

@@ -7,6 +7,7 @@ import sys
 from array import array
 from dataclasses import asdict
 
+from ..cache import write
 from .build import FORMAT_VERSION, ModelSettings, build_payload
 from .model import Models
 
@@ -115,18 +116,8 @@ def _checked(path, key):
     except OSError:
         pass
     models.validate()
-    _write(ok, digest)
+    write(ok, digest)
     return models
-
-
-def _write(path, data, sync=False):
-    from ..files import write_atomic
-
-    try:
-        write_atomic(path, data, sync=sync)
-    except OSError:
-        return False
-    return True
 
 
 def cached_models(corpus_sha256, beats, settings=ModelSettings(), *, version):
@@ -158,8 +149,8 @@ def load_models(corpus, beats, settings=ModelSettings(), *, version, use_cache=T
     # Checked once as built, so every later load of this content can skip it.
     models.validate()
     data = dumps(payload)
-    if _write(path, data, sync=True):
-        _write(path + ".ok", data[4:36])
+    if write(path, data, sync=True):
+        write(path + ".ok", data[4:36])
     elif warn is not None:
         warn(f"{path}: cannot write model cache; continuing without it")
     return models
