@@ -1,14 +1,11 @@
 """The arc: the beats every dream keeps, read from ``grammars/arc.json``."""
 
+import difflib
+import json
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
-from ._lazy import lazy
 from .errors import ArcError
-
-# A warm start takes the arc from the cache and reads no arc file.
-difflib = lazy("difflib")
-json = lazy("json")
-Path = lazy("pathlib", "Path")
 
 __all__ = [
     "ARC_OVERLAY_KEYS",

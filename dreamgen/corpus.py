@@ -10,12 +10,10 @@ import hashlib
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from ._lazy import lazy
 from .errors import CorpusError
 from .files import decode_utf8, read_limited
-
-Path = lazy("pathlib", "Path")  # a warm start reads no corpus
 
 __all__ = [
     "DEFAULT_MAX_CORPUS_BYTES",

@@ -1,21 +1,18 @@
 """Load, layer, check and pre-parse Tracery grammar files (JSON or YAML)."""
 
 from bisect import bisect_right
+import difflib
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import tracery
 
-from ._lazy import lazy
 from .errors import GrammarError
 from .files import decode_utf8, read_limited
 from .modifiers import MODIFIERS
-
-# Only reading and checking grammar files needs these; a warm start never does.
-difflib = lazy("difflib")
-json = lazy("json")
-Path = lazy("pathlib", "Path")
 
 __all__ = [
     "DEFAULT_MAX_GRAMMAR_BYTES",

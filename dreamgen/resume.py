@@ -7,17 +7,15 @@ memory, a lost node) goes on from its last checkpoint, and the finished file is 
 place, the same bytes as a run never interrupted.
 """
 
+import json
 import os
 import time
 from pathlib import Path
 
 from .arc import DEFAULT_LENGTH
 from .version import __version__
-from ._lazy import lazy
 from .errors import OutputError
 from .files import check_target, file_mode
-
-json = lazy("json")  # cli imports this module for its default; only --resume needs json
 
 __all__ = ["DEFAULT_CHECKPOINT_SECONDS", "Resumable", "finished", "partial_path", "run_state",
            "state_path"]
