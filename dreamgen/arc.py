@@ -173,11 +173,11 @@ def length_problems(arc, lengths):
     return found
 
 
-def load_arc(path):
-    """Read and validate an arc file."""
+def load_arc(path, *, data=None):
+    """Read and validate an arc file (``data``: its bytes, if already read)."""
     path = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = (Path(path).read_bytes() if data is None else data).decode("utf-8-sig")
     except FileNotFoundError:
         raise ArcError("no such arc file", path=path) from None
     except (OSError, UnicodeDecodeError) as exc:

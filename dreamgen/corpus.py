@@ -146,16 +146,21 @@ def corpus_files(path):
     return [p]
 
 
-def read_corpus(paths, *, beats=None, max_bytes=DEFAULT_MAX_CORPUS_BYTES):
-    """Read corpus files and folders in order into a :class:`Corpus`."""
+def read_corpus(paths, *, beats=None, max_bytes=DEFAULT_MAX_CORPUS_BYTES, data=None):
+    """Read corpus files and folders in order into a :class:`Corpus`.
+
+    ``data`` may map a file's path (as a string) to its bytes, already read.
+    """
     docs, total = [], 0
     for path in paths:
         for f in corpus_files(path):
-            left = max_bytes - total
-            over = (f"corpus passes the limit of {max_bytes:,} bytes here "
-                    "(raise it with --max-corpus-bytes)")
-            data = read_limited(f, max(left, 0), CorpusError, what="corpus file", over=over)
-            total += len(data)
-            docs.append(read_document(f, beats=beats, data=data))
+            left = max(max_bytes - total, 0)
+            raw = (data or {}).get(str(f))
+            if raw is None or len(raw) > left:  # read it here, which says what is wrong
+                over = (f"corpus passes the limit of {max_bytes:,} bytes here "
+                        "(raise it with --max-corpus-bytes)")
+                raw = read_limited(f, left, CorpusError, what="corpus file", over=over)
+            total += len(raw)
+            docs.append(read_document(f, beats=beats, data=raw))
     digest = hashlib.sha256("".join(d.sha256 for d in docs).encode()).hexdigest()
     return Corpus(tuple(docs), digest)

@@ -10,7 +10,7 @@ from .arc import apply_arc_overlay, arc_overlay_problems, load_arc
 from .errors import ArcError, GrammarError
 from .grammar import (ARC_KEY, DEFAULT_MAX_GRAMMAR_BYTES, Problem, _layer_rules, build_grammar,
                       check_layers, read_layer)
-from .resources import builtin_dir, user_grammar_files
+from .resources import grammar_paths
 
 __all__ = ["STANDALONE_ROOT", "Report", "check_files", "load_grammar", "overlay_notes"]
 
@@ -73,11 +73,11 @@ def _as_problem(err):
                    symbol=err.symbol)
 
 
-def _beat_where(arc_path):
-    """``beat name -> (line, col)`` of its ``"name"`` in the arc file."""
+def _beat_where(arc_path, data=None):
+    """``beat name -> (line, col)`` of its ``"name"`` in the arc file (``data``: its bytes)."""
     try:
-        text = Path(arc_path).read_text(encoding="utf-8-sig")
-    except OSError:
+        text = (Path(arc_path).read_bytes() if data is None else data).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
         return {}
     found = {}
     for m in re.finditer(r'"name"\s*:\s*("(?:[^"\\]|\\.)*")', text):
@@ -87,7 +87,7 @@ def _beat_where(arc_path):
     return found
 
 
-def _collect(paths, *, standalone, user_overlays, max_bytes, problems):
+def _collect(paths, *, standalone, user_overlays, max_bytes, problems, data=None):
     """Read the layers and the arc, adding what is wrong to ``problems`` when it is a list.
 
     Returns ``(arc or None, layers, entry_where)``; ``entry_where`` maps each beat to the
@@ -95,18 +95,18 @@ def _collect(paths, *, standalone, user_overlays, max_bytes, problems):
     """
     collect = problems is not None
     arc, entry_where = None, {}
-    files = [Path(p) for p in paths]
+    data = data or {}
+    files = [str(Path(p)) for p in paths]
     if not standalone:
-        gdir = builtin_dir("grammars")
-        arc = load_arc(gdir / "arc.json")
-        where = _beat_where(arc.path)
+        arc_path, files = grammar_paths(paths, user_overlays=user_overlays)
+        arc = load_arc(arc_path, data=data.get(arc_path))
+        where = _beat_where(arc.path, data.get(arc_path))
         entry_where = {b.name: (arc.path, *where.get(b.name, (1, 1))) for b in arc.beats}
-        builtin = sorted(p for p in gdir.glob("*.json") if p.name != "arc.json")
-        files = [*builtin, *(user_grammar_files() if user_overlays else ()), *files]
     layers = []
     for path in files:
         try:
-            layer = read_layer(path, max_bytes=max_bytes, problems=problems)
+            layer = read_layer(path, max_bytes=max_bytes, problems=problems,
+                               data=data.get(path))
         except GrammarError as err:
             if not collect:
                 raise
@@ -237,14 +237,15 @@ def _standalone_hint(warning):
                                                       "it with --standalone)")
 
 
-def load_grammar(paths=(), *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES):
+def load_grammar(paths=(), *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES, data=None):
     """The arc and layered :class:`~dreamgen.grammar.Grammar` that dreams are written from.
 
     Runs the same checks as :func:`check_files` and raises the first error as a
-    :class:`GrammarError` (saying how many more there are).
+    :class:`GrammarError` (saying how many more there are). ``data`` may map a file's path to
+    its bytes, already read.
     """
     arc, layers, entry_where = _collect(paths, standalone=False, user_overlays=user_overlays,
-                                        max_bytes=max_bytes, problems=None)
+                                        max_bytes=max_bytes, problems=None, data=data)
     found = check_layers(layers, roots=arc.roots(), persistent=(arc.cast,))
     rules = _layer_rules(layers)[0]
     warnings = [p for p in found if p.severity != "error"]

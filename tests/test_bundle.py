@@ -1,7 +1,14 @@
+import builtins
+import io
+import os
+
+import platformdirs
 import pytest
 
-from dreamgen import Dreamer, bundle, compose
+from dreamgen import Dreamer, bundle, cache, compose
 from dreamgen.resources import _platform_dir
+
+from conftest import FIXTURES
 
 
 def test_a_warm_load_parses_nothing_and_dreams_the_same(dreamer, monkeypatch):
@@ -28,11 +35,14 @@ def _default_bundle():
     from dreamgen.compose import Settings
 
     settings = Settings()
-    inputs = bundle.Inputs(max_grammar_bytes=settings.max_grammar_bytes,
-                           max_corpus_bytes=settings.max_corpus_bytes)
-    key = bundle.grammar_key(inputs.arc_path, inputs.arc_sha256,
-                             zip(inputs.layer_paths, inputs.layer_sha256))
-    return bundle.bundle_path(key), key
+    inputs = cache.Inputs(max_grammar_bytes=settings.max_grammar_bytes,
+                          max_corpus_bytes=settings.max_corpus_bytes)
+    return cache.path(cache.GRAMMAR, inputs.grammar_key), inputs.grammar_key
+
+
+def _read(path, key):
+    with open(path, "rb") as f:
+        return bundle.loads(f.read(), key)
 
 
 def test_a_damaged_bundle_is_rebuilt(dreamer):
@@ -41,9 +51,29 @@ def test_a_damaged_bundle_is_rebuilt(dreamer):
     data = bytearray(open(path, "rb").read())
     data[len(data) // 2] ^= 0xFF
     open(path, "wb").write(bytes(data))
-    assert bundle.read(path, key) is None
+    assert _read(path, key) is None
     assert Dreamer.load().dream(7).text == dreamer.dream(7).text
-    assert bundle.read(path, key) is not None
+    assert _read(path, key) is not None
+
+
+def test_a_cold_load_reads_each_input_file_once(write, tmp_path, monkeypatch):
+    overlay = write("o.json", {"fallers": ["glass harp"]})
+    extra = FIXTURES / "tiny" / "corpus.txt"
+    inputs = cache.Inputs([overlay], [extra], builtin_corpus=False, max_grammar_bytes=10**6,
+                          max_corpus_bytes=10**6)
+    opened = []
+    real = builtins.open
+
+    def counting(file, *args, **kwargs):
+        opened.append(os.fspath(file))
+        return real(file, *args, **kwargs)
+
+    monkeypatch.setattr(compose, "_probe_markov", lambda *a: None)  # a tiny corpus fails it
+    monkeypatch.setattr(builtins, "open", counting)
+    monkeypatch.setattr(io, "open", counting)  # what pathlib opens with
+    Dreamer.load([overlay], [extra], builtin_corpus=False, use_cache=False)
+    read = [p for p in opened if p in {inputs.arc_path, *inputs.layer_paths, str(extra)}]
+    assert sorted(read) == sorted({inputs.arc_path, *inputs.layer_paths, str(extra)})
 
 
 def test_an_edited_overlay_is_never_served_stale(write):
@@ -68,7 +98,6 @@ def test_an_edited_corpus_is_never_served_stale(write, tmp_path):
 @pytest.mark.parametrize("kind, var, default", [("cache", "XDG_CACHE_HOME", "~/.cache"),
                                                 ("config", "XDG_CONFIG_HOME", "~/.config")])
 def test_folders_are_where_platformdirs_puts_them(monkeypatch, tmp_path, kind, var, default):
-    platformdirs = pytest.importorskip("platformdirs")
     want = getattr(platformdirs, f"user_{kind}_dir")
     monkeypatch.delenv(var, raising=False)
     assert _platform_dir(kind, var, default) == want("dreamgen")

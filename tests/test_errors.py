@@ -327,15 +327,15 @@ def test_debug_traceback_is_printed_by_the_real_program(write):
 
 
 def test_an_unforeseen_error_is_still_one_line(fails, monkeypatch):
-    import dreamgen.markov
+    import dreamgen.cache
 
     def broken(*a, **k):
         raise KeyError("boom")
 
     # Both ways to the model (the warm start's cache read, the cold build) are looked up
-    # in dreamgen.markov when a load runs, so patching them there breaks whichever is taken.
-    monkeypatch.setattr(dreamgen.markov, "cached_models", broken)
-    monkeypatch.setattr(dreamgen.markov, "load_models", broken)
+    # in dreamgen.cache when a load runs, so patching them there breaks whichever is taken.
+    monkeypatch.setattr(dreamgen.cache, "cached_models", broken)
+    monkeypatch.setattr(dreamgen.cache, "load_models", broken)
     fails(["generate", "--seed", "1"], "internal error (KeyError: 'boom'); rerun with "
           "'dreamgen --debug ...' for the traceback and report it")
 
