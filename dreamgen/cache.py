@@ -135,7 +135,8 @@ class Inputs:
     @property
     def grammar_key(self):
         """The key of the grammar bundle made from these grammar files."""
-        return key(GRAMMAR, f"bundle={bundle.BUNDLE_FORMAT}", f"arc={self.arc_path}={self.arc_sha256}",
+        return key(GRAMMAR, f"bundle={bundle.BUNDLE_FORMAT}",
+                   f"arc={self.arc_path}={self.arc_sha256}",
                    *(f"layer={p}={h}" for p, h in zip(self.layer_paths, self.layer_sha256)))
 
 

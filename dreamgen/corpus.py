@@ -75,7 +75,7 @@ class Corpus:
             yield from doc.paragraphs
 
 
-def _decode(path, data):
+def _text(path, data):
     nul = data.find(b"\x00")
     if nul >= 0:
         raise CorpusError(f"binary data (a NUL byte at byte offset {nul}), expected UTF-8 "
@@ -89,7 +89,7 @@ def read_document(path, *, beats=None, data=None, max_bytes=DEFAULT_MAX_CORPUS_B
     if data is None:
         data = read_limited(path, max_bytes, CorpusError, what="corpus file",
                             option="--max-corpus-bytes")
-    text = _decode(path, data)
+    text = _text(path, data)
     lines = text.splitlines()
     tagged = any(_BEAT_LINE.match(line) for line in lines)
     header, i = [], 0

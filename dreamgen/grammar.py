@@ -1,7 +1,6 @@
 """Load, layer, check and pre-parse Tracery grammar files (JSON or YAML)."""
 
 from bisect import bisect_right
-import difflib
 import hashlib
 import json
 import re
@@ -10,7 +9,7 @@ from pathlib import Path
 
 import tracery
 
-from .errors import GrammarError
+from .errors import GrammarError, did_you_mean
 from .files import decode_utf8, read_limited
 from .modifiers import MODIFIERS
 
@@ -140,10 +139,6 @@ class Grammar:
 
 
 # -- reading -------------------------------------------------------------------------
-
-def _decode(path, data):
-    return decode_utf8(path, data, GrammarError)
-
 
 def _read_bytes(path, max_bytes):
     return read_limited(path, max_bytes, GrammarError, what="grammar file",
@@ -386,7 +381,7 @@ def read_layer(path, *, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES, data=None, problems
     """
     path = str(path)
     raw = _read_bytes(path, max_bytes) if data is None else data
-    text = _decode(path, raw)
+    text = decode_utf8(path, raw, GrammarError)
 
     def report(message, line, col, symbol=None):
         if problems is None:
@@ -615,11 +610,6 @@ def _where(layers, symbol, index=None):
     return (layer.path, *layer.locate(key))
 
 
-def _hint(name, candidates, prefix=""):
-    close = difflib.get_close_matches(name, sorted(candidates), n=1)
-    return f"; did you mean '{prefix}{close[0]}'?" if close else ""
-
-
 def _events(rule):
     """Pushes (+1) and pops (-1) of a rule that outlast it, in order, as ``(delta, name)``."""
     for item in rule:
@@ -684,7 +674,8 @@ def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc"):
                 line, col = layer.locate(key)
                 problems.append(Problem(
                     layer.path, line, col, f"{key!r} adds to a symbol that is not defined "
-                    f"before it{_hint(key[1:], defined, APPEND_PREFIX)}", symbol=key[1:]))
+                    f"before it{did_you_mean(key[1:], defined, prefix=APPEND_PREFIX)}",
+                    symbol=key[1:]))
             defined.add(key[1:] if key.startswith(APPEND_PREFIX) else key)
 
     compiled = {}
@@ -735,12 +726,12 @@ def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc"):
                     sym_at = start + 1 + node.raw.find(node.symbol, node.raw.rfind("]") + 1)
                     if node.symbol not in known:
                         add(symbol, i, f"unknown symbol {node.symbol!r} in {named(symbol, i)}"
-                            f"{_hint(node.symbol, known)}", offset=sym_at)
+                            f"{did_you_mean(node.symbol, known)}", offset=sym_at)
                     for name, _params in node.modifiers:
                         if name not in MODIFIERS:
                             mod_at = start + 1 + node.raw.find("." + name)
                             add(symbol, i, f"unknown modifier '.{name}' in {named(symbol, i)}"
-                                f"{_hint(name, MODIFIERS, '.')}", offset=mod_at)
+                                f"{did_you_mean(name, MODIFIERS, prefix='.')}", offset=mod_at)
                 elif node.kind == "pop" and node.target not in pushed:
                     add(symbol, i, f"[{node.target}:POP] in {named(symbol, i)} pops "
                         f"{node.target!r}, which nothing ever pushes", offset=start)

@@ -1,13 +1,12 @@
 """Check grammar files as ``generate`` would load them, and report every problem at once."""
 
-import difflib
 import json
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .arc import apply_arc_overlay, arc_overlay_problems, load_arc
-from .errors import ArcError, GrammarError
+from .errors import ArcError, GrammarError, did_you_mean
 from .grammar import (ARC_KEY, DEFAULT_MAX_GRAMMAR_BYTES, Problem, _layer_rules, build_grammar,
                       check_layers, read_layer)
 from .resources import grammar_paths
@@ -148,7 +147,8 @@ def _arc_problems(arc, layers, entry_where, rules, warnings):
             path, line, col = entry_where.get(beat.name, (arc.path, 1, 1))
             found.append(Problem(path, line, col, f"beat {beat.name!r} needs its entry symbol "
                                  f"{beat.entry!r}, which no grammar file defines"
-                                 f"{_hint(beat.entry, set(rules) - set(arc.names), cutoff=0.75)}",
+                                 + did_you_mean(beat.entry, set(rules) - set(arc.names),
+                                                cutoff=0.75),
                                  symbol=beat.entry))
     for length, spec in arc.lengths.items():
         for beat, entry in (spec.get("entries") or {}).items():
@@ -173,14 +173,9 @@ def _arc_problems(arc, layers, entry_where, rules, warnings):
                 found.append(Problem(
                     layer.path, line, col, f"symbol {key!r} is named like an entry symbol "
                     f"(suffix {suffix!r}), but the arc has no beat {name!r}"
-                    f"{_hint(name, arc.names, suffix)}", symbol=key))
+                    f"{did_you_mean(name, arc.names, suffix=suffix)}", symbol=key))
                 warnings.remove(unreached[key])
     return found
-
-
-def _hint(name, candidates, suffix="", cutoff=0.6):
-    close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=cutoff)
-    return f"; did you mean {close[0] + suffix!r}?" if close else ""
 
 
 def _is_lexicon(rule_list):

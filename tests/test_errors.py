@@ -351,3 +351,11 @@ def test_the_readme_error_example_is_true(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["generate", "--seed", "1", "--grammar", "mine.json"])
     assert result.exit_code == 1 and result.output == expected + "\n"
+
+
+def test_did_you_mean_names_the_closest_candidate_with_its_prefix_or_suffix():
+    from dreamgen.errors import did_you_mean
+
+    assert did_you_mean("fallrs", {"fallers", "omen"}, prefix="+") == "; did you mean '+fallers'?"
+    assert did_you_mean("wake", {"waking"}, suffix="Noir") == "; did you mean 'wakingNoir'?"
+    assert did_you_mean("zzz", {"omen"}) == ""
