@@ -1,106 +1,23 @@
-"""Warm starts: the layered, pre-parsed grammar and arc cached on disk by content hash.
+"""The grammar bundle: a layered, pre-parsed grammar and arc in a form a warm start reads fast.
 
-A cold :meth:`Dreamer.load` reads, checks and parses every grammar file and counts the corpus.
-A warm one reads the input files' bytes, hashes them, and takes the parsed grammar from a
-bundle file and the compiled chains from the model cache: nothing is parsed or checked again,
-because the same bytes were parsed and checked when the bundle was written. Anything unusual
-(a missing file, a size over a limit, a damaged or stale bundle) falls back to the cold path,
-which raises the proper error or rebuilds.
-
-Only ``os``, ``marshal`` and ``hashlib`` are needed here, so a warm start imports no parser.
+A cold :meth:`Dreamer.load` reads, checks and parses every grammar file; a warm one takes the
+parsed grammar from a bundle that :mod:`dreamgen.cache` keyed by the files' content hashes:
+nothing is parsed or checked again, because the same bytes were parsed and checked when the
+bundle was written. Only ``marshal`` and ``hashlib`` are needed here, so a warm start imports
+no parser.
 """
 
 import marshal
-import os
-import sys
 from dataclasses import fields
+from hashlib import sha256
 
-from .version import __version__
 from .grammar import Action, Arc, Beat, Grammar, Layer, Motif, Tag
-from .resources import builtin_path, cache_path, user_grammar_paths
 
-__all__ = ["BUNDLE_FORMAT", "Inputs", "bundle_path", "grammar_key", "load", "save"]
+__all__ = ["BUNDLE_FORMAT", "dumps", "loads", "pack", "unpack"]
 
 BUNDLE_FORMAT = 3
 _MAGIC = b"DGG1"
 _TAG, _ACTION = 0, 1
-
-
-def _sha256(data):
-    from hashlib import sha256
-
-    return sha256(data).hexdigest()
-
-
-class Inputs:
-    """Every file a load reads, as paths and content hashes: the keys of both caches."""
-
-    __slots__ = ("arc_path", "arc_sha256", "layer_paths", "layer_sha256", "corpus_sha256",
-                 "usable")
-
-    def __init__(self, grammars=(), corpora=(), *, builtin_corpus=True, user_overlays=True,
-                 max_grammar_bytes, max_corpus_bytes):
-        self.usable = False
-        gdir = builtin_path("grammars")
-        self.arc_path = os.path.join(gdir, "arc.json")
-        builtin = sorted(os.path.join(gdir, n) for n in os.listdir(gdir)
-                         if n.endswith(".json") and n != "arc.json")
-        self.layer_paths = [*builtin, *(user_grammar_paths() if user_overlays else ()),
-                            *(os.fspath(g) for g in grammars)]
-        try:
-            self.arc_sha256 = _sha256(_read(self.arc_path, max_grammar_bytes * 100))
-            self.layer_sha256 = [_sha256(_read(p, max_grammar_bytes)) for p in self.layer_paths]
-            sources = ([builtin_path("corpus")] if builtin_corpus else []) + list(corpora)
-            if not sources:
-                return
-            digests, total = [], 0
-            for source in sources:
-                for path in _corpus_files(os.fspath(source)):
-                    data = _read(path, max_corpus_bytes - total)
-                    total += len(data)
-                    digests.append(_sha256(data))
-        except (OSError, _Unusual):
-            return  # the cold path says what is wrong
-        # The same digest read_corpus gives: the hash of the files' hashes, in order.
-        self.corpus_sha256 = _sha256("".join(digests).encode())
-        self.usable = True
-
-
-class _Unusual(Exception):
-    """Something only the cold path handles (and reports)."""
-
-
-def _read(path, max_bytes):
-    with open(path, "rb") as f:
-        data = f.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise _Unusual(path)
-    return data
-
-
-def _corpus_files(path):
-    # As corpus.corpus_files: a folder's *.txt sorted by name, or the file itself.
-    if not os.path.isdir(path):
-        return [path]
-    names = sorted(e.name for e in os.scandir(path) if e.name.endswith(".txt"))
-    files = [os.path.join(path, n) for n in names]
-    if not files or not all(os.path.isfile(f) for f in files):
-        raise _Unusual(path)
-    return files
-
-
-def grammar_key(arc_path, arc_sha256, layers):
-    """The bundle key: format, version, and the path and content hash of every grammar file."""
-    from hashlib import sha256
-
-    parts = [f"bundle={BUNDLE_FORMAT}", f"dreamgen={__version__}",
-             f"python={sys.version_info[0]}.{sys.version_info[1]}",
-             f"arc={arc_path}={arc_sha256}", *(f"layer={p}={h}" for p, h in layers)]
-    return sha256("\n".join(parts).encode()).hexdigest()
-
-
-def bundle_path(key):
-    return os.path.join(cache_path(), f"grammar-{key[:32]}.bin")
 
 
 # -- packing: marshal holds only plain values, so Tag and Action become tagged tuples ---------
@@ -175,15 +92,15 @@ def unpack(payload):
 
 # -- the file: magic, sha256 of the body, marshal body --------------------------------------
 
-def read(path, key):
-    """The payload stored at ``path`` for ``key``, or None when it is missing, damaged or stale."""
-    from hashlib import sha256
+def dumps(arc, grammar, known, key):
+    """The stored form of a checked arc and grammar; ValueError for a value marshal refuses."""
+    body = marshal.dumps(pack(arc, grammar, known, key))
+    return _MAGIC + sha256(body).digest() + body
 
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError:
-        return None
+
+def loads(data, key):
+    """``(arc, grammar, known)`` from :func:`dumps`'s form, or None when it is damaged, stale
+    or for another key."""
     body = data[36:]
     if data[:4] != _MAGIC or sha256(body).digest() != data[4:36]:
         return None
@@ -194,54 +111,7 @@ def read(path, key):
     if not isinstance(payload, dict) or payload.get("format") != BUNDLE_FORMAT \
             or payload.get("key") != key:
         return None
-    return payload
-
-
-def write(path, payload):
-    """Store ``payload`` at ``path`` whole or not at all (temporary file, then rename)."""
-    from hashlib import sha256
-
-    from .files import write_atomic
-
-    body = marshal.dumps(payload)
-    write_atomic(path, _MAGIC + sha256(body).digest() + body)
-
-
-def load(inputs, settings):
-    """``(arc, grammar, models)`` from the caches, or None for the cold path to take over."""
-    from .markov import cached_models
-
-    if not inputs.usable:
-        return None
-    key = grammar_key(inputs.arc_path, inputs.arc_sha256,
-                      zip(inputs.layer_paths, inputs.layer_sha256))
-    payload = read(bundle_path(key), key)
-    if payload is None:
-        return None
     try:
-        arc, grammar, known = unpack(payload)
+        return unpack(payload)
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return None  # whole but not ours (a bug or a hand edit): the cold path rebuilds it
-    models = cached_models(inputs.corpus_sha256, arc.names, settings.model, version=__version__)
-    if models is None:
-        return None
-    # The corpus was checked against another grammar or arc when its model was built.
-    if not known.issuperset(models.tags) or not set(arc.names).issuperset(models.beats_used):
-        return None
-    from .cache import used
-
-    used(inputs.corpus_sha256, arc.names, settings.model, bundle_path(key))  # for LRU eviction
-    return arc, grammar, models
-
-
-def save(inputs, arc, grammar, known):
-    """Write the bundle of a grammar the cold path has just checked; True when written."""
-    # Keyed by the paths as listed (what a warm load computes) and the hashes of the bytes
-    # that were actually parsed.
-    key = grammar_key(inputs.arc_path, inputs.arc_sha256,
-                      [(p, layer.sha256) for p, layer in zip(inputs.layer_paths, grammar.layers)])
-    try:
-        write(bundle_path(key), pack(arc, grammar, known, key))
-    except (OSError, ValueError):
-        return False
-    return True

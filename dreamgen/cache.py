@@ -1,29 +1,144 @@
-"""The cache folder kept small: what it holds, least-recently-used eviction, and clearing.
+"""The cache: one key scheme and one path for every cached artefact, and the folder kept small.
 
-An entry is one cached artefact: a model (``model-*.bin`` and its ``.ok`` note) or a grammar
-bundle (``grammar-*.bin``). Using an entry touches its file, so its modification time says when
-it was last used. Several processes may share the folder: files are only ever renamed into
-place whole (see :func:`dreamgen.files.write_atomic`) or unlinked, and a file that vanishes
-while it is being listed, touched or removed is simply skipped. A reader that loses a file
-to another process's eviction finds a cache miss and rebuilds it.
+An entry is one cached artefact, stored under :func:`path`: a model (``model-*.bin``, built by
+:mod:`dreamgen.markov`, stored by :mod:`dreamgen.markov.store`, and its ``.ok`` note) or a
+grammar bundle (``grammar-*.bin``, packed by :mod:`dreamgen.bundle`). Each is named by
+:func:`key` over the content hashes of the files it was made from, which :class:`Inputs`
+reads once per load.
+
+Using an entry touches its file, so its modification time says when it was last used. Several
+processes may share the folder: files are only ever renamed into place whole (see
+:func:`write`) or unlinked, and a file that vanishes while it is being listed, touched or
+removed is simply skipped. A reader that loses a file to another process's eviction finds a
+cache miss and rebuilds it.
 """
 
+import hashlib
 import os
+import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
-from .resources import cache_path
+from . import bundle
+from .corpus import corpus_files
+from .errors import CorpusError, OutputError
+from .files import atomic_writer
+from .markov import Models, store
+from .markov.build import FORMAT_VERSION, ModelSettings, build_payload
+from .resources import builtin_path, cache_path, grammar_paths
+from .version import __version__
 
-__all__ = ["DEFAULT_CACHE_MAX_BYTES", "DEFAULT_CACHE_MAX_ENTRIES", "Entry", "clear", "entries",
-           "prune", "touch", "used"]
+__all__ = ["DEFAULT_CACHE_MAX_BYTES", "DEFAULT_CACHE_MAX_ENTRIES", "GRAMMAR", "MODEL", "Entry",
+           "Inputs", "cached_models", "clear", "entries", "key", "load", "load_models",
+           "model_key", "path", "prune", "save", "touch", "write"]
 
-# About seven corpus-and-grammar edits' worth: a model is about 2.2 MB, a bundle 0.9 MB.
+# About eight corpus-and-grammar edits' worth: a model is about 5.5 MB, a bundle 0.7 MB.
 DEFAULT_CACHE_MAX_ENTRIES = 16
 DEFAULT_CACHE_MAX_BYTES = 50_000_000
-_KINDS = ("model-", "grammar-")
+MODEL, GRAMMAR = "model", "grammar"  # the kinds of artefact, each its file name's start
+_KINDS = (MODEL + "-", GRAMMAR + "-")
+_TEMPORARIES = tuple("." + kind for kind in _KINDS)  # as atomic_writer names them
 _TOUCH_AFTER = 3600
 # A temporary file this old belongs to a writer that died; a live one renames within seconds.
 _STALE_TMP_SECONDS = 3600
+
+
+def _sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def key(kind, *parts):
+    """The key of a ``kind`` artefact made from ``parts`` (``name=value`` strings) by this
+    dreamgen on this Python."""
+    lines = [f"kind={kind}", f"dreamgen={__version__}",
+             f"python={sys.version_info[0]}.{sys.version_info[1]}", *parts]
+    return _sha256("\n".join(lines).encode())
+
+
+def path(kind, key):
+    """The cache file of the ``kind`` artefact with this key."""
+    return os.path.join(cache_path(), f"{kind}-{key[:32]}.bin")
+
+
+def _markovify_version():
+    # importlib.metadata costs more than a whole warm start, so look for the installed
+    # distribution's folder first; the version is in its name.
+    import importlib.util
+
+    spec = importlib.util.find_spec("markovify")
+    if spec is None or not spec.origin:
+        return "unknown"
+    site = os.path.dirname(os.path.dirname(spec.origin))
+    try:
+        names = [n for n in os.listdir(site) if n.lower().startswith("markovify-")
+                 and n.endswith((".dist-info", ".egg-info"))]
+    except OSError:
+        names = []
+    if len(names) == 1:
+        return names[0].rsplit(".", 1)[0].split("-")[1]
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("markovify")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def model_key(corpus_sha256, beats, settings, format_version):
+    """The key of the model built from a corpus of this hash for ``beats`` with ``settings``."""
+    return key(MODEL, f"format={format_version}", f"markovify={_markovify_version()}",
+               f"corpus={corpus_sha256}", f"beats={','.join(beats)}",
+               *(f"{k}={v}" for k, v in sorted(asdict(settings).items())))
+
+
+class _Unusual(Exception):
+    """Something only the cold path handles (and reports)."""
+
+
+class Inputs:
+    """Every file a load reads, listed once, read once: paths, bytes and content hashes.
+
+    ``data`` maps each path read whole and within its limit to its bytes, for the cold path to
+    parse. ``usable`` is False when a file is missing or over a limit: only the cold path says
+    what is wrong.
+    """
+
+    def __init__(self, grammars=(), corpora=(), *, builtin_corpus=True, user_overlays=True,
+                 max_grammar_bytes, max_corpus_bytes):
+        self.arc_path, self.layer_paths = grammar_paths(grammars, user_overlays=user_overlays)
+        self.corpus_sources = ((builtin_path("corpus"),) if builtin_corpus else ()) \
+            + tuple(os.fspath(c) for c in corpora)
+        self.data, self.usable = {}, False
+        try:
+            self.arc_sha256 = self._hash(self.arc_path, max_grammar_bytes * 100)
+            self.layer_sha256 = [self._hash(p, max_grammar_bytes) for p in self.layer_paths]
+            if not self.corpus_sources:
+                return
+            digests, total = [], 0
+            for source in self.corpus_sources:
+                for f in corpus_files(source):
+                    digests.append(self._hash(str(f), max_corpus_bytes - total))
+                    total += len(self.data[str(f)])
+        except (OSError, CorpusError, _Unusual):
+            return
+        # The same digest read_corpus gives: the hash of the files' hashes, in order.
+        self.corpus_sha256 = _sha256("".join(digests).encode())
+        self.usable = True
+
+    def _hash(self, path, max_bytes):
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise _Unusual(path)
+        self.data[path] = data
+        return _sha256(data)
+
+    @property
+    def grammar_key(self):
+        """The key of the grammar bundle made from these grammar files."""
+        return key(GRAMMAR, f"bundle={bundle.BUNDLE_FORMAT}",
+                   f"arc={self.arc_path}={self.arc_sha256}",
+                   *(f"layer={p}={h}" for p, h in zip(self.layer_paths, self.layer_sha256)))
 
 
 @dataclass(frozen=True)
@@ -68,6 +183,17 @@ def entries(folder=None):
     found = [Entry(stem, tuple(sorted(p)), size, used)
              for stem, (p, size, used) in grouped.items()]
     return sorted(found, key=lambda e: (e.used, e.name))
+
+
+def write(path, data, *, sync=False):
+    """Store ``data`` (bytes) at ``path`` in the cache whole or not at all; False if it cannot."""
+    try:
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        with atomic_writer(path, force=True, binary=True, sync=sync) as f:
+            f.write(data)
+    except (OSError, OutputError):
+        return False
+    return True
 
 
 def _unlink(path):
@@ -127,7 +253,7 @@ def _remove_stale_temporaries(folder):
     except OSError:
         return
     for item in listing:
-        if item.name.startswith(_KINDS) and item.name.endswith(".tmp"):
+        if item.name.startswith(_TEMPORARIES) and item.name.endswith(".tmp"):
             try:
                 if item.stat().st_mtime < cutoff:
                     _unlink(item.path)
@@ -145,13 +271,110 @@ def clear(folder=None):
     return found
 
 
-def used(corpus, beats, model_settings, *paths):
-    """Touch the model built from ``corpus`` (a Corpus or its sha256) for ``beats`` with
-    ``model_settings``, and ``paths``, as just used; returns them all."""
-    from .markov.store import cache_key, model_path
-    from .version import __version__
+# -- models: built by dreamgen.markov, stored by dreamgen.markov.store ------------------------
 
-    sha = corpus if isinstance(corpus, str) else corpus.sha256
-    paths = (model_path(cache_key(sha, beats, model_settings, __version__)), *paths)
-    touch(*paths)
-    return paths
+def _checked(file, key):
+    """The models in a cache file, validated unless this exact content was validated before.
+
+    The checksum catches damage in storage; :meth:`Models.validate` catches a file that is
+    whole but wrong. Validating walks every array, so a ``.ok`` file beside the cache records
+    the digest of the content that passed, and the same content is not walked again.
+    """
+    with open(file, "rb") as f:
+        payload, digest = store.loads(f.read(), key)
+    models = Models(payload)
+    ok = file + ".ok"
+    try:
+        with open(ok, "rb") as f:
+            if f.read() == digest:
+                return models
+    except OSError:
+        pass
+    models.validate()
+    write(ok, digest)
+    return models
+
+
+def cached_models(corpus_sha256, beats, settings=ModelSettings()):
+    """The cached models for a corpus of this content hash, or None (missing or unusable)."""
+    k = model_key(corpus_sha256, beats, settings, FORMAT_VERSION)
+    try:
+        return _checked(path(MODEL, k), k)
+    except Exception:  # load_models rebuilds it, and says why
+        return None
+
+
+def load_models(corpus, beats, settings=ModelSettings(), *, use_cache=True, warn=None):
+    """The models for ``corpus``: from the cache when it holds a whole, matching file.
+
+    A damaged or stale cache file is a miss: it is rebuilt, and ``warn`` (if given) is told why.
+    """
+    if not use_cache:
+        return Models(build_payload(corpus, beats, settings))
+    k = model_key(corpus.sha256, beats, settings, FORMAT_VERSION)
+    file = path(MODEL, k)
+    if os.path.exists(file):
+        try:
+            return _checked(file, k)
+        except Exception as exc:  # any damage at all means: rebuild
+            if warn is not None:
+                warn(f"{file}: damaged model cache ({exc}); rebuilding it")
+    payload = build_payload(corpus, beats, settings, cache_key=k)
+    models = Models(payload)
+    # Checked once as built, so every later load of this content can skip it.
+    models.validate()
+    data = store.dumps(payload)
+    if write(file, data, sync=True):
+        write(file + ".ok", data[4:36])
+    elif warn is not None:
+        warn(f"{file}: cannot write model cache; continuing without it")
+    return models
+
+
+# -- grammar bundles: packed by dreamgen.bundle ------------------------------------------------
+
+def load(inputs, settings):
+    """``(arc, grammar, models)`` from the caches, or None for the cold path to take over."""
+    if not inputs.usable:
+        return None
+    k = inputs.grammar_key
+    file = path(GRAMMAR, k)
+    try:
+        with open(file, "rb") as f:
+            found = bundle.loads(f.read(), k)
+    except OSError:
+        return None
+    if found is None:
+        return None
+    arc, grammar, known = found
+    models = cached_models(inputs.corpus_sha256, arc.names, settings.model)
+    if models is None:
+        return None
+    # The corpus was checked against another grammar or arc when its model was built.
+    if not known.issuperset(models.tags) or not set(arc.names).issuperset(models.beats_used):
+        return None
+    touch(file, _model_file(inputs.corpus_sha256, arc.names, settings.model))
+    return arc, grammar, models
+
+
+def save(inputs, arc, grammar, known, corpus_sha256, settings):
+    """Remember a cold load that passed every check, then prune the cache.
+
+    The grammar bundle (``known``: every name a tag may use) is written only when ``inputs``
+    holds the bytes that ``grammar`` was parsed from; the model is already stored.
+    """
+    keep = [_model_file(corpus_sha256, arc.names, settings.model)]
+    if inputs.usable and inputs.corpus_sha256 == corpus_sha256:
+        k = inputs.grammar_key
+        try:
+            data = bundle.dumps(arc, grammar, known, k)
+        except ValueError:  # marshal meets a value it cannot store
+            data = None
+        if data is not None and write(path(GRAMMAR, k), data):
+            keep.append(path(GRAMMAR, k))
+    touch(*keep)
+    prune(keep=keep)
+
+
+def _model_file(corpus_sha256, beats, settings):
+    return path(MODEL, model_key(corpus_sha256, beats, settings, FORMAT_VERSION))

@@ -19,7 +19,7 @@ from .grammar import (DEFAULT_LENGTH, DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH,
 from .corpus import DEFAULT_MAX_CORPUS_BYTES
 from .markov import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_STATE_SIZE, DEFAULT_TRIES,
                      ModelSettings)
-from .io import atomic_writer, check_target
+from .files import atomic_writer, check_target
 from .output import notes
 from .output.beats import BEATS_FORMATS
 from .output.check import CHECK_FORMATS
@@ -275,7 +275,8 @@ def generate(seed, count, fmt, length, out, force, quiet, jobs, resume, checkpoi
         # closing: a failed write ends the workers at once, before the error is shown.
         with contextlib.closing(render_run(dreamer, seed + done, count - done, fmt, jobs=jobs,
                                            load=load, index=done, length=length)) as pieces:
-            _emit(pieces, render_end(fmt, count), write, count - done, show)
+            _emit(pieces, render_end(fmt, count), write, count - done,
+                  sys.stderr if show else None)
 
     if out is None:
         with _stdout() as stream:
@@ -300,55 +301,34 @@ def _stderr_is_tty():
     return sys.stderr.isatty()
 
 
-class _Progress:
-    """One stderr line, redrawn at most a few times a second: count, rate and time left."""
-
-    def __init__(self, total, file, every=0.2, clock=time.monotonic):
-        self.total, self.file, self.every, self.clock = total, file, every, clock
-        self.start = self.last = clock()
-        self.done = 0
-
-    def advance(self, n):
-        self.done += n
-        now = self.clock()
-        if now - self.last >= self.every or self.done >= self.total:
-            self.last = now
-            self.file.write("\r" + self.line(now) + "\x1b[K")
-            self.file.flush()
-
-    def line(self, now):
-        spent = now - self.start
-        rate = self.done / spent if spent > 0 else 0.0
-        left = (self.total - self.done) / rate if rate else 0.0
-        return (f"{self.done:,}/{self.total:,} dreams  {rate:,.0f}/s  "
-                f"{_duration(left)} left")
-
-    def close(self):
-        self.file.write("\n")
-        self.file.flush()
-
-
-def _duration(seconds):
-    seconds = int(seconds + 0.5)
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02}:{s:02}" if h else f"{m}:{s:02}"
-
-
-def _emit(pieces, end, write, count, show):
-    """``write(text, n)`` each piece of ``n`` dreams, then ``write(end, 0)``."""
-    progress = _Progress(count, sys.stderr) if show else None
-    try:
-        for text, n in pieces:
+def _emit(pieces, end, write, count, progress_to=None):
+    """``write(text, n)`` each piece of ``n`` dreams, then ``write(end, 0)``; given a terminal
+    ``progress_to``, a progress line there: the bar, the count, the time left and the rate."""
+    with contextlib.closing(_progress(pieces, count, progress_to)) as shown:
+        for text, n in shown:
             if _stopping:
                 raise _Stopped(_stopping[0])
             write(text, n)
-            if progress is not None:
-                progress.advance(n)
-    finally:
-        if progress is not None:
-            progress.close()
     write(end, 0)
+
+
+def _progress(pieces, count, file):
+    """``pieces``, drawing a progress bar on ``file`` (if not None) as each is used."""
+    if file is None:
+        # click.progressbar imports click._termui_impl: 7 ms a run without one need not pay.
+        yield from pieces
+        return
+    began = time.monotonic()
+
+    def rate(_):
+        return f"{bar.pos / max(time.monotonic() - began, 1e-9):,.0f} dreams/s"
+
+    bar = click.progressbar(length=count, file=file, show_pos=True, show_percent=False,
+                            item_show_func=rate, bar_template="[%(bar)s]  %(info)s")
+    with bar:
+        for text, n in pieces:
+            yield text, n
+            bar.update(n)
 
 
 @cli.command()

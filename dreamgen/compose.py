@@ -164,51 +164,47 @@ class Dreamer:
         """Load the built-in grammar (plus overlays, in order) and corpus (plus ``corpora``).
 
         With ``use_cache`` a load whose grammar files and corpus were seen before takes the
-        parsed grammar and compiled chains from the cache (see :mod:`dreamgen.bundle`).
+        parsed grammar and compiled chains from the cache (see :mod:`dreamgen.cache`).
         """
-        from . import bundle
+        from . import cache
 
-        inputs = bundle.Inputs(grammars, corpora, builtin_corpus=builtin_corpus,
-                               user_overlays=user_overlays,
-                               max_grammar_bytes=settings.max_grammar_bytes,
-                               max_corpus_bytes=settings.max_corpus_bytes)
-        sources = tuple(_corpus_sources(builtin_corpus, corpora))
+        inputs = cache.Inputs(grammars, corpora, builtin_corpus=builtin_corpus,
+                              user_overlays=user_overlays,
+                              max_grammar_bytes=settings.max_grammar_bytes,
+                              max_corpus_bytes=settings.max_corpus_bytes)
         if use_cache:
-            found = bundle.load(inputs, settings)
+            found = cache.load(inputs, settings)
             if found is not None:
                 arc, grammar, models = found
                 return cls(grammar, arc, models, inputs.corpus_sha256, settings,
-                           corpus=_CorpusLoader(sources, arc.names, settings.max_corpus_bytes)
-                           )
-        return cls._load_cold(inputs, grammars, sources, settings=settings,
-                              user_overlays=user_overlays, use_cache=use_cache, warn=warn)
+                           corpus=_CorpusLoader(inputs.corpus_sources, arc.names,
+                                                settings.max_corpus_bytes))
+        return cls._load_cold(inputs, grammars, settings=settings, user_overlays=user_overlays,
+                              use_cache=use_cache, warn=warn)
 
     @classmethod
-    def _load_cold(cls, inputs, grammars, sources, *, settings, user_overlays, use_cache, warn):
-        from . import bundle
+    def _load_cold(cls, inputs, grammars, *, settings, user_overlays, use_cache, warn):
+        from . import cache
         from .corpus import read_corpus
         from .grammar.load import load_grammar
-        from .markov import load_models
 
+        # Each file is parsed from the bytes inputs read and hashed: read once, keyed right.
         arc, grammar = load_grammar(grammars, user_overlays=user_overlays,
-                                    max_bytes=settings.max_grammar_bytes)
-        if not sources:
+                                    max_bytes=settings.max_grammar_bytes, data=inputs.data)
+        if not inputs.corpus_sources:
             raise CorpusError("no corpus given")
-        corpus = read_corpus(sources, beats=arc.names, max_bytes=settings.max_corpus_bytes)
+        corpus = read_corpus(inputs.corpus_sources, beats=arc.names,
+                             max_bytes=settings.max_corpus_bytes, data=inputs.data)
         known = _tag_names(grammar)
         _check_corpus_tags(corpus, known)
-        models = load_models(corpus, arc.names, settings.model, version=__version__,
-                             use_cache=use_cache, warn=warn)
+        models = cache.load_models(corpus, arc.names, settings.model, use_cache=use_cache,
+                                   warn=warn)
         dreamer = cls(grammar, arc, models, corpus.sha256, settings,
                       corpus=corpus)
         _probe_markov(dreamer, corpus)
         # Only a load that passed every check is remembered for warm starts.
-        if use_cache and inputs.usable and len(inputs.layer_paths) == len(grammar.layers):
-            bundle.save(inputs, arc, grammar, known)
         if use_cache:
-            from . import cache
-
-            cache.prune(keep=cache.used(corpus, arc.names, settings.model))
+            cache.save(inputs, arc, grammar, known, corpus.sha256, settings)
         return dreamer
 
     def dream(self, seed, trace=False, length=DEFAULT_LENGTH):
@@ -341,14 +337,6 @@ def _grammar_sha256(grammar, arc):
     # The short lengths' beats and entries change what micro and short dreams say.
     arc_part += f"|{arc.lengths!r}|{arc.title_template}"
     return hashlib.sha256(f"{grammar.sha256}|{arc.cast}|{arc_part}".encode()).hexdigest()
-
-
-def _corpus_sources(builtin_corpus, corpora):
-    if builtin_corpus:
-        from .resources import builtin_dir
-
-        yield builtin_dir("corpus")
-    yield from corpora
 
 
 class _CorpusLoader:

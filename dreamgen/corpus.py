@@ -10,12 +10,10 @@ import hashlib
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from ._lazy import lazy
 from .errors import CorpusError
 from .files import decode_utf8, read_limited
-
-Path = lazy("pathlib", "Path")  # a warm start reads no corpus
 
 __all__ = [
     "DEFAULT_MAX_CORPUS_BYTES",
@@ -77,7 +75,7 @@ class Corpus:
             yield from doc.paragraphs
 
 
-def _decode(path, data):
+def _text(path, data):
     nul = data.find(b"\x00")
     if nul >= 0:
         raise CorpusError(f"binary data (a NUL byte at byte offset {nul}), expected UTF-8 "
@@ -91,7 +89,7 @@ def read_document(path, *, beats=None, data=None, max_bytes=DEFAULT_MAX_CORPUS_B
     if data is None:
         data = read_limited(path, max_bytes, CorpusError, what="corpus file",
                             option="--max-corpus-bytes")
-    text = _decode(path, data)
+    text = _text(path, data)
     lines = text.splitlines()
     tagged = any(_BEAT_LINE.match(line) for line in lines)
     header, i = [], 0
@@ -148,16 +146,21 @@ def corpus_files(path):
     return [p]
 
 
-def read_corpus(paths, *, beats=None, max_bytes=DEFAULT_MAX_CORPUS_BYTES):
-    """Read corpus files and folders in order into a :class:`Corpus`."""
+def read_corpus(paths, *, beats=None, max_bytes=DEFAULT_MAX_CORPUS_BYTES, data=None):
+    """Read corpus files and folders in order into a :class:`Corpus`.
+
+    ``data`` may map a file's path (as a string) to its bytes, already read.
+    """
     docs, total = [], 0
     for path in paths:
         for f in corpus_files(path):
-            left = max_bytes - total
-            over = (f"corpus passes the limit of {max_bytes:,} bytes here "
-                    "(raise it with --max-corpus-bytes)")
-            data = read_limited(f, max(left, 0), CorpusError, what="corpus file", over=over)
-            total += len(data)
-            docs.append(read_document(f, beats=beats, data=data))
+            left = max(max_bytes - total, 0)
+            raw = (data or {}).get(str(f))
+            if raw is None or len(raw) > left:  # read it here, which says what is wrong
+                over = (f"corpus passes the limit of {max_bytes:,} bytes here "
+                        "(raise it with --max-corpus-bytes)")
+                raw = read_limited(f, left, CorpusError, what="corpus file", over=over)
+            total += len(raw)
+            docs.append(read_document(f, beats=beats, data=raw))
     digest = hashlib.sha256("".join(d.sha256 for d in docs).encode()).hexdigest()
     return Corpus(tuple(docs), digest)

@@ -1,36 +1,73 @@
 """Read input files (a size limit, so no input can exhaust memory, and strict UTF-8) and
-write cache files whole or not at all."""
+write files whole or not at all."""
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["decode_utf8", "read_limited", "write_atomic"]
+from .errors import OutputError
+
+__all__ = ["atomic_writer", "check_target", "decode_utf8", "file_mode", "read_limited"]
 
 
-def write_atomic(path, data, *, sync=False):
-    """Write ``data`` (bytes) to ``path`` through a temporary file beside it and a rename.
+def check_target(path, *, force=False):
+    """Raise :class:`OutputError` unless ``path`` may be written (a new file, or ``force``)."""
+    target = Path(path)
+    if target.is_dir():
+        raise OutputError("is a directory; give a file name", path=path)
+    if target.exists() and not force:
+        raise OutputError("already exists; use --force to replace it", path=path)
 
-    A reader never sees half a file, two processes writing the same file each rename a whole
-    one into place, and a failure leaves no temporary file. Raises ``OSError``.
-    """
-    import tempfile
 
-    folder = os.path.dirname(os.fspath(path)) or "."
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=os.path.basename(os.fspath(path)) + ".", suffix=".tmp",
-                               dir=folder)
+def file_mode(path):
+    """The mode a plain ``open(path, "w")`` would give: that of the file it replaces, or the
+    umask's."""
+    # mkstemp makes the file private (0600), which a replaced or new file should not become.
     try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
+        return os.stat(path).st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+@contextmanager
+def atomic_writer(path, *, force=False, binary=False, sync=True):
+    """Yield a file; on success it replaces ``path`` whole, on any failure nothing changes.
+
+    Refuses an existing ``path`` unless ``force``. Text is UTF-8 with ``\\n`` line ends;
+    ``binary`` gives a bytes file instead. The temporary file sits beside ``path`` (hidden, so
+    a listing of the folder skips it) and is renamed into place, so a reader never sees half a
+    file and two processes writing one path each rename a whole one. ``sync`` flushes it to
+    disk first. An exception, a full disk or Ctrl-C leaves any earlier file whole and no
+    temporary file behind; an operating-system failure is an :class:`OutputError`.
+    """
+    import tempfile  # only when writing a file: it costs 3 ms to import
+
+    target = Path(path)
+    check_target(target, force=force)
+    mode = file_mode(target)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                   dir=target.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write here: {exc.strerror}", path=path) from None
+    try:
+        with (os.fdopen(fd, "wb") if binary
+              else os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as f:
+            yield f
             if sync:
                 f.flush()
                 os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write: {exc.strerror or exc}", path=path) from None
         raise
 
 

@@ -19,8 +19,9 @@ __all__ = [
 ]
 
 DEFAULT_MAX_MINE_BYTES = 20_000_000
-# Mined entries stay short enough to sit inside a beat's sentence.
-DEFAULT_MAX_WORDS = 9
+# Mined entries stay short enough to sit inside a beat's sentence (a Markov sentence's own
+# limit is markov.DEFAULT_MAX_WORDS).
+MAX_FIND_WORDS = 9
 
 # category -> the overlay key it proposes ("+" adds to the built-in symbol of that name).
 CATEGORIES = {
@@ -91,7 +92,7 @@ class Find:
     line: int
 
 
-def _trim_clause(phrase, max_words=DEFAULT_MAX_WORDS):
+def _trim_clause(phrase, max_words=MAX_FIND_WORDS):
     phrase = _CLAUSE_END.split(" " + phrase + " ", maxsplit=1)[0].strip()
     words = phrase.split()
     return " ".join(words[:max_words]) if len(words) <= max_words else None
@@ -178,7 +179,7 @@ def mine_text(text, *, path="<text>"):
                 add("simileNouns", " ".join(noun), n)
         for m in _AS_IF.finditer(line):
             opener, rest = m.group(1).split(None, 2)[:2], m.group(1).split(None, 2)[2:]
-            clause = _trim_clause(rest[0], max_words=DEFAULT_MAX_WORDS + 2) if rest else None
+            clause = _trim_clause(rest[0], max_words=MAX_FIND_WORDS + 2) if rest else None
             if clause:
                 add("asIf", " ".join(opener) + " " + clause, n)
         for m in _TOKEN.finditer(line):

@@ -7,17 +7,15 @@ memory, a lost node) goes on from its last checkpoint, and the finished file is 
 place, the same bytes as a run never interrupted.
 """
 
+import json
 import os
 import time
 from pathlib import Path
 
 from .grammar import DEFAULT_LENGTH
 from .version import __version__
-from ._lazy import lazy
 from .errors import OutputError
-from .io import _mode, check_target
-
-json = lazy("json")  # cli imports this module for its default; only --resume needs json
+from .files import check_target, file_mode
 
 __all__ = ["DEFAULT_CHECKPOINT_SECONDS", "Resumable", "finished", "partial_path", "run_state",
            "state_path"]
@@ -152,7 +150,7 @@ class Resumable:
 
     def finish(self):
         """Rename the finished partial file into place and remove its state."""
-        mode = _mode(self.path)
+        mode = file_mode(self.path)
         self.file.flush()
         os.fsync(self.file.fileno())
         self._close()

@@ -1,7 +1,11 @@
+import builtins
+import io
+import os
+
 import platformdirs
 import pytest
 
-from dreamgen import Dreamer, Settings, bundle, compose
+from dreamgen import Dreamer, Settings, bundle, cache, compose
 from dreamgen.markov import ModelSettings
 from dreamgen.resources import _platform_dir
 
@@ -32,11 +36,14 @@ def _default_bundle():
     from dreamgen.compose import Settings
 
     settings = Settings()
-    inputs = bundle.Inputs(max_grammar_bytes=settings.max_grammar_bytes,
-                           max_corpus_bytes=settings.max_corpus_bytes)
-    key = bundle.grammar_key(inputs.arc_path, inputs.arc_sha256,
-                             zip(inputs.layer_paths, inputs.layer_sha256))
-    return bundle.bundle_path(key), key
+    inputs = cache.Inputs(max_grammar_bytes=settings.max_grammar_bytes,
+                          max_corpus_bytes=settings.max_corpus_bytes)
+    return cache.path(cache.GRAMMAR, inputs.grammar_key), inputs.grammar_key
+
+
+def _read(path, key):
+    with open(path, "rb") as f:
+        return bundle.loads(f.read(), key)
 
 
 def test_a_damaged_bundle_is_rebuilt(dreamer):
@@ -45,9 +52,29 @@ def test_a_damaged_bundle_is_rebuilt(dreamer):
     data = bytearray(open(path, "rb").read())
     data[len(data) // 2] ^= 0xFF
     open(path, "wb").write(bytes(data))
-    assert bundle.read(path, key) is None
+    assert _read(path, key) is None
     assert Dreamer.load().dream(7).text == dreamer.dream(7).text
-    assert bundle.read(path, key) is not None
+    assert _read(path, key) is not None
+
+
+def test_a_cold_load_reads_each_input_file_once(write, tmp_path, monkeypatch):
+    overlay = write("o.json", {"fallers": ["glass harp"]})
+    extra = FIXTURES / "tiny" / "corpus.txt"
+    inputs = cache.Inputs([overlay], [extra], builtin_corpus=False, max_grammar_bytes=10**6,
+                          max_corpus_bytes=10**6)
+    opened = []
+    real = builtins.open
+
+    def counting(file, *args, **kwargs):
+        opened.append(os.fspath(file))
+        return real(file, *args, **kwargs)
+
+    monkeypatch.setattr(compose, "_probe_markov", lambda *a: None)  # a tiny corpus fails it
+    monkeypatch.setattr(builtins, "open", counting)
+    monkeypatch.setattr(io, "open", counting)  # what pathlib opens with
+    Dreamer.load([overlay], [extra], builtin_corpus=False, use_cache=False)
+    read = [p for p in opened if p in {inputs.arc_path, *inputs.layer_paths, str(extra)}]
+    assert sorted(read) == sorted({inputs.arc_path, *inputs.layer_paths, str(extra)})
 
 
 def test_an_edited_overlay_is_never_served_stale(write):

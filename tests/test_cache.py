@@ -5,8 +5,7 @@ import shutil
 from concurrent.futures import ProcessPoolExecutor
 
 from dreamgen import Dreamer
-from dreamgen.cache import clear, entries, prune, touch
-from dreamgen.files import write_atomic
+from dreamgen.cache import clear, entries, prune, touch, write
 
 from conftest import CACHE_LIMITS
 
@@ -26,7 +25,7 @@ def _entry(folder, name, size=10, age=0, ok=False):
 def test_entries_group_a_model_with_its_note_oldest_first(tmp_path):
     _entry(tmp_path, "grammar-b.bin", age=20)
     _entry(tmp_path, "model-a.bin", size=100, age=10, ok=True)
-    (tmp_path / "model-c.bin.1234.tmp").write_bytes(b"half")
+    (tmp_path / ".model-c.bin.1234.tmp").write_bytes(b"half")
     (tmp_path / "notes.txt").write_text("not ours")
     found = entries(tmp_path)
     assert [(e.name, e.size, len(e.paths)) for e in found] == [
@@ -70,8 +69,8 @@ def test_clear_removes_every_entry_and_nothing_else(tmp_path):
 def _writer(folder, tag, n=40):
     """Write and prune as a dreamgen process does, while another does the same."""
     for i in range(n):
-        write_atomic(os.path.join(folder, f"model-{tag}{i}.bin"), b"m" * 1000)
-        write_atomic(os.path.join(folder, f"model-{tag}{i}.bin.ok"), b"d" * 32)
+        assert write(os.path.join(folder, f"model-{tag}{i}.bin"), b"m" * 1000)
+        assert write(os.path.join(folder, f"model-{tag}{i}.bin.ok"), b"d" * 32)
         prune(folder, max_entries=5)
         entries(folder)
     return tag
@@ -115,3 +114,11 @@ def test_the_entries_a_load_just_used_are_never_evicted(tmp_path):
     prune(tmp_path, keep=[used], max_entries=2)
     assert sorted(os.listdir(tmp_path)) == ["grammar-3.bin", "model-used.bin",
                                             "model-used.bin.ok"]
+
+
+def test_prune_removes_a_dead_writers_temporary_file_but_not_a_live_ones(tmp_path):
+    dead = _entry(tmp_path, ".model-a.bin.x1.tmp", age=-10**6)
+    live = tmp_path / ".model-a.bin.x2.tmp"
+    live.write_bytes(b"half")
+    prune(tmp_path)
+    assert not dead.exists() and live.exists()

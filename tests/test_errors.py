@@ -327,15 +327,15 @@ def test_debug_traceback_is_printed_by_the_real_program(write):
 
 
 def test_an_unforeseen_error_is_still_one_line(fails, monkeypatch):
-    import dreamgen.markov
+    import dreamgen.cache
 
     def broken(*a, **k):
         raise KeyError("boom")
 
     # Both ways to the model (the warm start's cache read, the cold build) are looked up
-    # in dreamgen.markov when a load runs, so patching them there breaks whichever is taken.
-    monkeypatch.setattr(dreamgen.markov, "cached_models", broken)
-    monkeypatch.setattr(dreamgen.markov, "load_models", broken)
+    # in dreamgen.cache when a load runs, so patching them there breaks whichever is taken.
+    monkeypatch.setattr(dreamgen.cache, "cached_models", broken)
+    monkeypatch.setattr(dreamgen.cache, "load_models", broken)
     fails(["generate", "--seed", "1"], "internal error (KeyError: 'boom'); rerun with "
           "'dreamgen --debug ...' for the traceback and report it")
 
@@ -351,3 +351,11 @@ def test_the_readme_error_example_is_true(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["generate", "--seed", "1", "--grammar", "mine.json"])
     assert result.exit_code == 1 and result.output == expected + "\n"
+
+
+def test_did_you_mean_names_the_closest_candidate_with_its_prefix_or_suffix():
+    from dreamgen.errors import did_you_mean
+
+    assert did_you_mean("fallrs", {"fallers", "omen"}, prefix="+") == "; did you mean '+fallers'?"
+    assert did_you_mean("wake", {"waking"}, suffix="Noir") == "; did you mean 'wakingNoir'?"
+    assert did_you_mean("zzz", {"omen"}) == ""

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from dreamgen import OutputError
 from dreamgen.cli import cli
-from dreamgen.io import atomic_writer
+from dreamgen.files import atomic_writer
 
 from conftest import ROOT, children
 

@@ -9,13 +9,13 @@ import pytest
 
 from dreamgen.corpus import read_corpus
 from dreamgen.markov import ModelSettings, Models
-from dreamgen.markov.build import build_payload
-from dreamgen.markov.store import (cache_key, cached_models, dumps, load_models, loads,
-                                   model_path)
+import dreamgen.cache
+from dreamgen.cache import MODEL, cached_models, load_models, model_key, path as cache_path
+from dreamgen.markov.build import FORMAT_VERSION, build_payload
+from dreamgen.markov.store import dumps, loads
 
 from conftest import FIXTURES, ROOT
 
-VERSION = "test"
 BEATS = ("omen", "fall")
 SETTINGS = ModelSettings(state_size=1)
 TEXT = """:: omen
@@ -68,8 +68,8 @@ def _store(path, payload):
 
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
 def test_a_damaged_cache_is_rebuilt_with_a_warning(cache, corpus, damage):
-    key = cache_key(corpus.sha256, BEATS, SETTINGS, VERSION)
-    path = model_path(key)
+    key = model_key(corpus.sha256, BEATS, SETTINGS, FORMAT_VERSION)
+    path = cache_path(MODEL, key)
     good = build_payload(corpus, BEATS, SETTINGS, cache_key=key)
     if DAMAGE[damage] is None:
         _store(path, good)
@@ -82,31 +82,31 @@ def test_a_damaged_cache_is_rebuilt_with_a_warning(cache, corpus, damage):
         changed = DAMAGE[damage](bad)
         _store(path, bad if changed is None else changed)
     # The warm start's reader turns it down too (and leaves the rebuild to load_models).
-    assert cached_models(corpus.sha256, BEATS, SETTINGS, version=VERSION) is None
+    assert cached_models(corpus.sha256, BEATS, SETTINGS) is None
     warnings = []
-    models = load_models(corpus, BEATS, SETTINGS, version=VERSION, warn=warnings.append)
+    models = load_models(corpus, BEATS, SETTINGS, warn=warnings.append)
     models.validate()
-    assert cached_models(corpus.sha256, BEATS, SETTINGS, version=VERSION) is not None
+    assert cached_models(corpus.sha256, BEATS, SETTINGS) is not None
     assert len(warnings) == 1
     assert warnings[0].startswith(f"{path}: damaged model cache (")
     assert warnings[0].endswith("); rebuilding it")
     again = []
-    load_models(corpus, BEATS, SETTINGS, version=VERSION, warn=again.append)
+    load_models(corpus, BEATS, SETTINGS, warn=again.append)
     assert again == []
     name = os.path.basename(path)
     assert sorted(p.name for p in cache.iterdir()) == [name, name + ".ok"]
 
 
 def test_the_damage_reasons_are_specific(cache, corpus):
-    key = cache_key(corpus.sha256, BEATS, SETTINGS, VERSION)
+    key = model_key(corpus.sha256, BEATS, SETTINGS, FORMAT_VERSION)
     reasons = {}
     for damage in ("a member outside the tokens", "falling class offsets", "other format version",
                    "n-grams out of order"):
         p = build_payload(corpus, BEATS, SETTINGS, cache_key=key)
         DAMAGE[damage](p)
-        _store(model_path(key), p)
+        _store(cache_path(MODEL, key), p)
         warnings = []
-        load_models(corpus, BEATS, SETTINGS, version=VERSION, warn=warnings.append)
+        load_models(corpus, BEATS, SETTINGS, warn=warnings.append)
         reasons[damage] = warnings[0].split("(", 1)[1].rsplit(")", 1)[0]
     assert reasons == {
         "a member outside the tokens": "chain 'omen': a class member outside the tokens",
@@ -117,13 +117,13 @@ def test_the_damage_reasons_are_specific(cache, corpus):
 
 
 def test_a_bit_flip_is_caught_by_the_checksum(cache, corpus):
-    load_models(corpus, BEATS, version=VERSION)
+    load_models(corpus, BEATS)
     path = next(p for p in cache.iterdir() if p.suffix == ".bin")
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
     warnings = []
-    load_models(corpus, BEATS, version=VERSION, warn=warnings.append)
+    load_models(corpus, BEATS, warn=warnings.append)
     assert warnings == [f"{path}: damaged model cache (checksum mismatch (truncated or "
                         "damaged)); rebuilding it"]
 
@@ -133,30 +133,34 @@ def test_an_unwritable_cache_folder_warns_and_carries_on(tmp_path, monkeypatch, 
     blocker.write_text("not a folder")
     monkeypatch.setenv("DREAMGEN_CACHE_DIR", str(blocker / "cache"))
     warnings = []
-    models = load_models(corpus, BEATS, version=VERSION, warn=warnings.append)
+    models = load_models(corpus, BEATS, warn=warnings.append)
     models.validate()
     assert len(warnings) == 1 and "cannot write model cache" in warnings[0]
     assert blocker.read_text() == "not a folder"
 
 
-def test_the_cache_key_covers_corpus_beats_settings_and_versions(corpus, write):
-    base = cache_key(corpus.sha256, BEATS, ModelSettings(), VERSION)
+def test_the_cache_key_covers_corpus_beats_settings_and_versions(corpus, write, monkeypatch):
+    base = model_key(corpus.sha256, BEATS, ModelSettings(), FORMAT_VERSION)
     other = read_corpus([write("d.txt", TEXT + "You sleep.\n")], beats=BEATS)
     keys = {
-        "corpus": cache_key(other.sha256, BEATS, ModelSettings(), VERSION),
-        "beats": cache_key(corpus.sha256, ("omen",), ModelSettings(), VERSION),
-        "state size": cache_key(corpus.sha256, BEATS, ModelSettings(state_size=2), VERSION),
-        "novelty": cache_key(corpus.sha256, BEATS, ModelSettings(novelty_words=5), VERSION),
-        "spread": cache_key(corpus.sha256, BEATS, ModelSettings(min_spread=0.5), VERSION),
-        "dreamgen": cache_key(corpus.sha256, BEATS, ModelSettings(), "0.0.1"),
+        "corpus": model_key(other.sha256, BEATS, ModelSettings(), FORMAT_VERSION),
+        "beats": model_key(corpus.sha256, ("omen",), ModelSettings(), FORMAT_VERSION),
+        "state size": model_key(corpus.sha256, BEATS, ModelSettings(state_size=2),
+                                FORMAT_VERSION),
+        "novelty": model_key(corpus.sha256, BEATS, ModelSettings(novelty_words=5),
+                             FORMAT_VERSION),
+        "spread": model_key(corpus.sha256, BEATS, ModelSettings(min_spread=0.5), FORMAT_VERSION),
+        "format": model_key(corpus.sha256, BEATS, ModelSettings(), FORMAT_VERSION + 1),
     }
+    monkeypatch.setattr(dreamgen.cache, "__version__", "0.0.1")
+    keys["dreamgen"] = model_key(corpus.sha256, BEATS, ModelSettings(), FORMAT_VERSION)
     assert base not in keys.values() and len(set(keys.values())) == len(keys)
 
 
 def test_the_markovify_version_is_found_without_importing_it():
     import importlib.metadata
 
-    code = ("import sys; from dreamgen.markov.store import _markovify_version; "
+    code = ("import sys; from dreamgen.cache import _markovify_version; "
             "v = _markovify_version(); print(v, 'markovify' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True, check=True)
@@ -196,12 +200,12 @@ def test_two_processes_building_the_same_cache_both_succeed(tmp_path):
 
 
 def test_validation_runs_once_per_content(cache, corpus, monkeypatch):
-    load_models(corpus, BEATS, SETTINGS, version=VERSION)
+    load_models(corpus, BEATS, SETTINGS)
     calls = []
     monkeypatch.setattr(Models, "validate", lambda self: calls.append(1))
-    load_models(corpus, BEATS, SETTINGS, version=VERSION)
+    load_models(corpus, BEATS, SETTINGS)
     assert calls == []  # the .ok record matches this content: not walked again
     ok = next(p for p in cache.iterdir() if p.suffix == ".ok")
     ok.write_bytes(b"\0" * 32)
-    load_models(corpus, BEATS, SETTINGS, version=VERSION)
+    load_models(corpus, BEATS, SETTINGS)
     assert calls == [1]  # a record for other content is no record

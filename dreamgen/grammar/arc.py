@@ -1,14 +1,10 @@
 """The arc: the beats every dream keeps, read from ``grammars/arc.json``."""
 
+import json
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
-from .._lazy import lazy
-from ..errors import ArcError
-from .hint import hint
-
-# A warm start takes the arc from the cache and reads no arc file.
-json = lazy("json")
-Path = lazy("pathlib", "Path")
+from ..errors import ArcError, did_you_mean
 
 __all__ = [
     "ARC_OVERLAY_KEYS",
@@ -157,7 +153,7 @@ def length_problems(arc, lengths):
         unknown = [n for n in kept if n not in order]
         if unknown:
             found.append(f"length {name!r} keeps beat {unknown[0]!r}, which the arc does not "
-                         f"have{hint(unknown[0], arc.names)}")
+                         f"have{did_you_mean(unknown[0], arc.names)}")
             continue
         if [order[n] for n in kept] != sorted(set(order[n] for n in kept)):
             found.append(f"length {name!r} must keep its beats in arc order, each once")
@@ -176,11 +172,11 @@ def length_problems(arc, lengths):
     return found
 
 
-def load_arc(path):
-    """Read and validate an arc file."""
+def load_arc(path, *, data=None):
+    """Read and validate an arc file (``data``: its bytes, if already read)."""
     path = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = (Path(path).read_bytes() if data is None else data).decode("utf-8-sig")
     except FileNotFoundError:
         raise ArcError("no such arc file", path=path) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -240,7 +236,7 @@ def _motifs(data, names, path):
         for end in ("from", "until"):
             if m.get(end) is not None and m[end] not in names:
                 raise ArcError(f"motif {m['name']!r}: {end!r} names beat {m[end]!r}, which the "
-                               f"arc does not have{hint(m[end], names)}", path=path)
+                               f"arc does not have{did_you_mean(m[end], names)}", path=path)
         if not isinstance(m.get("once", False), bool):
             raise ArcError(f"motif {m['name']!r}: 'once' is true or false", path=path)
         motifs.append(Motif(m["name"], tuple(w.lower() for w in m["words"]), m.get("from"),
@@ -256,7 +252,8 @@ def arc_overlay_problems(arc, overlay):
     found = []
     for key in overlay:
         if key not in ARC_OVERLAY_KEYS:
-            found.append((None, f"'$arc' has unknown key {key!r}{hint(key, ARC_OVERLAY_KEYS)} "
+            hint = did_you_mean(key, ARC_OVERLAY_KEYS)
+            found.append((None, f"'$arc' has unknown key {key!r}{hint} "
                                 f"(known: {', '.join(ARC_OVERLAY_KEYS)})"))
     names = arc.names
     for section in ("entries", "markov"):
@@ -269,7 +266,7 @@ def arc_overlay_problems(arc, overlay):
             if beat not in names:
                 what = "an entry symbol" if section == "entries" else "a Markov count"
                 found.append((beat, f"'$arc' gives {what} for beat {beat!r}, which the arc "
-                                    f"does not have{hint(beat, names)}"))
+                                    f"does not have{did_you_mean(beat, names)}"))
             elif section == "entries" and not (isinstance(target, str) and target):
                 found.append((beat, f"'$arc' entry for beat {beat!r} must be a symbol name"))
             elif section == "markov" and not (isinstance(target, int) and

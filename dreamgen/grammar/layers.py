@@ -1,15 +1,13 @@
 """Layer grammar files into one grammar, once, with an index of where every rule came from."""
 
+import json
 import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .._lazy import lazy
 from .read import APPEND_PREFIX
 from .rules import Tag, compile_rule, walk
 
-# Only a cold load digests the rules; a warm start takes the digest from the cache.
-json = lazy("json")
 
 __all__ = ["Grammar", "Layering", "layered", "reachable"]
 

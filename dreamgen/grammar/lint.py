@@ -6,7 +6,7 @@ values; a new check is one more function in the list.
 
 from dataclasses import dataclass, field
 
-from .hint import hint
+from ..errors import did_you_mean
 from .layers import Layering, layered, reachable
 from .modifiers import MODIFIERS
 from .read import APPEND_PREFIX, Problem
@@ -119,7 +119,8 @@ def check_appends(g):
             if key.startswith(APPEND_PREFIX) and key[1:] not in defined:
                 line, col = layer.locate(key)
                 yield Problem(layer.path, line, col, f"{key!r} adds to a symbol that is not "
-                              f"defined before it{hint(key[1:], defined, APPEND_PREFIX)}",
+                              f"defined before it"
+                              f"{did_you_mean(key[1:], defined, prefix=APPEND_PREFIX)}",
                               symbol=key[1:])
             defined.add(key[1:] if key.startswith(APPEND_PREFIX) else key)
 
@@ -139,12 +140,12 @@ def check_names(g):
                 sym_at = start + 1 + node.raw.find(node.symbol, node.raw.rfind("]") + 1)
                 if node.symbol not in g.known:
                     yield g.problem(symbol, i, f"unknown symbol {node.symbol!r} in "
-                                    f"{g.named(symbol, i)}{hint(node.symbol, g.known)}",
+                                    f"{g.named(symbol, i)}{did_you_mean(node.symbol, g.known)}",
                                     offset=sym_at)
                 for name, _params in node.modifiers:
                     if name not in MODIFIERS:
                         yield g.problem(symbol, i, f"unknown modifier '.{name}' in "
-                                        f"{g.named(symbol, i)}{hint(name, MODIFIERS, '.')}",
+                                        f"{g.named(symbol, i)}{did_you_mean(name, MODIFIERS, prefix='.')}",
                                         offset=start + 1 + node.raw.find("." + name))
             elif node.kind == "pop" and node.target not in g.pushed:
                 yield g.problem(symbol, i, f"[{node.target}:POP] in {g.named(symbol, i)} pops "

@@ -6,10 +6,9 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..errors import ArcError, GrammarError
-from ..resources import builtin_dir, user_grammar_files
+from ..errors import ArcError, GrammarError, did_you_mean
+from ..resources import grammar_paths
 from .arc import apply_arc_overlay, arc_overlay_problems, load_arc
-from .hint import hint
 from .layers import Layering
 from .lint import build_grammar, check_layers
 from .read import ARC_KEY, DEFAULT_MAX_GRAMMAR_BYTES, Problem, read_layer
@@ -76,11 +75,11 @@ def _as_problem(err):
                    symbol=err.symbol)
 
 
-def _beat_where(arc_path):
-    """``beat name -> (line, col)`` of its ``"name"`` in the arc file."""
+def _beat_where(arc_path, data=None):
+    """``beat name -> (line, col)`` of its ``"name"`` in the arc file (``data``: its bytes)."""
     try:
-        text = Path(arc_path).read_text(encoding="utf-8-sig")
-    except OSError:
+        text = (Path(arc_path).read_bytes() if data is None else data).decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
         return {}
     found = {}
     for m in re.finditer(r'"name"\s*:\s*("(?:[^"\\]|\\.)*")', text):
@@ -90,7 +89,7 @@ def _beat_where(arc_path):
     return found
 
 
-def _collect(paths, *, standalone, user_overlays, max_bytes, problems):
+def _collect(paths, *, standalone, user_overlays, max_bytes, problems, data=None):
     """Read the layers and the arc, adding what is wrong to ``problems`` when it is a list.
 
     Returns ``(arc or None, layers, entry_where)``; ``entry_where`` maps each beat to the
@@ -98,18 +97,18 @@ def _collect(paths, *, standalone, user_overlays, max_bytes, problems):
     """
     collect = problems is not None
     arc, entry_where = None, {}
-    files = [Path(p) for p in paths]
+    data = data or {}
+    files = [str(Path(p)) for p in paths]
     if not standalone:
-        gdir = builtin_dir("grammars")
-        arc = load_arc(gdir / "arc.json")
-        where = _beat_where(arc.path)
+        arc_path, files = grammar_paths(paths, user_overlays=user_overlays)
+        arc = load_arc(arc_path, data=data.get(arc_path))
+        where = _beat_where(arc.path, data.get(arc_path))
         entry_where = {b.name: (arc.path, *where.get(b.name, (1, 1))) for b in arc.beats}
-        builtin = sorted(p for p in gdir.glob("*.json") if p.name != "arc.json")
-        files = [*builtin, *(user_grammar_files() if user_overlays else ()), *files]
     layers = []
     for path in files:
         try:
-            layer = read_layer(path, max_bytes=max_bytes, problems=problems)
+            layer = read_layer(path, max_bytes=max_bytes, problems=problems,
+                               data=data.get(path))
         except GrammarError as err:
             if not collect:
                 raise
@@ -151,7 +150,8 @@ def _arc_problems(arc, layers, entry_where, rules, warnings):
             path, line, col = entry_where.get(beat.name, (arc.path, 1, 1))
             found.append(Problem(path, line, col, f"beat {beat.name!r} needs its entry symbol "
                                  f"{beat.entry!r}, which no grammar file defines"
-                                 f"{hint(beat.entry, set(rules) - set(arc.names), cutoff=0.75)}",
+                                 + did_you_mean(beat.entry, set(rules) - set(arc.names),
+                                                cutoff=0.75),
                                  symbol=beat.entry))
     for length, spec in arc.lengths.items():
         for beat, entry in (spec.get("entries") or {}).items():
@@ -176,7 +176,7 @@ def _arc_problems(arc, layers, entry_where, rules, warnings):
                 found.append(Problem(
                     layer.path, line, col, f"symbol {key!r} is named like an entry symbol "
                     f"(suffix {suffix!r}), but the arc has no beat {name!r}"
-                    f"{hint(name, arc.names, suffix=suffix)}", symbol=key))
+                    f"{did_you_mean(name, arc.names, suffix=suffix)}", symbol=key))
                 warnings.remove(unreached[key])
     return found
 
@@ -231,14 +231,15 @@ def _standalone_hint(warning):
                                                       "it with --standalone)")
 
 
-def load_grammar(paths=(), *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES):
+def load_grammar(paths=(), *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES, data=None):
     """The arc and layered :class:`~dreamgen.grammar.Grammar` that dreams are written from.
 
     Runs the same checks as :func:`check_files` and raises the first error as a
-    :class:`GrammarError` (saying how many more there are).
+    :class:`GrammarError` (saying how many more there are). ``data`` may map a file's path to
+    its bytes, already read.
     """
     arc, layers, entry_where = _collect(paths, standalone=False, user_overlays=user_overlays,
-                                        max_bytes=max_bytes, problems=None)
+                                        max_bytes=max_bytes, problems=None, data=data)
     found = check_layers(layers, roots=arc.roots(), persistent=(arc.cast,))
     rules = Layering.of(layers).rules
     warnings = [p for p in found if p.severity != "error"]

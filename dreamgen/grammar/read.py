@@ -1,16 +1,14 @@
 """Read one Tracery grammar file (JSON or YAML) into a :class:`Layer`, with positions."""
 
+import json
 from bisect import bisect_right
 import hashlib
 import re
 from dataclasses import dataclass
 
-from .._lazy import lazy
 from ..errors import GrammarError
 from ..files import decode_utf8, read_limited
 
-# Only reading grammar files needs these; a warm start never does.
-json = lazy("json")
 
 __all__ = ["APPEND_PREFIX", "ARC_KEY", "DEFAULT_MAX_GRAMMAR_BYTES", "Layer", "Problem",
            "read_layer"]
@@ -109,10 +107,6 @@ def _source_offset(body, offset):
 
 
 # -- reading -------------------------------------------------------------------------
-
-def _decode(path, data):
-    return decode_utf8(path, data, GrammarError)
-
 
 def _read_bytes(path, max_bytes):
     return read_limited(path, max_bytes, GrammarError, what="grammar file",
@@ -350,7 +344,7 @@ def read_layer(path, *, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES, data=None, problems
     """
     path = str(path)
     raw = _read_bytes(path, max_bytes) if data is None else data
-    text = _decode(path, raw)
+    text = decode_utf8(path, raw, GrammarError)
 
     def report(message, line, col, symbol=None):
         if problems is None:

@@ -3,7 +3,7 @@
 ``build`` turns a corpus into :class:`Models`; ``chain`` walks token ids and knows no text;
 ``novelty`` is the one test that a sentence is not copied from the corpus; ``classify`` tells
 which beat a sentence belongs to; ``filters`` is the list of checks a candidate must pass;
-``store`` keeps built models in the cache.
+``store`` turns built models into bytes and back.
 """
 
 from .build import (DEFAULT_MIN_SPREAD, DEFAULT_STATE_SIZE, HINGE_WORDS, ModelSettings,
@@ -11,11 +11,9 @@ from .build import (DEFAULT_MIN_SPREAD, DEFAULT_STATE_SIZE, HINGE_WORDS, ModelSe
 from .filters import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, FILTERS, Candidate
 from .model import Models
 from .novelty import DEFAULT_NOVELTY_WORDS, normalise
-from .store import cached_models, load_models
 
 DEFAULT_TRIES = 300
 
 __all__ = ["DEFAULT_MAX_WORDS", "DEFAULT_MIN_SPREAD", "DEFAULT_MIN_WORDS", "DEFAULT_NOVELTY_WORDS",
            "DEFAULT_STATE_SIZE", "DEFAULT_TRIES", "FILTERS", "HINGE_WORDS", "Candidate",
-           "ModelSettings", "Models", "build_models", "cached_models", "load_models",
-           "normalise"]
+           "ModelSettings", "Models", "build_models", "normalise"]

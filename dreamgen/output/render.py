@@ -1,8 +1,6 @@
 """Render dreams as text, markdown, json or jsonl; each a pure function of the dreams."""
 
-from .._lazy import lazy
-
-json = lazy("json")  # text and markdown need no json
+import json
 
 __all__ = ["FORMATS", "SEPARATOR", "render", "render_end", "render_one"]
 
