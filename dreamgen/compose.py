@@ -286,7 +286,8 @@ class Dreamer:
                 if words & motif:
                     spent |= motif
 
-    def _markov(self, beat, rng, exp, said, spent, steps=None, foreign=frozenset()):
+    def _markov(self, beat, rng, exp, said, spent, steps=None, foreign=frozenset(),
+                filters=FILTERS):
         """A new Markov sentence for ``beat`` and, when ``steps`` is a list, its trace."""
         models, s = self.models, self.settings
         forbidden = self._forbidden.get(beat, frozenset())
@@ -299,7 +300,7 @@ class Dreamer:
             words = models.words(ids)
             candidate = Candidate(words, ids, beat, models, forbidden, s.min_words, s.max_words,
                                   said, rng, spent, foreign=foreign)
-            failed = first_failure(candidate, FILTERS)
+            failed = first_failure(candidate, filters)
             if failed is not None:
                 self.rejections[failed.__name__] += 1
                 continue
@@ -395,7 +396,10 @@ def _probe_markov(dreamer, corpus):
     rng = dream_random(0)
     exp = Expander(dreamer.grammar, rng, s.limits)
     exp.symbol(dreamer.arc.cast)
-    if probe._markov(beats[0], rng, exp, set(), set())[0] is not None:
+    # Whether the corpus can make a sentence at all: not_too_likely only thins the sentences
+    # a big corpus says often, and in a small one every sentence is said often.
+    usable = tuple(f for f in FILTERS if f.__name__ != "not_too_likely")
+    if probe._markov(beats[0], rng, exp, set(), set(), filters=usable)[0] is not None:
         return
     docs = corpus.documents
     where = "this corpus file" if len(docs) == 1 else f"the corpus ({len(docs)} files)"
