@@ -165,6 +165,27 @@ def test_guide_figures_are_the_codes(dreamer):
         assert f"| `#{a.target}#` | `{a.rules[0][0].symbol}` |" in guide, a.target
 
 
+def test_guide_example_and_micro_figures_are_the_codes():
+    from dreamgen.cli import LENGTH_HELP
+    from test_examples import SEEDS
+
+    guide = _flat("docs/grammar.md")
+    summary = update_readme.check_summary()
+    beats = re.search(r"\d+ beats", summary)[0]
+    assert f"# ok: ... symbols, {beats}, ..." in guide, summary
+    assert f"`tests/test_examples.py` runs this overlay for {len(SEEDS)} dreams" in guide
+    # tests/test_compose.py holds the longest micro dream the grammar can write to this figure.
+    assert "one paragraph of at most 500 characters" in LENGTH_HELP
+    assert "longest micro dream the grammar can write is under 500 characters" in guide
+
+
+def test_readme_gives_one_sentence_length_everywhere():
+    from dreamgen.markov import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS
+
+    spans = re.findall(r"(\d+) to (\d+) words", _flat("README.md"))
+    assert len(spans) >= 2 and set(spans) == {(str(DEFAULT_MIN_WORDS), str(DEFAULT_MAX_WORDS))}
+
+
 def test_readme_check_transcript_is_what_check_prints():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     assert update_readme.CHECK.search(text)[2] == update_readme.check_summary(), (
@@ -245,3 +266,31 @@ def test_readme_blind_read_ranges_are_those_of_the_reads_table():
     assert [r[9].split(" of ")[1] for r in _table(text, "read") if r[3] == "naive"] == [str(3 * 2)]
     assert "two readers who saw only the sheet, 12 dreamgen dreams" in readme
     assert "and three naive-pipeline dreams" in readme
+
+
+TRANSCRIPT = re.compile(r"```text\n\$ cat (\S+)\n(.*?)\n\$ dreamgen (.*?)\n(.*?)\n```", re.S)
+
+
+def test_readme_transcripts_print_what_they_show(run, monkeypatch, tmp_path):
+    import shlex
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = TRANSCRIPT.findall(text)
+    assert [name for name, *_ in found] == ["mine.json", "colour.json"]
+    monkeypatch.chdir(tmp_path)
+    for name, content, command, shown in found:
+        (tmp_path / name).write_text(content + "\n", encoding="utf-8")
+        result = run(*shlex.split(command))
+        assert (result.stdout + result.stderr).rstrip("\n") == shown, command
+        assert result.exit_code == (1 if shown.startswith("Error: ") else 0), command
+
+
+def test_readme_output_formats_are_the_renderers(dreamer):
+    from dreamgen.output.render import SEPARATOR, render
+
+    readme = _flat("README.md")
+    two = render([dreamer.dream(0, length="micro"), dreamer.dream(1, length="micro")], "text")
+    assert f"\n\n{SEPARATOR}\n\n" in two
+    assert f"`text` separates two dreams with a line `{SEPARATOR}` between blank lines" in readme
+    heading = render([dreamer.dream(42)], "markdown").splitlines()[0]
+    assert f"(`{heading}`)" in readme
