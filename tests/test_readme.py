@@ -8,6 +8,9 @@ from conftest import ROOT, library_defaults
 sys.path.insert(0, str(ROOT / "docs"))
 import update_readme  # noqa: E402
 
+WORDS = {2: "two", 3: "three", 4: "four", 8: "eight", 15: "fifteen"}
+TRANSCRIPT = re.compile(r"```text\n\$ cat (\S+)\n(.*?)\n\$ dreamgen (.*?)\n(.*?)\n```", re.S)
+
 
 def test_readme_blocks_are_what_the_code_produces(dreamer, builtin_report):
     text = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -186,15 +189,6 @@ def test_readme_gives_one_sentence_length_everywhere():
     assert len(spans) >= 2 and set(spans) == {(str(DEFAULT_MIN_WORDS), str(DEFAULT_MAX_WORDS))}
 
 
-def test_readme_check_transcript_is_what_check_prints():
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert update_readme.CHECK.search(text)[2] == update_readme.check_summary(), (
-        "README `check` transcript is stale: run python docs/update_readme.py")
-
-
-WORDS = {2: "two", 3: "three", 4: "four", 8: "eight", 15: "fifteen"}
-
-
 def test_readme_chain_and_filter_figures_are_the_codes(builtin_report):
     import signal
 
@@ -266,9 +260,6 @@ def test_readme_blind_read_ranges_are_those_of_the_reads_table():
     assert [r[9].split(" of ")[1] for r in _table(text, "read") if r[3] == "naive"] == [str(3 * 2)]
     assert "two readers who saw only the sheet, 12 dreamgen dreams" in readme
     assert "and three naive-pipeline dreams" in readme
-
-
-TRANSCRIPT = re.compile(r"```text\n\$ cat (\S+)\n(.*?)\n\$ dreamgen (.*?)\n(.*?)\n```", re.S)
 
 
 def test_readme_transcripts_print_what_they_show(run, monkeypatch, tmp_path):
