@@ -38,7 +38,6 @@ DEFAULT_CACHE_MAX_BYTES = 50_000_000
 MODEL, GRAMMAR = "model", "grammar"  # the kinds of artefact, each its file name's start
 _KINDS = (MODEL + "-", GRAMMAR + "-")
 _TEMPORARIES = tuple("." + kind for kind in _KINDS)  # as atomic_writer names them
-_TOUCH_AFTER = 3600
 # A temporary file this old belongs to a writer that died; a live one renames within seconds.
 _STALE_TMP_SECONDS = 3600
 
@@ -205,16 +204,14 @@ def _unlink(path):
 
 
 def touch(*paths):
-    """Mark cache files as just used (a file gone meanwhile is skipped).
+    """Mark cache files as just used (a file gone meanwhile, or a read-only folder, is skipped).
 
-    A file used within the last :data:`_TOUCH_AFTER` seconds is left alone: a warm start then
-    writes nothing at all, and an hour is fine enough to tell the newest entries apart.
+    Every use is marked, so eviction follows the real order of use: one ``utime`` a file
+    (about 3 us, as long as a ``stat``) costs a warm start nothing measurable.
     """
-    now = time.time()
     for path in paths:
         try:
-            if now - os.stat(path).st_mtime > _TOUCH_AFTER:
-                os.utime(path)
+            os.utime(path)
         except OSError:
             pass
 
@@ -273,15 +270,24 @@ def clear(folder=None):
 
 # -- models: built by dreamgen.markov, stored by dreamgen.markov.store ------------------------
 
-def _checked(file, key):
-    """The models in a cache file, validated unless this exact content was validated before.
+def _read(file):
+    """A cache file's bytes, or None when it cannot be read (never built, evicted meanwhile)."""
+    try:
+        with open(file, "rb") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def _checked(file, data, key):
+    """The models in cache file ``file`` (read as ``data``), validated unless this exact
+    content was validated before.
 
     The checksum catches damage in storage; :meth:`Models.validate` catches a file that is
     whole but wrong. Validating walks every array, so a ``.ok`` file beside the cache records
     the digest of the content that passed, and the same content is not walked again.
     """
-    with open(file, "rb") as f:
-        payload, digest = store.loads(f.read(), key)
+    payload, digest = store.loads(data, key)
     models = Models(payload)
     ok = file + ".ok"
     try:
@@ -298,8 +304,12 @@ def _checked(file, key):
 def cached_models(corpus_sha256, beats, settings=ModelSettings()):
     """The cached models for a corpus of this content hash, or None (missing or unusable)."""
     k = model_key(corpus_sha256, beats, settings, FORMAT_VERSION)
+    file = path(MODEL, k)
+    data = _read(file)
+    if data is None:
+        return None
     try:
-        return _checked(path(MODEL, k), k)
+        return _checked(file, data, k)
     except Exception:  # load_models rebuilds it, and says why
         return None
 
@@ -313,9 +323,11 @@ def load_models(corpus, beats, settings=ModelSettings(), *, use_cache=True, warn
         return Models(build_payload(corpus, beats, settings))
     k = model_key(corpus.sha256, beats, settings, FORMAT_VERSION)
     file = path(MODEL, k)
-    if os.path.exists(file):
+    # A file another process evicted before it could be opened is a plain miss, not damage.
+    data = _read(file)
+    if data is not None:
         try:
-            return _checked(file, k)
+            return _checked(file, data, k)
         except Exception as exc:  # any damage at all means: rebuild
             if warn is not None:
                 warn(f"{file}: damaged model cache ({exc}); rebuilding it")

@@ -93,7 +93,7 @@ def test_an_edited_corpus_is_never_served_stale(tmp_path):
     extra.write_text(text, encoding="utf-8")
     settings = Settings(model=ModelSettings(state_size=2))
     first = Dreamer.load(corpora=[extra], builtin_corpus=False, settings=settings)
-    extra.write_text(text.replace("You watch", "You zorblewise watch"), encoding="utf-8")
+    extra.write_text(text.replace("dark water tonight", "dark zorblewise water tonight"), encoding="utf-8")
     second = Dreamer.load(corpora=[extra], builtin_corpus=False, settings=settings)
     assert first.corpus_sha256 != second.corpus_sha256
     assert "zorblewise" in second.models.vocab and "zorblewise" not in first.models.vocab

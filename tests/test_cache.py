@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import time
 from concurrent.futures import ProcessPoolExecutor
 
 from dreamgen import Dreamer
@@ -122,3 +123,16 @@ def test_prune_removes_a_dead_writers_temporary_file_but_not_a_live_ones(tmp_pat
     live.write_bytes(b"half")
     prune(tmp_path)
     assert not dead.exists() and live.exists()
+
+
+def test_every_use_is_marked_so_eviction_follows_the_order_of_use(tmp_path):
+    now = time.time()
+    used = _entry(tmp_path, "model-used.bin")
+    made = _entry(tmp_path, "grammar-made.bin")
+    # Both within the last minute: the older one, used again just now, is the one kept.
+    os.utime(used, (now - 60, now - 60))
+    os.utime(made, (now - 30, now - 30))
+    touch(used)
+    assert [e.name for e in entries(tmp_path)] == ["grammar-made.bin", "model-used.bin"]
+    prune(tmp_path, max_entries=1)
+    assert os.listdir(tmp_path) == ["model-used.bin"]

@@ -112,6 +112,11 @@ def test_overlays_from_the_config_folder_are_named_on_stderr(write, tmp_path, mo
     for args in (["--no-user-grammars"], ["--quiet"]):
         result = CliRunner().invoke(cli, ["generate", "--seed", "1", *args])
         assert "note:" not in result.stderr
+    # docs/grammar.md: "generate, explain, stats, beats and check name them in one stderr line"
+    for command in (["explain", "--seed", "1"], ["stats", "--count", "2"], ["beats"], ["check"]):
+        result = CliRunner().invoke(cli, command)
+        assert [line for line in result.stderr.splitlines() if line.startswith("note:")] == note, (
+            command, result.stderr[-300:])
 
 
 def test_help_documents_the_environment_and_the_text_separator(run):

@@ -140,9 +140,8 @@ def test_micro_dreams_0_to_999_fit_one_post_in_one_paragraph(dreams1000):
 def test_short_dreams_0_to_999_are_600_to_1200_characters_in_a_few_paragraphs(dreams1000):
     dreams = dreams1000["short"]
     sizes = sorted(len(d.text) for d in dreams)
-    assert sizes[0] >= 600 and 600 <= statistics.median(sizes) <= 1200
-    # "about" 1,200: a handful of the longest casts run a few characters over.
-    assert sum(s > 1200 for s in sizes) <= 10 and sizes[-1] <= 1250
+    # Measured: 653 to 1,133 characters, median 903.
+    assert sizes[0] >= 600 and sizes[-1] <= 1200
     assert all(2 <= d.text.count("\n\n") + 1 <= 4 for d in dreams)
     origins = {s.origin for d in dreams for b in d.beats for s in b.sentences}
     assert origins == {"grammar", "markov"}

@@ -8,6 +8,9 @@ from conftest import ROOT, library_defaults
 sys.path.insert(0, str(ROOT / "docs"))
 import update_readme  # noqa: E402
 
+WORDS = {2: "two", 3: "three", 4: "four", 8: "eight", 15: "fifteen"}
+TRANSCRIPT = re.compile(r"```text\n\$ cat (\S+)\n(.*?)\n\$ dreamgen (.*?)\n(.*?)\n```", re.S)
+
 
 def test_readme_blocks_are_what_the_code_produces(dreamer, builtin_report):
     text = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -163,3 +166,122 @@ def test_guide_figures_are_the_codes(dreamer):
     assert f"Markov sentences for a beat (0 to {MAX_MARKOV})" in guide
     for a in pushes:
         assert f"| `#{a.target}#` | `{a.rules[0][0].symbol}` |" in guide, a.target
+
+
+def test_guide_example_and_micro_figures_are_the_codes():
+    from dreamgen.cli import LENGTH_HELP
+    from test_examples import SEEDS
+
+    guide = _flat("docs/grammar.md")
+    summary = update_readme.check_summary()
+    beats = re.search(r"\d+ beats", summary)[0]
+    assert f"# ok: ... symbols, {beats}, ..." in guide, summary
+    assert f"`tests/test_examples.py` runs this overlay for {len(SEEDS)} dreams" in guide
+    # tests/test_compose.py holds the longest micro dream the grammar can write to this figure.
+    assert "one paragraph of at most 500 characters" in LENGTH_HELP
+    assert "longest micro dream the grammar can write is under 500 characters" in guide
+
+
+def test_readme_gives_one_sentence_length_everywhere():
+    from dreamgen.markov import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS
+
+    spans = re.findall(r"(\d+) to (\d+) words", _flat("README.md"))
+    assert len(spans) >= 2 and set(spans) == {(str(DEFAULT_MIN_WORDS), str(DEFAULT_MAX_WORDS))}
+
+
+def test_readme_chain_and_filter_figures_are_the_codes(builtin_report):
+    import signal
+
+    from dreamgen.cli import expand
+    from dreamgen.corpus import corpus_files
+    from dreamgen.markov.build import DEFAULT_MIN_SPREAD, DEFAULT_STATE_SIZE
+    from dreamgen.markov.filters import DEFAULT_ECHO_WORDS
+    from dreamgen.markov.novelty import DEFAULT_NOVELTY_WORDS
+    from dreamgen.resources import builtin_path
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import naive
+
+    codes = {name: 128 + getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP")}
+    depth = next(p for p in expand.params if p.name == "max_depth").type.max
+    vignettes = len(list(corpus_files(builtin_path("corpus"))))
+    walks = builtin_report["markov_attempts_per_sentence"]
+    readme = _flat("README.md")
+    # The chain's context is --state-size words after a hinge word and one more elsewhere.
+    for claim in [
+        f"with {WORDS[DEFAULT_STATE_SIZE]} words of context there (`--state-size`) and "
+        f"{WORDS[DEFAULT_STATE_SIZE + 1]} everywhere else",
+        f"No sentence may share {WORDS[DEFAULT_NOVELTY_WORDS]} words in a row with the corpus",
+        f"a corpus run of {WORDS[DEFAULT_NOVELTY_WORDS]} is one 64-bit hash",
+        f"at least {DEFAULT_MIN_SPREAD:.1%} of the vignettes use",
+        f"repeating no {WORDS[DEFAULT_ECHO_WORDS]} words already in the dream",
+        f"the grown corpus ({vignettes} vignettes)",
+        f"(`--max-depth` up to {depth})",
+        "SIGINT, SIGTERM or SIGHUP ({SIGINT}, {SIGTERM}, {SIGHUP})".format(**codes),
+        f"`bench/naive.py`: {WORDS[len(naive.beat_entries()[1])]} beats, each one pytracery flatten and "
+        f"{WORDS[naive.SENTENCES_PER_BEAT]} compiled-markovify sentences",
+        f"about {round(walks)} backed-up walks each",
+    ]:
+        assert claim in readme, claim
+
+
+def _percent(cell):
+    return float(cell.split("%")[0])
+
+
+def test_readme_blind_read_ranges_are_those_of_the_reads_table():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = [r for r in _table(text, "read") if r[3] == "dreamgen"]
+    by_read = {r[0].rsplit("-", 1)[1]: r for r in rows}
+
+    def span(reads, column, fmt):
+        values = [column(by_read[r]) for r in reads]
+        return f"{fmt(min(values))}-{fmt(max(values))}"
+
+    later = ["r3", "r4", "r5", "r6", "r7"]
+    one = "{:.1f}".format
+    readme = _flat("README.md")
+    for claim in [
+        f"({span(later, lambda r: _percent(r[4]), one)}% over r3-r7)",
+        f"({span(later, lambda r: _percent(r[5]), one)}%)",
+        f"({span(later, lambda r: _percent(r[6]), one)}%)",
+        f"({span(later, lambda r: float(r[7]), one)}), coherence",
+        f"({span(later, lambda r: float(r[8]), '{:.2f}'.format)}), and half",
+        f"from {span(['r1', 'r2', 'r3', 'r4', 'r5'], lambda r: float(r[7]), one)} a dream in "
+        f"r1-r5 to {span(['r6', 'r7'], lambda r: float(r[7]), one)} in r6-r7",
+    ]:
+        assert claim in readme, claim
+    read_as_a_person = [(r, by_read[r][9]) for r in later if not by_read[r][9].startswith("0 ")]
+    assert read_as_a_person == [("r6", "3 of 24")]
+    assert "(3 of 24 in r6, none in the others)" in readme
+    # "two readers ... 12 dreamgen dreams ... three naive-pipeline dreams", in every read
+    assert {r[2] for r in _table(text, "read")} == {"2"}
+    assert {r[9].split(" of ")[1] for r in rows} == {str(12 * 2)}
+    assert [r[9].split(" of ")[1] for r in _table(text, "read") if r[3] == "naive"] == [str(3 * 2)]
+    assert "two readers who saw only the sheet, 12 dreamgen dreams" in readme
+    assert "and three naive-pipeline dreams" in readme
+
+
+def test_readme_transcripts_print_what_they_show(run, monkeypatch, tmp_path):
+    import shlex
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    found = TRANSCRIPT.findall(text)
+    assert [name for name, *_ in found] == ["mine.json", "colour.json"]
+    monkeypatch.chdir(tmp_path)
+    for name, content, command, shown in found:
+        (tmp_path / name).write_text(content + "\n", encoding="utf-8")
+        result = run(*shlex.split(command))
+        assert (result.stdout + result.stderr).rstrip("\n") == shown, command
+        assert result.exit_code == (1 if shown.startswith("Error: ") else 0), command
+
+
+def test_readme_output_formats_are_the_renderers(dreamer):
+    from dreamgen.output.render import SEPARATOR, render
+
+    readme = _flat("README.md")
+    two = render([dreamer.dream(0, length="micro"), dreamer.dream(1, length="micro")], "text")
+    assert f"\n\n{SEPARATOR}\n\n" in two
+    assert f"`text` separates two dreams with a line `{SEPARATOR}` between blank lines" in readme
+    heading = render([dreamer.dream(42)], "markdown").splitlines()[0]
+    assert f"(`{heading}`)" in readme

@@ -196,7 +196,11 @@ def test_two_processes_building_the_same_cache_both_succeed(tmp_path):
     before = state()
     done = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, timeout=300)
     assert (done.returncode, done.stdout, done.stderr) == (0, results[0][0], b"")
-    assert state() == before
+    # A warm start rewrites nothing; it only marks the model and the bundle as just used.
+    after = state()
+    assert {n: data for n, (data, _) in after.items()} == {n: d for n, (d, _) in before.items()}
+    assert {n for n in after if after[n][1] > before[n][1]} == {
+        n for n in after if n.endswith(".bin")}
 
 
 def test_validation_runs_once_per_content(cache, corpus, monkeypatch):
@@ -209,3 +213,25 @@ def test_validation_runs_once_per_content(cache, corpus, monkeypatch):
     ok.write_bytes(b"\0" * 32)
     load_models(corpus, BEATS, SETTINGS)
     assert calls == [1]  # a record for other content is no record
+
+
+def test_a_model_evicted_by_another_process_while_being_read_is_a_silent_miss(
+        cache, corpus, monkeypatch):
+    warnings = []
+    load_models(corpus, BEATS, SETTINGS, warn=warnings.append)
+    path = cache_path(MODEL, model_key(corpus.sha256, BEATS, SETTINGS, FORMAT_VERSION))
+
+    def evicted_meanwhile(file, *args, **kwargs):
+        if file == path:  # another process's prune, between finding the file and opening it
+            os.unlink(file)
+            os.unlink(file + ".ok")
+        return open(file, *args, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr(dreamgen.cache, "open", evicted_meanwhile, raising=False)
+        models = load_models(corpus, BEATS, SETTINGS, warn=warnings.append)
+    models.validate()
+    assert warnings == []
+    assert cached_models(corpus.sha256, BEATS, SETTINGS) is not None
+    assert sorted(p.name for p in cache.iterdir()) == [os.path.basename(path),
+                                                        os.path.basename(path) + ".ok"]
