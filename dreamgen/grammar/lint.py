@@ -4,7 +4,7 @@ A check takes the :class:`Checked` grammar and yields :class:`~dreamgen.grammar.
 values; a new check is one more function in the list.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import did_you_mean
 from .layers import Layering, layered, reachable
@@ -12,7 +12,7 @@ from .modifiers import MODIFIERS
 from .read import APPEND_PREFIX, Problem
 from .rules import Action, RuleSyntaxError, Tag, compile_rule, markup_errors, walk
 
-__all__ = ["CHECKS", "Checked", "build_grammar", "check_layers"]
+__all__ = ["CHECKS", "Checked", "build_grammar", "check_layers", "settle"]
 
 
 @dataclass
@@ -256,10 +256,42 @@ def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc", check
     return problems
 
 
-def build_grammar(layers, *, roots=(), persistent=(), problems=None):
+def _parsed_or_none(rule):
+    try:
+        return compile_rule(rule)
+    except RuleSyntaxError:
+        return None
+
+
+def settle(layers, problems, roots):
+    """Sort ``problems`` by reach: ``(errors, warnings, layers)``.
+
+    An error in a symbol that ``roots`` never reach is only a warning, as the references
+    would never run it, and that symbol's keys leave the layers its problems are in. Errors
+    in reached symbols, and those of no symbol, stay errors. Without roots nothing is
+    known to be unreached, so every error stays one.
+    """
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    if not roots or not errors:
+        return errors, warnings, tuple(layers)
+    rules = Layering.of(layers).rules
+    reached = reachable({s: [_parsed_or_none(r) for r in rl] for s, rl in rules.items()},
+                        roots)
+    dead = [p for p in errors if p.symbol is not None and p.symbol not in reached]
+    errors = [p for p in errors if p not in dead]
+    gone = {(p.path, p.symbol) for p in dead}
+    kept = tuple(replace(layer, rules={k: v for k, v in layer.rules.items()
+                                       if (layer.path, k.lstrip(APPEND_PREFIX)) not in gone})
+                 for layer in layers)
+    return errors, [replace(p, severity="warning") for p in dead] + warnings, kept
+
+
+def build_grammar(layers, *, roots=(), persistent=(), problems=None, hint="dreamgen check"):
     """Layer, check and pre-parse; raise the first error as :class:`GrammarError`.
 
-    ``problems``, when given, is what :func:`check_layers` already found for these layers.
+    ``problems``, when given, is what :func:`check_layers` already found for these layers;
+    ``hint`` is the command that lists them all.
     """
     if problems is None:
         problems = check_layers(layers, roots=roots, persistent=persistent)
@@ -267,6 +299,6 @@ def build_grammar(layers, *, roots=(), persistent=(), problems=None):
     if problems:
         err = problems[0].to_error()
         if len(problems) > 1:
-            err.message += f" (and {len(problems) - 1} more; run 'dreamgen check')"
+            err.message += f" (and {len(problems) - 1} more; run '{hint}')"
         raise err
     return layered(layers)
