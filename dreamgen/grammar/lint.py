@@ -169,6 +169,61 @@ def check_ended_pushes(g):
                              if a.kind == "push" and a.target in g.tag_only)
 
 
+def _scoped_tags(rule, scope, tag_only):
+    """Every Tag of a compiled rule, with the tag-only variables in force where it expands."""
+    for item in rule:
+        if isinstance(item, Tag):
+            inner = scope
+            for action in item.preactions:
+                yield from _scoped_tags((action,), inner, tag_only)
+                if action.kind == "push" and action.target in tag_only:
+                    inner = inner | {action.target}
+            yield item, inner
+        elif isinstance(item, Action):
+            for r in item.rules:
+                yield from _scoped_tags(r, scope, tag_only)
+
+
+def check_tag_pushes_read_elsewhere(g):
+    """A symbol reads a variable that only a tag's own push sets, where that may have ended.
+
+    The variables each symbol can count on are those every path from the roots to it
+    pushes in an enclosing tag; a read of any other tag-only variable fails at run time.
+    """
+    if not g.roots or not g.tag_only:
+        return
+    inside = {r: frozenset() for r in g.roots if r in g.compiled}
+    todo = list(inside)
+    while todo:
+        symbol = todo.pop()
+        for rule in g.compiled[symbol]:
+            for tag, scope in _scoped_tags(rule or (), inside[symbol], g.tag_only):
+                if tag.symbol not in g.compiled:
+                    continue
+                new = scope if tag.symbol not in inside else inside[tag.symbol] & scope
+                if new != inside.get(tag.symbol):
+                    inside[tag.symbol] = new
+                    todo.append(tag.symbol)
+    pusher = {a.target: (s, i) for s, i, rule in g.parsed() for a in walk(rule)
+              if isinstance(a, Action) and a.kind == "push" and a.target in g.tag_only}
+    for symbol, scope in inside.items():
+        for i, rule in enumerate(g.compiled[symbol]):
+            ended = set()  # the same rule's earlier tags: check_ended_pushes says those
+            for item in rule or ():
+                if isinstance(item, Tag):
+                    ended.update(a.target for a in item.preactions if a.kind == "push")
+            for tag, here in _scoped_tags(rule or (), scope, g.tag_only):
+                var = tag.symbol
+                if var in g.tag_only and var not in here and var not in ended:
+                    where = g.named(*pusher[var])
+                    yield g.problem(
+                        symbol, i, f"#{var}# in {g.named(symbol, i)} reads {var!r}, which only "
+                        f"a tag's own push sets (in {where}), but {symbol!r} can be expanded "
+                        f"outside that tag, where the push has ended; write [{var}:...] "
+                        "before the tags to keep it",
+                        offset=_offsets(g.rules[symbol][i], rule).get(id(tag)))
+
+
 def _pushed_elsewhere(g, var, symbol, index):
     return any(isinstance(n, Action) and n.kind == "push" and n.target == var
                for other, j, rule in g.parsed() if (other, j) != (symbol, index)
@@ -235,8 +290,8 @@ def check_reached(g):
                             f"{g.reach_from}", "warning")
 
 
-CHECKS = (check_appends, check_syntax, check_names, check_ended_pushes, check_balance,
-          check_endless, check_reached)
+CHECKS = (check_appends, check_syntax, check_names, check_ended_pushes,
+          check_tag_pushes_read_elsewhere, check_balance, check_endless, check_reached)
 
 
 def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc", checks=CHECKS):

@@ -262,20 +262,23 @@ def load_grammar(paths=(), *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_
 def overlay_notes(paths, *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES):
     """What ``generate --grammar PATH`` should say about each overlay before it dreams.
 
-    Returns ``(notes, warnings)``: one-line notes for an overlay the arc never reaches (a
-    plain Tracery grammar, most often) and for each beat whose entry symbol an overlay
-    replaces; and the checker's warnings for the named files, as :class:`Problem`.
+    Returns ``(notes, warnings, hint)``: one-line notes for an overlay the arc never reaches
+    (a plain Tracery grammar, most often) and for each beat whose entry symbol an overlay
+    replaces; the checker's warnings for the named files, as :class:`Problem`; and the
+    command that lists them all (``check --standalone`` when every file is a plain grammar).
     """
     report = check_files(paths, user_overlays=user_overlays, max_bytes=max_bytes)
     arc, layers, _ = _collect(paths, standalone=False, user_overlays=user_overlays,
                               max_bytes=max_bytes, problems=[])
     unreached = {(w.path, w.symbol) for w in report.warnings if "never reached" in w.message}
     named = {str(p) for p in paths}
-    notes, before, idle = [], set(), set()
+    notes, before, idle, plain = [], set(), set(), set()
     for layer in layers:
         own = [k for k in layer.rules if not k.startswith("+")]
         if layer.path in named and own and all((layer.path, k) in unreached for k in own):
             idle.add(layer.path)
+            if STANDALONE_ROOT in own:
+                plain.add(layer.path)
             start = (f" (it has {STANDALONE_ROOT!r}: a plain Tracery grammar?)"
                      if STANDALONE_ROOT in own else "")
             notes.append(f"{layer.path}: the arc reaches none of its {_count(len(own), 'symbol')}"
@@ -293,4 +296,5 @@ def overlay_notes(paths, *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_BY
     # The note already says the arc reaches none of a file's symbols; no need to list them.
     warnings = [w for w in report.warnings
                 if not ("never reached" in w.message and w.path in idle)]
-    return notes, warnings
+    hint = "dreamgen check --standalone" if plain == named else "dreamgen check"
+    return notes, warnings, " ".join((hint, *map(str, paths)))
