@@ -28,7 +28,7 @@ EXPECTED = {
     "empty_rule_list.json": [
         "2:3: symbol 'fallers' has an empty list of rules; give it at least one rule"],
     "bad_symbol_name.json": [
-        "2:3: warning: bad symbol name 'fall.ers': names cannot contain '.', '#', '[', ']' or ':' or "
+        "2:3: warning: bad symbol name 'fall.ers': names cannot contain '.', '#', '[' or ']' or "
         "start or end with spaces; rename it"],
     "duplicate_key.json": ["3:3: duplicate key 'fallers' in one file"],
     "unknown_symbol.json": [

@@ -242,3 +242,8 @@ def test_strict_refuses_a_warning_that_is_not_about_reach():
         "variable 'unread' is pushed in rule 0 of 'a' and never read or popped"]
     with pytest.raises(GrammarError, match="'unread' is pushed"):
         grammar(rules, strict=True)
+
+
+def test_a_symbol_name_with_a_colon_runs_as_in_both_references():
+    # Real bots name symbols "V:TRA"; a tag can read them, only a push cannot set them.
+    assert flat("#V:TRA.capitalize# it", {"V:TRA": "hate"}) == "Hate it"
