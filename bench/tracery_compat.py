@@ -1,6 +1,9 @@
 """Measure how dreamgen.grammar.tracery runs a folder of public Tracery grammars (not a test).
 
-    python bench/tracery_compat.py FOLDER [--seeds 200]
+    PYTHONPATH=. python bench/tracery_compat.py FOLDER [--seeds 200]
+
+FOLDER holds the grammars as FILE.json, and may hold ``sources.tsv`` (file, repository, path,
+commit, tab-separated; bench/tracery_grammars.tsv is the README's set) to name each one's source.
 
 For each FILE.json: whether it loads, how many warnings (problems in parts never reached),
 how many of the seeds expand, how many of pytracery's own expansions of the same count are
@@ -82,13 +85,19 @@ def main(argv=None):
     parser.add_argument("folder", type=Path)
     parser.add_argument("--seeds", type=int, default=200)
     args = parser.parse_args(argv)
-    print("| grammar | dreamgen loads | warnings | dreamgen expands | pytracery clean "
+    listed = args.folder / "sources.tsv"
+    sources = {}
+    if listed.exists():
+        for line in listed.read_text(encoding="utf-8").splitlines():
+            name, repo, path, commit = line.split("\t")
+            sources[name] = f"{repo} `{path}` at {commit}"
+    print("| source | dreamgen loads | warnings | dreamgen expands | pytracery clean "
           "| same text as pytracery | note |")
     print("|---|---|---|---|---|---|---|")
     for path in sorted(args.folder.glob("*.json")):
         r = measure(path, args.seeds)
-        print(f"| {r['file']} | {r['loads']} | {r['warnings']} | {r['ok']} | {r['pytracery']} "
-              f"| {r.get('same', '-')} | {r['note']} |")
+        print(f"| {sources.get(path.name, path.name)} | {r['loads']} | {r['warnings']} "
+              f"| {r['ok']} | {r['pytracery']} | {r.get('same', '-')} | {r['note']} |")
     return 0
 
 
