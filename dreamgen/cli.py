@@ -251,11 +251,12 @@ def generate(seed, count, fmt, length, out, force, quiet, jobs, resume, checkpoi
     if load["grammars"] and not quiet:
         from .grammar.load import overlay_notes
 
-        said, warnings = overlay_notes(load["grammars"], user_overlays=load["user_overlays"],
-                                       max_bytes=max_bytes)
+        said, warnings, hint = overlay_notes(load["grammars"],
+                                             user_overlays=load["user_overlays"],
+                                             max_bytes=max_bytes)
         for note in said:
             click.echo(note, err=True)
-        _err(notes.warnings(warnings, "run 'dreamgen check " + " ".join(load["grammars"]) + "'"))
+        _err(notes.warnings(warnings, f"run '{hint}'"))
     if seed is None:
         from .rng import draw_seed
 

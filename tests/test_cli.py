@@ -284,7 +284,7 @@ def test_generate_names_the_first_check_error_and_how_many_more(run, write):
     result = run("generate", "--seed", "1", "--grammar", str(path))
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: {path}:3:7: unknown symbol 'nope'")
-    assert "(and 1 more; run 'dreamgen check')" in result.output
+    assert f"(and 1 more; run 'dreamgen check {path}')" in result.output
 
 
 def test_readme_check_transcript_is_true(run):
@@ -346,6 +346,65 @@ def test_expand_warns_about_unreached_problems_and_strict_refuses_them(run, writ
     assert f"{path}:15:7: warning: unknown symbol 'typo' in rule 0 of 'unused'" in result.stderr
     strict = run("expand", str(path), "--seed", "1", "--strict")
     assert strict.exit_code == 1 and "unknown symbol 'typo'" in strict.output
+
+
+# A plain grammar with a problem in every part that origin never reaches.
+DEAD_PARTS = (b'{"origin": "#place#", "place": "sea",\n'
+              b' "typo": "#nosuch#", "n": null, "comment.note": "x", "brk": "a []",\n'
+              b' "num": 5, "twice": "a", "twice": "b"}\n')
+
+
+def test_check_standalone_warns_about_unreached_problems_and_strict_refuses_them(run, write):
+    path = write("dead.json", DEAD_PARTS)
+    result = run("check", "--standalone", str(path))
+    assert result.exit_code == 0, result.output
+    for found in (f"{path}:2:12: warning: unknown symbol 'nosuch' in rule 0 of 'typo'",
+                  f"{path}:2:22: warning: symbol 'n' is null",
+                  f"{path}:2:33: warning: bad symbol name 'comment.note'",
+                  f"{path}:2:64: warning: empty action '[]' in rule 0 of 'brk'",
+                  f"{path}:3:2: warning: symbol 'num' is a number",
+                  f"{path}:3:26: warning: duplicate key 'twice' in one file"):
+        assert found in result.output
+    assert result.output.splitlines()[-1].startswith("ok with ")
+    assert run("check", "--standalone", "--strict", str(path)).exit_code == 1
+    assert run("expand", str(path), "--seed", "0").stdout == "sea\n"
+
+
+def test_a_problem_in_a_reached_part_of_a_standalone_grammar_stays_an_error(run, write):
+    path = write("live.json", b'{"origin": "#place#", "place": "sea", "place": "#nosuch#"}')
+    result = run("check", "--standalone", str(path))
+    assert result.exit_code == 1
+    assert f"{path}:1:39: duplicate key 'place' in one file" in result.output.splitlines()
+
+
+def test_expand_strict_points_to_check_standalone(run, write):
+    path = write("two.json", {"origin": "ok", "a": "#nope#", "b": "#nada#"})
+    result = run("expand", str(path), "--seed", "0", "--strict")
+    assert result.exit_code == 1
+    assert f"(and 1 more; run 'dreamgen check --standalone {path}')" in result.output
+
+
+def test_check_reports_a_tags_own_push_read_in_another_rule(run, write):
+    path = write("tagpush.json", {"origin": "#[x:A]inside# then #outside#",
+                                  "inside": "#x#", "outside": "#x#"})
+    result = run("check", "--standalone", str(path))
+    assert result.exit_code == 1
+    assert (f"{path}:4:14: #x# in rule 0 of 'outside' reads 'x', which only a tag's own push "
+            "sets (in rule 0 of 'origin'), but 'outside' can be expanded outside that tag"
+            ) in result.output
+    assert "'inside'" not in result.output  # read inside the tag that pushes it: fine
+
+
+def test_generate_runs_a_plain_grammar_with_dead_parts_and_points_to_check_standalone(
+        run, write):
+    path = write("dead.json", DEAD_PARTS)
+    result = run("generate", "--seed", "1", "--grammar", str(path))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == run("generate", "--seed", "1").stdout
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith(f"{path}: the arc reaches none of its ")
+    assert len(lines) == 7 and lines[1].startswith(f"{path}:2:12: warning: unknown symbol")
+    assert lines[6] == f"... and 1 more warning (run 'dreamgen check --standalone {path}')"
 
 
 def test_expand_takes_every_limit_and_a_depth_past_100(run, write):

@@ -224,3 +224,26 @@ def test_the_checker_refuses_a_use_after_a_tags_own_push_ended():
         grammar(origin="#[pet:#animal#]nonrecursiveStory# post:#pet#")
     # Pushed before the tag instead, it lasts.
     assert flat("[pet:#animal#]#nonrecursiveStory# post:#pet#").startswith("The ")
+
+
+def test_the_checker_refuses_a_tags_own_push_read_by_a_symbol_reached_outside_the_tag():
+    rules = {"origin": "#[x:A]inside# #outside#", "inside": "#deeper#", "deeper": "#x#",
+             "outside": "#x#"}
+    with pytest.raises(GrammarError, match=r"#x# in rule 0 of 'outside' reads 'x', which only "
+                                           r"a tag's own push sets \(in rule 0 of 'origin'\)"):
+        grammar(rules)
+    # Reached only inside the tag that pushes x, two symbols deep, it is fine.
+    assert flat("#[x:A]inside#", {"inside": "#deeper#", "deeper": "#x#"}) == "A"
+
+
+def test_strict_refuses_a_warning_that_is_not_about_reach():
+    rules = {"origin": "#a#", "a": "[unread:x]ok"}
+    assert [w.message for w in grammar(rules).warnings] == [
+        "variable 'unread' is pushed in rule 0 of 'a' and never read or popped"]
+    with pytest.raises(GrammarError, match="'unread' is pushed"):
+        grammar(rules, strict=True)
+
+
+def test_a_symbol_name_with_a_colon_runs_as_in_both_references():
+    # Real bots name symbols "V:TRA"; a tag can read them, only a push cannot set them.
+    assert flat("#V:TRA.capitalize# it", {"V:TRA": "hate"}) == "Hate it"

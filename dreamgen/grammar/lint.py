@@ -4,7 +4,7 @@ A check takes the :class:`Checked` grammar and yields :class:`~dreamgen.grammar.
 values; a new check is one more function in the list.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import did_you_mean
 from .layers import Layering, layered, reachable
@@ -12,7 +12,7 @@ from .modifiers import MODIFIERS
 from .read import APPEND_PREFIX, Problem
 from .rules import Action, RuleSyntaxError, Tag, compile_rule, markup_errors, walk
 
-__all__ = ["CHECKS", "Checked", "build_grammar", "check_layers"]
+__all__ = ["CHECKS", "Checked", "build_grammar", "check_layers", "settle"]
 
 
 @dataclass
@@ -169,6 +169,61 @@ def check_ended_pushes(g):
                              if a.kind == "push" and a.target in g.tag_only)
 
 
+def _scoped_tags(rule, scope, tag_only):
+    """Every Tag of a compiled rule, with the tag-only variables in force where it expands."""
+    for item in rule:
+        if isinstance(item, Tag):
+            inner = scope
+            for action in item.preactions:
+                yield from _scoped_tags((action,), inner, tag_only)
+                if action.kind == "push" and action.target in tag_only:
+                    inner = inner | {action.target}
+            yield item, inner
+        elif isinstance(item, Action):
+            for r in item.rules:
+                yield from _scoped_tags(r, scope, tag_only)
+
+
+def check_tag_pushes_read_elsewhere(g):
+    """A symbol reads a variable that only a tag's own push sets, where that may have ended.
+
+    The variables each symbol can count on are those every path from the roots to it
+    pushes in an enclosing tag; a read of any other tag-only variable fails at run time.
+    """
+    if not g.roots or not g.tag_only:
+        return
+    inside = {r: frozenset() for r in g.roots if r in g.compiled}
+    todo = list(inside)
+    while todo:
+        symbol = todo.pop()
+        for rule in g.compiled[symbol]:
+            for tag, scope in _scoped_tags(rule or (), inside[symbol], g.tag_only):
+                if tag.symbol not in g.compiled:
+                    continue
+                new = scope if tag.symbol not in inside else inside[tag.symbol] & scope
+                if new != inside.get(tag.symbol):
+                    inside[tag.symbol] = new
+                    todo.append(tag.symbol)
+    pusher = {a.target: (s, i) for s, i, rule in g.parsed() for a in walk(rule)
+              if isinstance(a, Action) and a.kind == "push" and a.target in g.tag_only}
+    for symbol, scope in inside.items():
+        for i, rule in enumerate(g.compiled[symbol]):
+            ended = set()  # the same rule's earlier tags: check_ended_pushes says those
+            for item in rule or ():
+                if isinstance(item, Tag):
+                    ended.update(a.target for a in item.preactions if a.kind == "push")
+            for tag, here in _scoped_tags(rule or (), scope, g.tag_only):
+                var = tag.symbol
+                if var in g.tag_only and var not in here and var not in ended:
+                    where = g.named(*pusher[var])
+                    yield g.problem(
+                        symbol, i, f"#{var}# in {g.named(symbol, i)} reads {var!r}, which only "
+                        f"a tag's own push sets (in {where}), but {symbol!r} can be expanded "
+                        f"outside that tag, where the push has ended; write [{var}:...] "
+                        "before the tags to keep it",
+                        offset=_offsets(g.rules[symbol][i], rule).get(id(tag)))
+
+
 def _pushed_elsewhere(g, var, symbol, index):
     return any(isinstance(n, Action) and n.kind == "push" and n.target == var
                for other, j, rule in g.parsed() if (other, j) != (symbol, index)
@@ -235,8 +290,8 @@ def check_reached(g):
                             f"{g.reach_from}", "warning")
 
 
-CHECKS = (check_appends, check_syntax, check_names, check_ended_pushes, check_balance,
-          check_endless, check_reached)
+CHECKS = (check_appends, check_syntax, check_names, check_ended_pushes,
+          check_tag_pushes_read_elsewhere, check_balance, check_endless, check_reached)
 
 
 def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc", checks=CHECKS):
@@ -256,10 +311,42 @@ def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc", check
     return problems
 
 
-def build_grammar(layers, *, roots=(), persistent=(), problems=None):
+def _parsed_or_none(rule):
+    try:
+        return compile_rule(rule)
+    except RuleSyntaxError:
+        return None
+
+
+def settle(layers, problems, roots):
+    """Sort ``problems`` by reach: ``(errors, warnings, layers)``.
+
+    An error in a symbol that ``roots`` never reach is only a warning, as the references
+    would never run it, and that symbol's keys leave the layers its problems are in. Errors
+    in reached symbols, and those of no symbol, stay errors. Without roots nothing is
+    known to be unreached, so every error stays one.
+    """
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    if not roots or not errors:
+        return errors, warnings, tuple(layers)
+    rules = Layering.of(layers).rules
+    reached = reachable({s: [_parsed_or_none(r) for r in rl] for s, rl in rules.items()},
+                        roots)
+    dead = [p for p in errors if p.symbol is not None and p.symbol not in reached]
+    errors = [p for p in errors if p not in dead]
+    gone = {(p.path, p.symbol) for p in dead}
+    kept = tuple(replace(layer, rules={k: v for k, v in layer.rules.items()
+                                       if (layer.path, k.lstrip(APPEND_PREFIX)) not in gone})
+                 for layer in layers)
+    return errors, [replace(p, severity="warning") for p in dead] + warnings, kept
+
+
+def build_grammar(layers, *, roots=(), persistent=(), problems=None, hint="dreamgen check"):
     """Layer, check and pre-parse; raise the first error as :class:`GrammarError`.
 
-    ``problems``, when given, is what :func:`check_layers` already found for these layers.
+    ``problems``, when given, is what :func:`check_layers` already found for these layers;
+    ``hint`` is the command that lists them all.
     """
     if problems is None:
         problems = check_layers(layers, roots=roots, persistent=persistent)
@@ -267,6 +354,6 @@ def build_grammar(layers, *, roots=(), persistent=(), problems=None):
     if problems:
         err = problems[0].to_error()
         if len(problems) > 1:
-            err.message += f" (and {len(problems) - 1} more; run 'dreamgen check')"
+            err.message += f" (and {len(problems) - 1} more; run '{hint}')"
         raise err
     return layered(layers)

@@ -10,7 +10,7 @@ from ..errors import ArcError, GrammarError, did_you_mean
 from ..resources import grammar_paths
 from .arc import apply_arc_overlay, arc_overlay_problems, load_arc
 from .layers import Layering
-from .lint import build_grammar, check_layers
+from .lint import build_grammar, check_layers, settle
 from .read import ARC_KEY, DEFAULT_MAX_GRAMMAR_BYTES, Problem, read_layer
 from .rules import is_lexicon
 
@@ -89,13 +89,15 @@ def _beat_where(arc_path, data=None):
     return found
 
 
-def _collect(paths, *, standalone, user_overlays, max_bytes, problems, data=None):
+def _collect(paths, *, standalone, user_overlays, max_bytes, problems, data=None,
+             whole_files=True):
     """Read the layers and the arc, adding what is wrong to ``problems`` when it is a list.
 
     Returns ``(arc or None, layers, entry_where)``; ``entry_where`` maps each beat to the
-    ``(path, line, col)`` that set its entry symbol. Without a list, raises on the first error.
+    ``(path, line, col)`` that set its entry symbol. Without a list, raises on the first error;
+    with ``whole_files=False``, still raises for a file it cannot use at all or a bad arc.
     """
-    collect = problems is not None
+    collect = problems is not None and whole_files
     arc, entry_where = None, {}
     data = data or {}
     files = [str(Path(p)) for p in paths]
@@ -181,6 +183,28 @@ def _arc_problems(arc, layers, entry_where, rules, warnings):
     return found
 
 
+def _checked(paths, *, standalone, user_overlays, max_bytes, data=None, whole_files=True):
+    """Read, check and sort by reach: ``(arc, layers, errors, warnings, roots)``.
+
+    ``layers`` leave out the unreached symbols that have errors (see :func:`settle`).
+    """
+    problems = []
+    arc, layers, entry_where = _collect(paths, standalone=standalone,
+                                        user_overlays=user_overlays, max_bytes=max_bytes,
+                                        problems=problems, data=data, whole_files=whole_files)
+    rules = Layering.of(layers).rules
+    if arc is not None:
+        roots, persistent, reach = arc.roots(), (arc.cast,), "the arc"
+    else:
+        roots = persistent = (STANDALONE_ROOT,) if STANDALONE_ROOT in rules else ()
+        reach = repr(STANDALONE_ROOT)
+    problems += check_layers(layers, roots=roots, persistent=persistent, reach_from=reach)
+    errors, warnings, layers = settle(layers, problems, roots)
+    if arc is not None:
+        errors += _arc_problems(arc, layers, entry_where, rules, warnings)
+    return arc, layers, errors, warnings, roots
+
+
 def check_files(paths=(), *, standalone=False, user_overlays=True,
                 max_bytes=DEFAULT_MAX_GRAMMAR_BYTES):
     """Check grammar files and return a :class:`Report` of every problem found.
@@ -188,32 +212,21 @@ def check_files(paths=(), *, standalone=False, user_overlays=True,
     By default each file is an overlay over the built-in grammar and the user's overlays, as
     ``dreamgen generate --grammar FILE`` would load it; warnings are kept only for the files
     named (all of them when none is). ``standalone=True`` checks plain Tracery grammars on
-    their own, starting from ``"origin"``.
+    their own, starting from ``"origin"``. A problem in a symbol never reached (from the
+    arc, or from ``"origin"``) is a warning; in a reached one it is an error.
 
     >>> check_files(["examples/lantern.json"]).errors
     ()
     """
-    problems = []
-    arc, layers, entry_where = _collect(paths, standalone=standalone,
-                                        user_overlays=user_overlays, max_bytes=max_bytes,
-                                        problems=problems)
+    arc, layers, errors, warnings, roots = _checked(
+        paths, standalone=standalone, user_overlays=user_overlays, max_bytes=max_bytes)
     rules = Layering.of(layers).rules
-    if arc is not None:
-        roots, persistent, reach = arc.roots(), (arc.cast,), "the arc"
-    else:
-        roots = persistent = (STANDALONE_ROOT,) if STANDALONE_ROOT in rules else ()
-        reach = repr(STANDALONE_ROOT)
-    found = check_layers(layers, roots=roots, persistent=persistent, reach_from=reach)
-    errors = [p for p in found if p.severity == "error"]
-    warnings = [p for p in found if p.severity != "error"]
-    if arc is not None:
-        errors += _arc_problems(arc, layers, entry_where, rules, warnings)
     if paths:
         named = {str(p) for p in paths}
         warnings = [w for w in warnings if w.path in named]
     if arc is not None:
         warnings = [_standalone_hint(w) for w in warnings]
-    problems = [*problems, *errors, *warnings]
+    problems = [*errors, *warnings]
     order = {str(p): n for n, p in enumerate(layer.path for layer in layers)}
     problems.sort(key=lambda p: (p.severity != "error", order.get(p.path, -1),
                                  p.line or 0, p.column or 0))
@@ -235,36 +248,37 @@ def load_grammar(paths=(), *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_
     """The arc and layered :class:`~dreamgen.grammar.Grammar` that dreams are written from.
 
     Runs the same checks as :func:`check_files` and raises the first error as a
-    :class:`GrammarError` (saying how many more there are). ``data`` may map a file's path to
-    its bytes, already read.
+    :class:`GrammarError` (saying how many more there are); symbols the arc never reaches
+    and that have errors are left out. ``data`` may map a file's path to its bytes, already
+    read.
     """
-    arc, layers, entry_where = _collect(paths, standalone=False, user_overlays=user_overlays,
-                                        max_bytes=max_bytes, problems=None, data=data)
-    found = check_layers(layers, roots=arc.roots(), persistent=(arc.cast,))
-    rules = Layering.of(layers).rules
-    warnings = [p for p in found if p.severity != "error"]
-    found = [p for p in found if p.severity == "error"]
-    found += _arc_problems(arc, layers, entry_where, rules, warnings)
-    return arc, build_grammar(layers, problems=found)
+    arc, layers, errors, _, _ = _checked(paths, standalone=False, user_overlays=user_overlays,
+                                         max_bytes=max_bytes, data=data,
+                                         whole_files=False)
+    hint = " ".join(("dreamgen check", *map(str, paths)))
+    return arc, build_grammar(layers, problems=errors, hint=hint)
 
 
 def overlay_notes(paths, *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES):
     """What ``generate --grammar PATH`` should say about each overlay before it dreams.
 
-    Returns ``(notes, warnings)``: one-line notes for an overlay the arc never reaches (a
-    plain Tracery grammar, most often) and for each beat whose entry symbol an overlay
-    replaces; and the checker's warnings for the named files, as :class:`Problem`.
+    Returns ``(notes, warnings, hint)``: one-line notes for an overlay the arc never reaches
+    (a plain Tracery grammar, most often) and for each beat whose entry symbol an overlay
+    replaces; the checker's warnings for the named files, as :class:`Problem`; and the
+    command that lists them all (``check --standalone`` when every file is a plain grammar).
     """
     report = check_files(paths, user_overlays=user_overlays, max_bytes=max_bytes)
     arc, layers, _ = _collect(paths, standalone=False, user_overlays=user_overlays,
                               max_bytes=max_bytes, problems=[])
     unreached = {(w.path, w.symbol) for w in report.warnings if "never reached" in w.message}
     named = {str(p) for p in paths}
-    notes, before, idle = [], set(), set()
+    notes, before, idle, plain = [], set(), set(), set()
     for layer in layers:
         own = [k for k in layer.rules if not k.startswith("+")]
         if layer.path in named and own and all((layer.path, k) in unreached for k in own):
             idle.add(layer.path)
+            if STANDALONE_ROOT in own:
+                plain.add(layer.path)
             start = (f" (it has {STANDALONE_ROOT!r}: a plain Tracery grammar?)"
                      if STANDALONE_ROOT in own else "")
             notes.append(f"{layer.path}: the arc reaches none of its {_count(len(own), 'symbol')}"
@@ -282,4 +296,5 @@ def overlay_notes(paths, *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_BY
     # The note already says the arc reaches none of a file's symbols; no need to list them.
     warnings = [w for w in report.warnings
                 if not ("never reached" in w.message and w.path in idle)]
-    return notes, warnings
+    hint = "dreamgen check --standalone" if plain == named else "dreamgen check"
+    return notes, warnings, " ".join((hint, *map(str, paths)))

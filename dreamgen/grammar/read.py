@@ -16,7 +16,8 @@ __all__ = ["APPEND_PREFIX", "ARC_KEY", "DEFAULT_MAX_GRAMMAR_BYTES", "Layer", "Pr
 DEFAULT_MAX_GRAMMAR_BYTES = 2_000_000
 APPEND_PREFIX = "+"
 ARC_KEY = "$arc"
-_BAD_NAME = re.compile(r"[.#\[\]:]")
+# A tag cannot name these; ":" it can (#V:TRA# works in both references), so it is allowed.
+_BAD_NAME = re.compile(r"[.#\[\]]")
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _EATEN_TAG = re.compile(r"\s+(#[^\s#][^#]*#)")
@@ -366,7 +367,7 @@ def read_layer(path, *, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES, data=None, problems
         name = key[len(APPEND_PREFIX):] if key.startswith(APPEND_PREFIX) else key
         if (not name or name != name.strip() or _BAD_NAME.search(name)
                 or _SURROGATE.search(name)):
-            report(f"bad symbol name {key!r}: names cannot contain '.', '#', '[', ']' or ':' "
+            report(f"bad symbol name {key!r}: names cannot contain '.', '#', '[' or ']' "
                    "or start or end with spaces; rename it", line, col, key)
             continue
         if isinstance(value, str):

@@ -12,10 +12,8 @@ from dataclasses import dataclass, replace
 from ..errors import GrammarError
 from ..rng import dream_random
 from .expand import Expander, Limits, Step, TracingExpander
-from .layers import reachable
-from .lint import build_grammar, check_layers
+from .lint import build_grammar, check_layers, settle
 from .read import DEFAULT_MAX_GRAMMAR_BYTES, read_layer
-from .rules import RuleSyntaxError, compile_rule
 
 __all__ = ["DEFAULT_SYMBOL", "Loaded", "expand", "load", "trace"]
 
@@ -32,28 +30,15 @@ class Loaded:
     warnings: tuple  # of dreamgen.grammar.Problem
 
 
-def _reached(layer, symbol):
-    """Symbols of ``layer`` that expanding ``symbol`` can reach (rules that fail to parse
-    reach nothing)."""
-    compiled = {name: [_parsed(r) for r in rules] for name, rules in layer.rules.items()}
-    return reachable(compiled, (symbol,))
-
-
-def _parsed(rule):
-    try:
-        return compile_rule(rule)
-    except RuleSyntaxError:
-        return None
-
-
 def load(path, *, symbol=DEFAULT_SYMBOL, strict=False, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES,
          data=None):
     """Read and check one plain Tracery grammar file (JSON or YAML) to expand from ``symbol``.
 
     A problem in a symbol that ``symbol`` never reaches (a typo in an unused rule, a
     ``null``, a ``"comment.note"`` key) is only a warning, and that symbol is left out, as
-    the references would never run it; with ``strict=True`` it is an error too. Problems in
-    reached symbols raise :class:`~dreamgen.errors.GrammarError` with file, line and column.
+    the references would never run it; with ``strict=True`` every warning is an error too.
+    Problems in reached symbols raise :class:`~dreamgen.errors.GrammarError` with file, line
+    and column.
     """
     problems = []
     layer = read_layer(path, max_bytes=max_bytes, data=data, problems=problems)
@@ -61,23 +46,14 @@ def load(path, *, symbol=DEFAULT_SYMBOL, strict=False, max_bytes=DEFAULT_MAX_GRA
         raise GrammarError(f"the grammar has no symbol {symbol!r} to start from"
                            + ("" if symbol != DEFAULT_SYMBOL else
                               "; name another with --symbol"), path=layer.path, symbol=symbol)
-    reached = _reached(layer, symbol)
     problems += [p for p in check_layers([layer], roots=(symbol,), persistent=(symbol,))
                  if "never reached" not in p.message]
-    errors, warnings = [], []
-    for p in problems:
-        live = p.severity == "error" and (p.symbol is None or p.symbol in reached)
-        (errors if live or (strict and p.severity == "error") else warnings).append(p)
+    errors, warnings, layers = settle([layer], problems, (symbol,))
     if strict:
-        errors += [p for p in warnings if p.severity != "error"]
-        warnings = []
-    if errors:
-        build_grammar([layer], problems=errors)  # raises the first, with the count
-    dead = {p.symbol for p in warnings if p.severity == "error"}
-    kept = {k: v for k, v in layer.rules.items() if k not in dead}
-    layer = replace(layer, rules=kept)
-    warnings = [replace(p, severity="warning") for p in warnings]
-    return Loaded(build_grammar([layer], problems=[]), symbol, tuple(warnings))
+        errors, warnings = errors + [replace(p, severity="error") for p in warnings], []
+    if errors:  # raises the first, with the count and where to see them all
+        build_grammar(layers, problems=errors, hint=f"dreamgen check --standalone {layer.path}")
+    return Loaded(build_grammar(layers, problems=[]), symbol, tuple(warnings))
 
 
 def _expander(loaded, seed, limits, steps):
