@@ -8,6 +8,7 @@ from dreamgen.markov.filters import (TEXT_FILTERS, first_failure, in_arc_order,
                                      no_loose_pronoun, no_repeated_phrase, phrases, has_a_verb,
                                      every_clause_has_a_verb, one_gender,
                                      one_verb_after_you_see, names_only_its_own_cast,
+                                     verbs_agree,
                                      whole_sentence, once_said)
 
 
@@ -89,6 +90,19 @@ def test_what_you_see_takes_no_second_verb(dreamer):
     assert one_verb_after_you_see(c("Inside you see a faint slow pulse that glows."))
     assert not one_verb_after_you_see(c("Inside you see a faint slow pulse still stirs."))
     assert one_verb_after_you_see(c("You feel the hush press against your eardrums."))
+
+
+def test_a_verb_joined_to_one_in_s_agrees(dreamer):
+    models = dreamer.models
+
+    def c(text):
+        words = text.split()
+        return Candidate(words, [models.vocab.index(w) for w in words], "approach", models)
+
+    assert not verbs_agree(c("A plea rises from the wreck and drift like smoke."))
+    assert verbs_agree(c("A plea rises from the wreck and drifts like smoke."))
+    assert verbs_agree(c("The last image stays with you, clear and warm."))
+    assert verbs_agree(c("The whole dream seems to lean in and wait with you."))
 
 
 def test_another_dreams_cast_is_not_named(dreamer):

@@ -115,9 +115,10 @@ def every_clause_has_a_verb(c):
             if not found:
                 return False
             found = False
-        elif i == 0 or c.words[i - 1].lower() not in _NOT_BEFORE_VERB and not _modifies(c.words, i):
+        elif i == 0 or (c.words[i - 1].lower() not in _NOT_BEFORE_VERB
+                        and not _modifies(c.words, i)):
             # The corpus's verbs miss many ("tingles"); a word in -s after no determiner is
-            # one too (not -ed: in these present-tense dreams that is "dressed in grey") ("the drip from the gutters" still has none).
+            # one too (not -ed: in these present-tense dreams that is "dressed in grey").
             # So is the word after a plural ("your hands shake", "#flowers# pierce").
             bare = w.rstrip(".,;:!?").lower()
             prev = c.words[i - 1] if i else ""
@@ -154,6 +155,29 @@ def one_verb_after_you_see(c):
                         norm and norm[c.ids[j]] in verbs or words[j - 1] in _ADVERBS
                         or words[j - 1].endswith("ly")):
                     return False
+    return True
+
+
+def verbs_agree(c):
+    """A verb joined by "and" to one in -s takes -s too ("A plea rises from the wreck and
+    drift like smoke" joins two vignettes' subjects)."""
+    if c.models is None:
+        return True
+    norm, verbs, known = c.models.norm, c.models.verbs, c.models.novelty.form_id
+    said_s = False
+    for i, (w, t) in enumerate(zip(c.words, c.ids)):
+        lw = w.lower()
+        if lw.endswith("s") and not lw.endswith("ss") and norm[t] in verbs and (
+                i and c.words[i - 1].lower() not in _NOT_BEFORE_VERB):
+            said_s = True
+        elif lw == "to":  # "seems to lean in and wait"
+            said_s = False
+        elif said_s and i and c.words[i - 1].lower() == "and" and w[-1].isalpha():
+            # (a word that ends the sentence or a clause is an adjective: "clear and warm.")
+            bare = normalise(w)
+            if not bare.endswith("s") and (known(bare + "s") in verbs
+                                           or known(bare + "es") in verbs):
+                return False
     return True
 
 
@@ -230,7 +254,8 @@ def no_echo(c):
 # A beat's rare words and other vignettes' scene words need no filter: the chains are built
 # without them (see build.py), so no walk can say one.
 FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun, no_repeated_phrase,
-           one_gender, one_verb_after_you_see, has_a_verb, every_clause_has_a_verb, novel, in_arc_order, once_said, in_its_beat, not_too_likely)
+           one_gender, verbs_agree, one_verb_after_you_see, has_a_verb, every_clause_has_a_verb,
+           novel, in_arc_order, once_said, in_its_beat, not_too_likely)
 TEXT_FILTERS = (novel_once_cast, names_only_its_own_cast, no_echo)
 # The filters that need nothing of a dream: a build samples the chain through them to learn
 # which sentences it says most often (see not_too_likely).
