@@ -16,6 +16,12 @@ def cand(text, models=None, **kw):
     return Candidate(text.split(), [], "touch", models, **kw)
 
 
+def walked(models, text, beat="approach"):
+    """A candidate whose words carry their real ids in ``models``, as a walk gives them."""
+    words = text.split()
+    return Candidate(words, [models.vocab.index(w) for w in words], beat, models)
+
+
 @pytest.mark.parametrize("f, good, bad", [
     (length, "You lay your palm upon the broken thing.", "You wait."),
     (whole_sentence, "You lay your palm upon the broken thing.",
@@ -48,11 +54,8 @@ def test_loose_pronouns_and_once_said_motifs_are_refused():
 
 
 def test_a_sentence_needs_a_verb_the_corpus_uses(dreamer):
-    models = dreamer.models
-
     def c(text):
-        words = text.split()
-        return Candidate(words, [models.vocab.index(w) for w in words], "approach", models)
+        return walked(dreamer.models, text, "approach")
 
     assert has_a_verb(c("You step closer to the light."))
     assert not has_a_verb(c("From the broken heart of the light."))
@@ -70,21 +73,15 @@ def test_a_sentence_needs_a_verb_the_corpus_uses(dreamer):
      "Everything goes still, and even the drip from the gutters."),
 ])
 def test_every_clause_needs_a_verb_where_a_verb_can_stand(dreamer, good, bad):
-    models = dreamer.models
-
     def c(text):
-        words = text.split()
-        return Candidate(words, [models.vocab.index(w) for w in words], "waking", models)
+        return walked(dreamer.models, text, "waking")
 
     assert every_clause_has_a_verb(c(good)) and not every_clause_has_a_verb(c(bad))
 
 
 def test_what_you_see_takes_no_second_verb(dreamer):
-    models = dreamer.models
-
     def c(text):
-        words = text.split()
-        return Candidate(words, [models.vocab.index(w) for w in words], "wound", models)
+        return walked(dreamer.models, text, "wound")
 
     assert not one_verb_after_you_see(c("Inside you see a faint slow pulse still glows."))
     assert one_verb_after_you_see(c("Inside you see a faint slow pulse that glows."))
@@ -93,11 +90,8 @@ def test_what_you_see_takes_no_second_verb(dreamer):
 
 
 def test_a_verb_joined_to_one_in_s_agrees(dreamer):
-    models = dreamer.models
-
     def c(text):
-        words = text.split()
-        return Candidate(words, [models.vocab.index(w) for w in words], "approach", models)
+        return walked(dreamer.models, text, "approach")
 
     assert not verbs_agree(c("A plea rises from the wreck and drift like smoke."))
     assert verbs_agree(c("A plea rises from the wreck and drifts like smoke."))

@@ -6,6 +6,7 @@ in order, cheapest first, and ``dreamgen stats`` counts how often each one rejec
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..text import FIRST_PERSON
 from .novelty import normalise
@@ -74,6 +75,11 @@ class Candidate:
     def text(self):
         return " ".join(self.words)
 
+    @cached_property
+    def forms(self):
+        """The words in normal form, made once for every filter that compares them."""
+        return [normalise(w) for w in self.words]
+
 
 def length(c):
     """Between ``min_words`` and ``max_words`` words."""
@@ -140,7 +146,7 @@ def _modifies(words, i):
 def one_verb_after_you_see(c):
     """What you see, hear or feel takes no second verb in -s ("Inside you see a faint slow
     pulse still throbs"): two sentences joined where the first wanted an object."""
-    words = [normalise(w) for w in c.words]
+    words = c.forms
     verbs, norm = (c.models.verbs, c.models.norm) if c.models is not None else ((), ())
     for i in range(1, len(words) - 2):
         if words[i - 1] == "you" and words[i] in _PERCEIVE:
@@ -183,7 +189,7 @@ def verbs_agree(c):
 
 def one_gender(c):
     """A woman does not shake "his" head: a join between two vignettes' people."""
-    lowered = {normalise(w) for w in c.words}
+    lowered = set(c.forms)
     return not (lowered & _SHE and lowered & _HIS_WORDS or lowered & _HE and lowered & _HER_WORDS)
 
 
@@ -209,13 +215,13 @@ def no_loose_pronoun(c):
 def once_said(c):
     """Says nothing the dream may say only once and has said already (a second landing)."""
     spent = c.spent
-    return not spent or not any(normalise(w) in spent for w in c.words)
+    return not spent or not any(f in spent for f in c.forms)
 
 
 def in_arc_order(c):
     """Says nothing the arc keeps for another part of the dream (mending before the touch)."""
     forbidden = c.forbidden
-    return not any(normalise(w) in forbidden for w in c.words)
+    return not any(f in forbidden for f in c.forms)
 
 
 def in_its_beat(c):
