@@ -20,7 +20,7 @@ import time
 from dataclasses import asdict, dataclass
 
 from . import bundle
-from .corpus import corpus_files
+from .corpus import corpus_digest, corpus_files
 from .errors import CorpusError, OutputError
 from .files import atomic_writer
 from .markov import Models, store
@@ -107,21 +107,23 @@ class Inputs:
         self.arc_path, self.layer_paths = grammar_paths(grammars, user_overlays=user_overlays)
         self.corpus_sources = ((builtin_path("corpus"),) if builtin_corpus else ()) \
             + tuple(os.fspath(c) for c in corpora)
+        self.user_from = 1 if builtin_corpus else 0  # corpus_sources[user_from:] are the user's
         self.data, self.usable = {}, False
         try:
             self.arc_sha256 = self._hash(self.arc_path, max_grammar_bytes * 100)
             self.layer_sha256 = [self._hash(p, max_grammar_bytes) for p in self.layer_paths]
             if not self.corpus_sources:
                 return
-            digests, total = [], 0
-            for source in self.corpus_sources:
+            digests, user, total = [], [], 0
+            for n, source in enumerate(self.corpus_sources):
                 for f in corpus_files(source):
                     digests.append(self._hash(str(f), max_corpus_bytes - total))
+                    user.append(n >= self.user_from)
                     total += len(self.data[str(f)])
         except (OSError, CorpusError, _Unusual):
             return
         # The same digest read_corpus gives: the hash of the files' hashes, in order.
-        self.corpus_sha256 = _sha256("".join(digests).encode())
+        self.corpus_sha256 = corpus_digest(digests, user)
         self.usable = True
 
     def _hash(self, path, max_bytes):

@@ -15,7 +15,7 @@ from .rng import check_seed, dream_random
 from .text import split_sentences
 from .version import __version__
 
-__all__ = ["BeatText", "Dream", "Dreamer", "GrammarTrace", "MarkovTrace", "Sentence", "Settings"]
+__all__ = ["DEFAULT_CORPUS_WEIGHT", "BeatText", "Dream", "Dreamer", "GrammarTrace", "MarkovTrace", "Sentence", "Settings"]
 
 # Tries at a beat's grammar sentences before keeping ones that echo the corpus.
 GRAMMAR_TRIES = 20
@@ -23,6 +23,11 @@ _CAST_PUSH = re.compile(r"\[(\w+):#(\w+)#\]")
 # Not what falls: other dreams' fallen things make fine similes ("like a spoon on crystal").
 _CAST_HEADS = frozenset({"witnesses", "water", "flowers"})
 _WORD = re.compile(r"[a-z][a-z'-]*")
+# In a beat the user's corpus text writes, their sentences weigh this much against the
+# built-in corpus's: at 2, two in three of its Markov sentences start from the user's words.
+# At 1 a 694-word file gave a quarter of all Markov sentences a run of its words, just; at 2,
+# 30% (seeds 0-39, docs/examples/harbour-dream.txt).
+DEFAULT_CORPUS_WEIGHT = 2.0
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class Settings:
     max_words: int = DEFAULT_MAX_WORDS
     max_grammar_bytes: int = DEFAULT_MAX_GRAMMAR_BYTES
     max_corpus_bytes: int = DEFAULT_MAX_CORPUS_BYTES
+    corpus_weight: float = DEFAULT_CORPUS_WEIGHT
 
 
 @dataclass(frozen=True)
@@ -178,7 +184,7 @@ class Dreamer:
                 arc, grammar, models = found
                 return cls(grammar, arc, models, inputs.corpus_sha256, settings,
                            corpus=_CorpusLoader(inputs.corpus_sources, arc.names,
-                                                settings.max_corpus_bytes))
+                                                settings.max_corpus_bytes, inputs.user_from))
         return cls._load_cold(inputs, grammars, settings=settings, user_overlays=user_overlays,
                               use_cache=use_cache, warn=warn)
 
@@ -194,7 +200,8 @@ class Dreamer:
         if not inputs.corpus_sources:
             raise CorpusError("no corpus given")
         corpus = read_corpus(inputs.corpus_sources, beats=arc.names,
-                             max_bytes=settings.max_corpus_bytes, data=inputs.data)
+                             max_bytes=settings.max_corpus_bytes, data=inputs.data,
+                             user_from=inputs.user_from)
         known = _tag_names(grammar)
         _check_corpus_tags(corpus, known)
         models = cache.load_models(corpus, arc.names, settings.model, use_cache=use_cache,
@@ -291,9 +298,13 @@ class Dreamer:
         """A new Markov sentence for ``beat`` and, when ``steps`` is a list, its trace."""
         models, s = self.models, self.settings
         forbidden = self._forbidden.get(beat, frozenset())
+        # Drawn only where the user's text is, so a dream without it says what it always has.
+        own = models.has_own(beat) and rng.random() * (1 + s.corpus_weight) >= 1
         for walks in range(1, s.markov_tries + 1):
             self.markov_attempts += 1
-            ids = models.walk_ids(beat, rng, s.min_words, s.max_words)
+            # Half the tries walk the user's text; a beat it cannot write falls back.
+            ids = models.walk_ids(beat, rng, s.min_words, s.max_words,
+                                  own and 2 * walks <= s.markov_tries)
             if ids is None:
                 self.rejections["walk"] += 1
                 continue
@@ -343,13 +354,15 @@ def _grammar_sha256(grammar, arc):
 class _CorpusLoader:
     """Reads the corpus when a warm-started Dreamer first needs it."""
 
-    def __init__(self, sources, beats, max_bytes):
+    def __init__(self, sources, beats, max_bytes, user_from):
         self.sources, self.beats, self.max_bytes = sources, beats, max_bytes
+        self.user_from = user_from
 
     def __call__(self):
         from .corpus import read_corpus
 
-        return read_corpus(self.sources, beats=self.beats, max_bytes=self.max_bytes)
+        return read_corpus(self.sources, beats=self.beats, max_bytes=self.max_bytes,
+                           user_from=self.user_from)
 
 
 def _tag_names(grammar):

@@ -2,30 +2,35 @@
 
 A corpus file is UTF-8 text. Optional ``key: value`` header lines come first (``title`` and
 the vignette's own cast). Each paragraph may follow a ``:: beat`` line naming its beat;
-untagged text counts for every beat at a lower weight. Cast elements are written as Tracery
+untagged text (or text after ``:: *``) is placed on a beat when the model is built. Cast elements are written as Tracery
 tags (``#fallen#``) so that a sentence fits any dream's cast.
 """
 
 import hashlib
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import CorpusError
 from .files import decode_utf8, read_limited
 
 __all__ = [
+    "ANY_BEAT",
     "DEFAULT_MAX_CORPUS_BYTES",
     "Corpus",
     "Document",
     "Paragraph",
+    "corpus_digest",
     "corpus_files",
     "read_corpus",
     "read_document",
 ]
 
 DEFAULT_MAX_CORPUS_BYTES = 20_000_000
+# ``:: *`` marks untagged text in a tagged file: the model places it, or (fitting no beat)
+# it feeds only what is the whole corpus's (see markov.build).
+ANY_BEAT = "*"
 _BEAT_LINE = re.compile(r"^::\s*(\S+)\s*$")
 _HEADER_LINE = re.compile(r"^([A-Za-z][\w-]*):\s*(.*)$")
 
@@ -57,6 +62,7 @@ class Document:
     header: tuple  # of (key, value)
     paragraphs: tuple
     sha256: str
+    user: bool = False  # the user's own text (``--corpus``), not the built-in corpus
 
     @property
     def title(self):
@@ -118,8 +124,8 @@ def read_document(path, *, beats=None, data=None, max_bytes=DEFAULT_MAX_CORPUS_B
         m = _BEAT_LINE.match(line)
         if m:
             flush()
-            beat = m.group(1)
-            if beats is not None and beat not in beats:
+            beat = None if m.group(1) == ANY_BEAT else m.group(1)
+            if beat is not None and beats is not None and beat not in beats:
                 raise CorpusError(f"unknown beat {beat!r} (beats: {', '.join(beats)})",
                                   path=path, line=n + 1, beat=beat)
         elif not line.strip():
@@ -146,13 +152,26 @@ def corpus_files(path):
     return [p]
 
 
-def read_corpus(paths, *, beats=None, max_bytes=DEFAULT_MAX_CORPUS_BYTES, data=None):
+def corpus_digest(digests, user):
+    """The corpus's hash from its files' hashes, in order; ``user`` flags the user's files.
+
+    A user's file counts apart (it may be weighted), so the same bytes given as built-in text
+    hash otherwise.
+    """
+    return hashlib.sha256("".join(("u:" if u else "") + d for d, u in zip(digests, user))
+                          .encode()).hexdigest()
+
+
+def read_corpus(paths, *, beats=None, max_bytes=DEFAULT_MAX_CORPUS_BYTES, data=None,
+                user_from=None):
     """Read corpus files and folders in order into a :class:`Corpus`.
 
-    ``data`` may map a file's path (as a string) to its bytes, already read.
+    ``data`` may map a file's path (as a string) to its bytes, already read. The files of
+    ``paths[user_from:]`` are the user's own (none when ``user_from`` is None).
     """
     docs, total = [], 0
-    for path in paths:
+    for n, path in enumerate(paths):
+        user = user_from is not None and n >= user_from
         for f in corpus_files(path):
             left = max(max_bytes - total, 0)
             raw = (data or {}).get(str(f))
@@ -161,6 +180,6 @@ def read_corpus(paths, *, beats=None, max_bytes=DEFAULT_MAX_CORPUS_BYTES, data=N
                         "(raise it with --max-corpus-bytes)")
                 raw = read_limited(f, left, CorpusError, what="corpus file", over=over)
             total += len(raw)
-            docs.append(read_document(f, beats=beats, data=raw))
-    digest = hashlib.sha256("".join(d.sha256 for d in docs).encode()).hexdigest()
-    return Corpus(tuple(docs), digest)
+            doc = read_document(f, beats=beats, data=raw)
+            docs.append(replace(doc, user=True) if user else doc)
+    return Corpus(tuple(docs), corpus_digest([d.sha256 for d in docs], [d.user for d in docs]))

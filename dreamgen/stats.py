@@ -2,13 +2,21 @@
 
 import math
 import os
+import re
 from collections import Counter
 from itertools import combinations
 
 from .grammar import DEFAULT_LENGTH, Action, Tag, is_lexicon, reachable
 from .text import split_sentences
 
-__all__ = ["beat_reach", "diversity", "markov_share", "novelty", "overlay_entries", "report"]
+# A run of words stops at a tag or at the end of a sentence.
+TAG_OR_BREAK = re.compile(r"#[^#]*#|[.!?;:](?:\s|$)")
+
+__all__ = ["beat_reach", "diversity", "markov_share", "novelty", "overlay_entries", "report",
+           "user_corpus"]
+
+# A Markov sentence takes the user's words when it says this many of them in a row.
+DEFAULT_OWN_RUN = 4
 
 
 def _words(text):
@@ -63,6 +71,40 @@ def novelty(dreams, models):
                     copied.append((d.seed, s.origin, s.text))
     return {"sentences": total, "copied": len(copied), "copied_examples": copied[:5],
             "repeats_in_dream": repeats}
+
+
+def _runs(text, k):
+    """The runs of ``k`` words (normal forms) in ``text`` that hold no tag."""
+    from .markov import normalise
+
+    runs = set()
+    for piece in TAG_OR_BREAK.split(text):
+        words = [normalise(w) for w in piece.split()]
+        runs.update(zip(*(words[i:] for i in range(k))))
+    return runs
+
+
+def user_corpus(dreams, corpus, weight, k=DEFAULT_OWN_RUN):
+    """How much of the Markov text comes from the user's own corpus files: the Markov
+    sentences that say ``k`` words in a row from them which no built-in file says."""
+    own, builtin = set(), set()
+    for doc in corpus.documents:
+        for para in doc.paragraphs:
+            (own if doc.user else builtin).update(_runs(para.text, k))
+    own -= builtin
+    markov = taken = 0
+    for d in dreams:
+        for b in d.beats:
+            for s in b.sentences:
+                if s.origin == "markov":
+                    markov += 1
+                    taken += bool(_runs(s.text, k) & own)
+    files = [doc.path for doc in corpus.documents if doc.user]
+    return {"files": files,
+            "words": sum(len(p.text.split()) for doc in corpus.documents if doc.user
+                         for p in doc.paragraphs),
+            "weight": weight, "run_words": k, "markov_sentences": markov,
+            "markov_taking_yours": taken, "share": taken / markov if markov else 0.0}
 
 
 def markov_share(dreams):
@@ -185,4 +227,6 @@ def report(dreamer, *, start=0, count=200, length=DEFAULT_LENGTH):
         "unused_entries": {s: v for s, v in unused.items() if v},
         "lexicon_entries": sum(len(r) for r in lexicons.values()),
         "overlays": overlay_entries(dreamer.grammar, used),
+        "user_corpus": (user_corpus(dreams, dreamer.corpus, dreamer.settings.corpus_weight)
+                        if any(doc.user for doc in dreamer.corpus.documents) else None),
     }

@@ -29,7 +29,8 @@ def library_defaults():
     return {"max_depth": s.limits.max_depth, "max_nodes": s.limits.max_nodes,
             "max_chars": s.limits.max_chars, "max_grammar_bytes": s.max_grammar_bytes,
             "max_corpus_bytes": s.max_corpus_bytes, "state_size": s.model.state_size,
-            "markov_tries": s.markov_tries, "max_words": s.max_words}
+            "markov_tries": s.markov_tries, "max_words": s.max_words,
+            "corpus_weight": s.corpus_weight}
 
 
 def children(pid):
@@ -97,6 +98,18 @@ def rebuilt():
     from dreamgen import Dreamer
 
     return Dreamer.load(use_cache=False)
+
+
+# A writer's own 694-word untagged dream (the guide's worked example).
+HARBOUR = ROOT / "docs" / "examples" / "harbour-dream.txt"
+
+
+@pytest.fixture(scope="session")
+def harbour():
+    """The default dreamer with the harbour dream as --corpus: one build for every test."""
+    from dreamgen import Dreamer
+
+    return Dreamer.load(corpora=[HARBOUR])
 
 
 @pytest.fixture(scope="session")

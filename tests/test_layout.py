@@ -13,7 +13,7 @@ LAYERS = [
     {"corpus", "markov"},
     {"bundle", "cache"},
     {"compose"},
-    {"checks", "explain", "stats", "mine"},
+    {"checks", "explain", "stats", "mine", "tag"},
     {"output"},
     {"batch", "resume", "verify"},
     {"cli", "__main__"},

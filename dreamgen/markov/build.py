@@ -31,8 +31,6 @@ DEFAULT_GENERIC_SHARE = 0.25
 DEFAULT_SCENE_BEATS = 1.4
 # Walks a build takes per beat to find the sentences its chain says most often.
 DEFAULT_SAMPLE_WALKS = 2000
-# Untagged text is placed on the beat the classifier picks when it leads by this many nats.
-DEFAULT_PLACE_MARGIN = 1.0
 # The words after which a sentence may turn into another: articles, possessives,
 # prepositions, "like" and "and" open a phrase whose shape the next few words settle, so a
 # join there reads. A join after a noun or verb ("beneath your feet | quivers") rarely does.
@@ -42,10 +40,11 @@ of in into on onto upon over under across through toward towards against beneath
 above around with without from at by along among between behind beside past near inside
 within like and but
 """.split())
-FORMAT_VERSION = 5
+FORMAT_VERSION = 6
 _RESERVED = ("___BEGIN__", "___END__")
 _SHIELD = "\u01c2"  # a letter (so \w matches it) that corpus text never holds
 _CLAUSE_JOINS = ("and", "but")
+_CHAIN_ARRAYS = ("tokens", "cls", "starts", "members", "ahead", "dup")
 _SUBJECTS = frozenset({"you", "it", "they", "she", "he"})
 _CLAUSE_OPENERS = frozenset({"and", "but", "then", "as", "when", "while", "until", "yet", "so",
                              "where", "before", "after"})
@@ -149,9 +148,9 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
     doc_sentences = []
     for doc in corpus.documents:
         found = []
-        for para in doc.paragraphs:
+        for n, para in enumerate(doc.paragraphs):
             for words in sentences(para.text):
-                found.append((para.beat, [token(w) for w in words]))
+                found.append((para.beat, [token(w) for w in words], n))
         if not found:
             raise CorpusError(
                 "no usable sentences in this corpus file: it is empty, or every sentence was "
@@ -166,37 +165,46 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
     n_forms = len(forms)
     spread = {b: Counter() for b in beats}  # beat -> form -> files whose beat text has it
     examples = []
+    own = {b: [] for b in beats}  # beat -> for each of its sentences, whether the user wrote it
+    mine = {b: set() for b in beats}  # beat -> forms the user's own sentences say there
+
+    def place(beat, toks, nf, user):
+        placed[beat].append(toks)
+        own[beat].append(user)
+        if user:
+            mine[beat].update(nf)
+
     # A sentence said word for word in several files counts once in its beat: a stock line
     # should not outweigh the sentences the chain can join into something new.
     once = set()
     files, beats_in = Counter(), Counter()  # form -> files with it; -> beats summed over them
-    for found in doc_sentences:
-        seen = {}
-        for beat, toks in found:
+    for doc, found in zip(corpus.documents, doc_sentences):
+        seen, paragraphs = {}, {}
+        for beat, toks, n in found:
             nf = [norm[t] for t in toks]
-            if beat is not None:
-                seen.setdefault(beat, set()).update(nf)
             if beat is None:
-                untagged.append((toks, nf))
-            elif (beat, tuple(toks)) not in once:
+                paragraphs.setdefault(n, []).append((toks, nf))
+                continue
+            seen.setdefault(beat, set()).update(nf)
+            if (beat, tuple(toks)) not in once:
                 once.add((beat, tuple(toks)))
-                placed[beat].append(toks)
+                place(beat, toks, nf, doc.user)
                 examples.append((beat, nf))
+        untagged.extend((para, doc.user) for para in paragraphs.values())
         for beat, used in seen.items():
             spread[beat].update(used)
         in_file = Counter(f for used in seen.values() for f in used)
         files.update(in_file.keys())
         beats_in.update(in_file)
     classifier = BeatClassifier.train(beats, examples, n_forms)
-    if examples:
-        for toks, nf in untagged:
-            beat, lead = classifier.best(nf)
-            if lead >= DEFAULT_PLACE_MARGIN:
-                placed[beat].append(toks)
-    elif untagged:
-        # Nothing to learn the beats from: untagged text serves every beat alike.
-        for b in beats:
-            placed[b].extend(toks for toks, _ in untagged)
+    for para, user in untagged:
+        # Nothing to learn the beats from: untagged text serves every beat alike. Otherwise
+        # text that fits no beat feeds only what is the whole corpus's (novelty, verbs).
+        found = (classifier.place([nf for _, nf in para]) if examples else [None] * len(para))
+        for (toks, nf), beat in zip(para, found):
+            for b in ([beat] if examples else beats):
+                if b is not None:
+                    place(b, toks, nf, user)
     hinge_word = [False, False] + [normalise(w) in HINGE_WORDS and w[-1:].isalpha()
                                    for w in vocab[2:]]
     after_comma = [False, False] + [w.endswith(",") for w in vocab[2:]]
@@ -208,18 +216,26 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         return hinge_word[t] and (t not in joins or after_comma[before])
     scene = _scene_words(files, beats_in, len(doc_sentences))
     vocabulary = {b: _beat_vocabulary(spread[b], settings.min_spread) for b in beats}
-    chains = {}
+    chains, own_chains = {}, {}
     for beat, sents in placed.items():
         if sents:
             # A beat's chain says only words many vignettes use in that beat, and no word of
             # one vignette's own scene: a walk never goes where a filter would refuse it.
-            keep = frozenset(vocabulary[beat])
+            # The user's own words are said wherever the user's text puts them.
+            keep, users = frozenset(vocabulary[beat]), mine[beat]
             says = [w.startswith("#") or (norm[i] in keep and norm[i] not in scene)
-                    for i, w in enumerate(vocab)]
+                    or norm[i] in users for i, w in enumerate(vocab)]
             c = build_chain(sents, hinge, settings.state_size, says, settings.novelty_words - 1)
-            chains[beat] = {name: _uints(getattr(c, name)) for name in
-                            ("tokens", "cls", "starts", "members", "ahead", "dup")}
-    verbs = _uints(sorted(_verbs([sent for found in doc_sentences for _, sent in found], vocab,
+            chains[beat] = {name: _uints(getattr(c, name)) for name in _CHAIN_ARRAYS}
+            if users:
+                # A user's few pages share few long contexts with the corpus, so the walks
+                # that start from their words join on one word less of context.
+                c = build_chain(sents, hinge, max(1, settings.state_size - 1), says,
+                                settings.novelty_words - 1, own=own[beat])
+                own_chains[beat] = {name: _uints(getattr(c, name))
+                                    for name in _CHAIN_ARRAYS + ("users",)}
+                vocabulary[beat] = _uints(sorted(set(vocabulary[beat]) | users))
+    verbs = _uints(sorted(_verbs([sent for found in doc_sentences for _, sent, _ in found], vocab,
                                  norm)))
     k = settings.novelty_words
     hashes = set()
@@ -259,6 +275,11 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         "tags": tuple(sorted(tags)),
         "beats_used": tuple(sorted(beats_used)),
     }
+    own_sentences = {sentence_hash(toks) for doc, found in zip(corpus.documents, doc_sentences)
+                     if doc.user for _, toks, _ in found}
+    if own_sentences:
+        payload["own_sentences"] = array("Q", sorted(own_sentences))
+        payload["own_chains"] = own_chains
     from .model import Models
 
     payload["shares"] = Models(payload).sample_shares()

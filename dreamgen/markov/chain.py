@@ -15,6 +15,8 @@ from collections import Counter
 __all__ = ["BEGIN", "END", "Chain", "build_chain"]
 
 BEGIN, END = 0, 1
+# A walk of the user's own text (``own``) takes their members for this many words.
+OWN_WORDS = 4
 # Steps a walk may take, backing up included, before it gives up; and how many members
 # of one class it tries before backing up further. Past these a fresh walk does better.
 DEFAULT_BUDGET = 40
@@ -28,14 +30,16 @@ class Chain:
     ``members[starts[c]:starts[c + 1]]``. Class 0 holds every ``BEGIN``.
     """
 
-    __slots__ = ("tokens", "cls", "starts", "members", "ahead", "dup", "alike")
+    __slots__ = ("tokens", "cls", "starts", "members", "ahead", "dup", "users", "alike")
 
-    def __init__(self, tokens, cls, starts, members, ahead, dup):
+    def __init__(self, tokens, cls, starts, members, ahead, dup, users=None):
         self.tokens, self.cls, self.starts, self.members = tokens, cls, starts, members
         # ahead[p]: tokens a walk at p must take from p's sentence before its next choice.
         self.ahead = ahead
         # dup[p]: members of p's class that say the same next token as p does.
         self.dup = dup
+        # users[c]: how many of class c's members (listed first) are from the user's text.
+        self.users = users
 
     def prepare(self, same=None):
         """Get ready to walk: the arrays as lists (faster to index), and each position's
@@ -43,30 +47,35 @@ class Chain:
         "light,"; by default only equal tokens do)."""
         if isinstance(self.tokens, list):
             return self
-        for name in ("tokens", "cls", "starts", "members", "ahead", "dup"):
-            setattr(self, name, list(getattr(self, name)))
+        for name in ("tokens", "cls", "starts", "members", "ahead", "dup", "users"):
+            if getattr(self, name) is not None:
+                setattr(self, name, list(getattr(self, name)))
         # BEGIN and END are like nothing, so no overlap is counted across a sentence's edge.
         self.alike = [(t if same is None else same[t]) if t > END else -1
                       for t in self.tokens]
         return self
 
-    def walk(self, random, min_len, max_len, span, budget=DEFAULT_BUDGET):
+    def walk(self, random, min_len, max_len, span, budget=DEFAULT_BUDGET, own=False):
         """Token ids of one sentence of ``min_len`` to ``max_len`` tokens, or None.
 
         ``random`` gives floats in [0, 1). No ``span`` tokens in a row come from one source
         sentence, counting the context shared at the join; a member whose next token is
         alike (see :meth:`prepare`) goes on with the run. A walk that cannot go on backs up
         to its last choice and takes another member there, for ``budget`` steps in all.
+        With ``own``, the first ``OWN_WORDS`` words' choices take a member from the user's
+        text wherever the class has one that can go on, and any member where none can.
         """
         if not isinstance(self.tokens, list):
             self.prepare()
         tokens, cls, starts, members = self.tokens, self.cls, self.starts, self.members
         ahead, dup, alike = self.ahead, self.dup, self.alike
+        users = self.users if own else None
         out, said = [], []  # the tokens, and the same as ``alike`` has them
         stack = []
         # A choice point: position, tokens from its source, their limit, len(out), class,
         # and the members tried there.
-        frame = (-1, 0, span, 0, starts[0], starts[1], ())
+        frame = (-1, 0, span, 0, starts[0], starts[0] + users[0] if users and users[0]
+                 else starts[1], ())
         while budget > 0:
             budget -= 1
             pos, run, limit, size, lo, hi, tried = frame
@@ -115,6 +124,11 @@ class Chain:
                     if forced < span - shared:
                         nxt, joined = m, span - shared
                         break
+            if nxt < 0 and users is not None:
+                wide = starts[cls[pos] + 1] if pos >= 0 else starts[1]
+                if hi < wide:  # none of the user's members goes on: any member may
+                    frame = (pos, run, limit, size, lo, wide, tried)
+                    continue
             if nxt < 0 or len(tried) >= DEFAULT_RETRIES:
                 if not stack:
                     return None
@@ -146,7 +160,10 @@ class Chain:
                 pos += forced
                 run += forced
             c = cls[pos]
-            frame = (pos, run, limit, len(out), starts[c], starts[c + 1], ())
+            hi = starts[c + 1]
+            if users is not None and users[c] and len(out) < OWN_WORDS:
+                hi = starts[c] + users[c]
+            frame = (pos, run, limit, len(out), starts[c], hi, ())
 
     def validate(self):
         """Raise ValueError unless every walk stays inside the arrays and ends."""
@@ -188,18 +205,23 @@ def _ahead(tokens, cls, members_of):
     return ahead
 
 
-def build_chain(sentences, hinge, short, says=None, longest=255):
+def build_chain(sentences, hinge, short, says=None, longest=255, own=None):
     """A :class:`Chain` over ``sentences`` (lists of token ids >= 2).
 
     ``hinge(before, t)`` is true where ``short`` tokens of context are enough after token
     ``t`` (``before`` is the token before it, or ``BEGIN``); elsewhere the context is one
     token longer. ``says[t]``, if given, is false for tokens no walk may say: no member
     leads to one. No member leads into a stretch without a choice of ``longest`` tokens.
+    ``own[i]``, if given, is true for a sentence from the user's text: its members are
+    listed first in their class, and ``users`` counts them.
     """
     tokens = array("I")
     keys = {(BEGIN,): 0}
     cls = array("I")
-    for sentence in sentences:
+    mine = bytearray()  # per position: 1 in a sentence of the user's
+    for n, sentence in enumerate(sentences):
+        if own is not None:
+            mine.extend((b"\x01" if own[n] else b"\x00") * (len(sentence) + 2))
         first = len(tokens)
         tokens.append(BEGIN)
         cls.append(0)
@@ -228,6 +250,11 @@ def build_chain(sentences, hinge, short, says=None, longest=255):
         if kept == members_of:
             break
         members_of = kept
+    users = None
+    if own is not None:
+        # Stable, so a chain without the user's text lists its members as it always has.
+        members_of = [sorted(group, key=lambda p: not mine[p]) for group in members_of]
+        users = array("I", [sum(mine[p] for p in group) for group in members_of])
     starts, members = array("I", [0]), array("I")
     for group in members_of:
         members.extend(group)
@@ -237,4 +264,4 @@ def build_chain(sentences, hinge, short, says=None, longest=255):
         says = Counter(tokens[p + 1] for p in group)
         for p in group:
             dup[p] = min(255, says[tokens[p + 1]])
-    return Chain(tokens, cls, starts, members, ahead, dup)
+    return Chain(tokens, cls, starts, members, ahead, dup, users)

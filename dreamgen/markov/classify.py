@@ -3,10 +3,12 @@
 import math
 from array import array
 
-__all__ = ["DEFAULT_SMOOTHING", "BeatClassifier"]
+__all__ = ["DEFAULT_PLACE_MARGIN", "DEFAULT_SMOOTHING", "BeatClassifier"]
 
 # Add-half smoothing: an unseen word costs a beat about as much as a word seen once elsewhere.
 DEFAULT_SMOOTHING = 0.5
+# Untagged text is placed on the beat the classifier picks when it leads by this many nats.
+DEFAULT_PLACE_MARGIN = 1.0
 
 
 class BeatClassifier:
@@ -69,3 +71,16 @@ class BeatClassifier:
         s = self.scores(ids)
         order = sorted(range(len(s)), key=lambda i: -s[i])
         return self.beats[order[0]], s[order[0]] - s[order[1]]
+
+    def place(self, paragraph, margin=DEFAULT_PLACE_MARGIN):
+        """The beat for each sentence of an untagged paragraph (lists of normal-form ids), or
+        None where no beat leads by ``margin``: the whole paragraph's beat when it has one,
+        else each sentence's own."""
+        beat, lead = self.best([f for ids in paragraph for f in ids])
+        if lead >= margin:
+            return [beat] * len(paragraph)
+        placed = []
+        for ids in paragraph:
+            beat, lead = self.best(ids)
+            placed.append(beat if lead >= margin else None)
+        return placed

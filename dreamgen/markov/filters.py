@@ -229,6 +229,12 @@ def in_its_beat(c):
     return c.models.beat_margin(c.ids, c.beat) <= DEFAULT_BEAT_MARGIN
 
 
+def not_your_own_sentence(c):
+    """Is not a whole sentence of the user's own corpus text: a short one fits under the
+    novelty run, and its author would know it word for word."""
+    return not c.models.own_sentences or not c.models.is_own_sentence(c.ids)
+
+
 def novel(c):
     """Shares no run of ``novelty_words`` words with the corpus."""
     return c.models.novelty.is_novel_ids(c.models.norm_ids(c.ids))
@@ -261,12 +267,12 @@ def no_echo(c):
 # without them (see build.py), so no walk can say one.
 FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun, no_repeated_phrase,
            one_gender, verbs_agree, one_verb_after_you_see, has_a_verb, every_clause_has_a_verb,
-           novel, in_arc_order, once_said, in_its_beat, not_too_likely)
+           not_your_own_sentence, novel, in_arc_order, once_said, in_its_beat, not_too_likely)
 TEXT_FILTERS = (novel_once_cast, names_only_its_own_cast, no_echo)
 # The filters that need nothing of a dream: a build samples the chain through them to learn
 # which sentences it says most often (see not_too_likely).
 SAMPLED_FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun,
-                   no_repeated_phrase, has_a_verb, novel, in_its_beat)
+                   no_repeated_phrase, has_a_verb, not_your_own_sentence, novel, in_its_beat)
 
 
 def first_failure(candidate, filters=FILTERS):

@@ -22,9 +22,13 @@ class Models:
         self.settings = ModelSettings(**s)
         self.vocab = payload["vocab"].split("\n")
         self.norm = payload["norm"]
-        self.chains = {name: Chain(c["tokens"], c["cls"], c["starts"], c["members"], c["ahead"],
-                                   c["dup"])
-                       for name, c in payload["chains"].items()}
+        def chain(c):
+            return Chain(c["tokens"], c["cls"], c["starts"], c["members"], c["ahead"], c["dup"],
+                         c.get("users"))
+
+        self.chains = {name: chain(c) for name, c in payload["chains"].items()}
+        # Beats the user's own text writes: walks that start from their words.
+        self.own_chains = {name: chain(c) for name, c in payload.get("own_chains", {}).items()}
         self.novelty = Novelty(s["novelty_words"], payload["forms"].split("\n"),
                                payload["ngrams"])
         self._vocabulary = payload["vocabulary"]
@@ -36,21 +40,35 @@ class Models:
         self.scene = frozenset(payload["scene"])
         self.tags = payload.get("tags", ())
         self.beats_used = payload.get("beats_used", ())
+        self.own_sentences = payload.get("own_sentences", ())  # sorted sentence hashes
         # A walk may take one word fewer than the novelty run from any one source sentence.
         self.span = s["novelty_words"] - 1
 
     def beats(self):
         return list(self.chains)
 
-    def walk_ids(self, beat, rng, min_words, max_words):
-        """One walk of ``beat``'s chain as token ids, or None when none was found."""
-        chain = self.chains.get(beat)
+    def walk_ids(self, beat, rng, min_words, max_words, own=False):
+        """One walk of ``beat``'s chain as token ids, or None when none was found; ``own``
+        walks the user's text wherever it can (see :meth:`Chain.walk`)."""
+        chain = (self.own_chains if own else self.chains).get(beat)
         if chain is None:
             return None
         if not isinstance(chain.tokens, list):
             chain.prepare(self.norm)
         # The source's own generator, not a method around it: a walk draws dozens of times.
-        return chain.walk(getattr(rng, "_random", rng.random), min_words, max_words, self.span)
+        return chain.walk(getattr(rng, "_random", rng.random), min_words, max_words, self.span,
+                          own=own)
+
+    def is_own_sentence(self, ids):
+        """True when ``ids`` are a whole sentence of the user's own corpus text."""
+        hashes = self.own_sentences
+        h = sentence_hash(ids)
+        i = bisect_left(hashes, h)
+        return i < len(hashes) and hashes[i] == h
+
+    def has_own(self, beat):
+        """True when the user's own text writes some of ``beat``'s chain."""
+        return beat in self.own_chains
 
     def sample_shares(self, walks=DEFAULT_SAMPLE_WALKS):
         """How often each beat's chain says its commonest sentences, among the walks that
@@ -126,7 +144,7 @@ class Models:
             raise ValueError("normal forms disagree with the vocabulary")
         if any(v and max(v) >= len(self.novelty.forms) for v in self._vocabulary.values()):
             raise ValueError("a beat's vocabulary disagrees with the normal forms")
-        for name, chain in self.chains.items():
+        for name, chain in [*self.chains.items(), *self.own_chains.items()]:
             try:
                 chain.validate()
             except ValueError as exc:

@@ -66,6 +66,23 @@ def finds_written(finds, path):
     return f"{len(finds)} finds written to {path}\n"
 
 
+def tagged(result, path):
+    """What ``dreamgen tag`` did: sentences per beat, the cast words it tagged."""
+    beats = {}
+    for beat, sents in result.beats:
+        beats[beat] = beats.get(beat, 0) + len(sents)
+    placed = ", ".join(f"{b} {n}" for b, n in beats.items() if b != "*")
+    loose = beats.get("*", 0)
+    cast = ", ".join(f"#{v}# ({w})" for v, w in result.cast.items()) or "none"
+    where = f" to {path}" if path else ""
+    lines = [f"tagged{where}: sentences by beat: {placed or 'none'}"]
+    if loose:
+        lines.append(f"  {loose} sentence(s) fit no beat (':: *'): they teach only the whole "
+                     "corpus's figures; give them a beat to use them")
+    lines.append(f"  cast words tagged: {cast}")
+    return "\n".join(lines) + "\n"
+
+
 def _entries(n):
     return f"entr{'y' if n == 1 else 'ies'}"
 

@@ -63,6 +63,13 @@ def render_text(r, *, unused=False):
                       f"{o['entries_used']} of them used"]
         lines += [f"  never used, {symbol}: " + "; ".join(entries)
                   for symbol, entries in o["unused_entries"].items()]
+    own = r.get("user_corpus")
+    if own:
+        lines += ["", f"your corpus text: {len(own['files'])} file(s), {own['words']:,} words, "
+                      f"--corpus-weight {own['weight']:g}",
+                  f"  Markov sentences taking {own['run_words']}+ words in a row of yours: "
+                  f"{own['markov_taking_yours']} of {own['markov_sentences']} "
+                  f"({own['share']:.0%})"]
     if unused:
         lines += ["", "lexicon entries never used:"]
         lines += [f"  {symbol}: " + "; ".join(entries)
