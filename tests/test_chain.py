@@ -104,3 +104,29 @@ def test_validate_names_the_damage(damage, reason):
     damage(chain)
     with pytest.raises(ValueError, match=reason):
         chain.validate()
+
+
+def test_an_own_walk_starts_on_the_users_words_and_a_plain_one_is_unchanged():
+    builtin = [[2, 3, 4, 5], [2, 3, 6, 7], [8, 3, 4, 9]]
+    user = [[2, 3, 10, 11]]
+    plain = build_chain(builtin + user, NEVER, 1)
+    mixed = build_chain(builtin + user, NEVER, 1, own=[False, False, False, True])
+    assert list(mixed.users)[0] == 1 and plain.users is None
+    for s in range(40):
+        out = mixed.walk(random.Random(s).random, 1, 20, 50, own=True)
+        assert out[:3] == [2, 3, 10]
+    # A chain with no sentence of the user's walks as it always has, draw for draw.
+    alone = build_chain(builtin, NEVER, 1)
+    flagged = build_chain(builtin, NEVER, 1, own=[False] * 3)
+    for s in range(20):
+        assert flagged.walk(random.Random(s).random, 1, 20, 50, own=True) == \
+            alone.walk(random.Random(s).random, 1, 20, 50)
+
+
+def test_an_own_walk_falls_back_where_the_users_words_cannot_go_on():
+    # The user's sentence is too long to take whole with a span of 3: the walk joins.
+    sentences = [[2, 3, 4, 5], [6, 3, 4, 7, 8, 9, 10, 11]]
+    chain = build_chain(sentences, NEVER, 1, own=[False, True])
+    outs = {tuple(chain.walk(random.Random(s).random, 1, 20, 3, own=True) or ())
+            for s in range(40)}
+    assert outs and all(o and o[-1] in (5, 11) for o in outs)

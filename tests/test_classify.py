@@ -51,3 +51,10 @@ def test_unknown_words_change_no_beat_more_than_another():
     assert with_unknown[0] - with_unknown[1] == pytest.approx(
         base[0] - base[1] + c._word(99)[0] - c._word(99)[1])
     assert c.best([0])[0] == "a" and c.best([2])[0] == "b"
+
+
+def test_a_paragraph_with_a_clear_beat_is_placed_whole_and_else_sentence_by_sentence():
+    c = BeatClassifier.train(["a", "b"], [("a", [0, 0, 0, 1]), ("b", [2, 2, 2, 3])], 5)
+    assert c.place([[0, 0], [4]]) == ["a", "a"]  # the paragraph's beat carries [4]
+    assert c.place([[0, 0, 0], [2, 2, 2]]) == ["a", "b"]  # no lead as a whole
+    assert c.place([[0, 2], [2, 0]]) == [None, None]  # nothing leads anywhere
