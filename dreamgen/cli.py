@@ -15,7 +15,8 @@ from .version import __version__
 from .compose import Dreamer, Settings
 from .errors import DreamgenError
 from .grammar import (DEFAULT_LENGTH, DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH,
-                      DEFAULT_MAX_GRAMMAR_BYTES, DEFAULT_MAX_NODES, DEPTH_CEILING, LENGTHS, Limits)
+                      DEFAULT_MAX_GRAMMAR_BYTES, DEFAULT_MAX_NODES, DEFAULT_OVERLAY_WEIGHT,
+                      DEPTH_CEILING, LENGTHS, Limits)
 from .corpus import DEFAULT_MAX_CORPUS_BYTES
 from .markov import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_STATE_SIZE, DEFAULT_TRIES,
                      ModelSettings)
@@ -58,6 +59,12 @@ def _message(err):
             "and report it")
 
 
+def _finite(ctx, param, value):
+    if value != value or value == float("inf"):  # FloatRange lets nan and inf through
+        raise click.BadParameter(f"{value} is not a finite number")
+    return value
+
+
 def dream_options(f):
     """The options every dream-making command shares: inputs and limits."""
     options = [
@@ -71,6 +78,11 @@ def dream_options(f):
                      help="Ignore the overlays in your dreamgen config folder."),
         click.option("--no-builtin-corpus", is_flag=True,
                      help="Train the Markov model on --corpus text only."),
+        click.option("--overlay-weight", type=click.FloatRange(0), callback=_finite,
+                     default=DEFAULT_OVERLAY_WEIGHT, show_default=True, metavar="W",
+                     help="Where your overlays add entries with '+key', draw them, as a group, "
+                          "W times as often as the built-in entries (1: half the draws); 0 "
+                          "makes each entry as likely as any other."),
         click.option("--state-size", type=click.IntRange(1, 5), default=DEFAULT_STATE_SIZE,
                      show_default=True,
                      help="Words of context in the Markov chain where a sentence may turn "
@@ -113,6 +125,7 @@ def _settings(kw):
         max_words=kw.pop("max_words"),
         max_grammar_bytes=kw.pop("max_grammar_bytes"),
         max_corpus_bytes=kw.pop("max_corpus_bytes"),
+        overlay_weight=kw.pop("overlay_weight"),
     )
 
 
