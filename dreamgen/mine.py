@@ -140,7 +140,8 @@ _STOP = {"of", "in", "on", "at", "to", "from", "with", "into", "through", "over"
          "above", "near", "by", "for", "that", "which", "who", "and", "but", "or", "is", "are",
          "was", "were", "still", "down", "up", "throughout", "along", "beyond", "past",
          "between", "among", "within", "after", "before", "like", "as", "then", "than",
-         "again", "away", "together", "drifts", "drift", "rises", "rise", "goes", "fades"}
+         "again", "away", "together", "drifts", "drift", "rises", "rise", "goes", "fades",
+         "out", "off", "back", "forth"}
 _PRONOUNS = {"i", "you", "he", "she", "it", "we", "they", "this", "that", "there", "someone",
              "something", "nothing", "everything", "everyone", "one", "me", "him", "her", "us",
              "them"}
@@ -175,6 +176,7 @@ _SOUND = re.compile(rf"\b((?:a|an|the)\s+(?:{_WORD}\s+)?({'|'.join(_SOUND_SYMBOL
                     rf"\s+of\s+{_PHRASE})", re.IGNORECASE)
 _LIKE = re.compile(rf"\blike\s+({_PHRASE})", re.IGNORECASE)
 _AS_IF = re.compile(rf"\bas\s+(?:if|though)\s+{_PHRASE}(?:,\s+{_PHRASE})?", re.IGNORECASE)
+_PLACE_WORDS = {"in", "on", "at", "adrift", "across", "over", "under", "of", "from"}
 _CLOUD = re.compile(r"\bclouds?\b", re.IGNORECASE)
 _TOKEN = re.compile(_WORD)
 _SENTENCE_END = re.compile(r"[.!?]")
@@ -534,12 +536,12 @@ def _similes(para, add):
         words = m.group(1).split()
         if not words or words[0].lower() in _PRONOUNS:
             continue
+        if _CLOUD.search(para, *_sentence(para, m.start())):
+            add(m.start(), "cloud", "skyShapes", _sky_shape(words))
+            continue
         simile = _trim_clause(m.group(1))
         if not simile or _VERBS.search(simile) or simile.split()[0].lower() in _STOP:
             continue  # "like the whole dream is watching" is a clause, not a simile
-        if _CLOUD.search(para, *_sentence(para, m.start())):
-            add(m.start(), "cloud", "skyShapes", _sky_shape(simile.split()))
-            continue
         route = _route(para, m.start())
         if route != "steadyThings":
             add(m.start(), "simile", route, "like " + simile)
@@ -560,13 +562,18 @@ def _as_ifs(para, add):
 
 
 def _sky_shape(words):
-    """What clouds are like, plural: "a sleeping dog" gives "sleeping dogs"."""
+    """What clouds are like, plural, and where, if that is short: "a sleeping dog" gives
+    "sleeping dogs", "sheep in a pen" stays, "lily pads float in a sky" gives "lily pads"."""
     while words and words[0].lower() in _DETERMINERS:
         words = words[1:]
     head = _noun_phrase(words)
-    if not head or len(words) > 6:
+    if not head or words[0].lower() in _PRONOUNS:
         return None
-    return " ".join([*head[:-1], plural(head[-1]), *words[len(head):]])
+    shape = [*head[:-1], plural(head[-1])]
+    rest = _CLAUSE_END.split(" " + " ".join(words[len(head):]) + " ", maxsplit=1)[0].split()
+    if rest and rest[0].lower() in _PLACE_WORDS and len(shape) + len(rest) <= 6:
+        shape += rest
+    return " ".join(shape)
 
 
 # -- files -------------------------------------------------------------------------------------
