@@ -22,7 +22,8 @@ from .rules import (MARKUP, TAG, Action, RuleSyntaxError, Tag, compile_rule, is_
 __all__ = [
     "APPEND_PREFIX", "ARC_KEY", "ARC_OVERLAY_KEYS", "CHECKS", "DEFAULT_LENGTH",
     "DEFAULT_MAX_CHARS", "DEFAULT_MAX_DEPTH", "DEFAULT_MAX_GRAMMAR_BYTES", "DEFAULT_MAX_NODES",
-    "DEFAULT_OVERLAY_WEIGHT", "DEFAULT_TITLE", "DEPTH_CEILING", "LENGTHS", "MARKUP", "MAX_MARKOV", "MODIFIERS", "TAG",
+    "DEFAULT_OVERLAY_WEIGHT", "DEFAULT_TITLE", "DEPTH_CEILING", "LENGTHS", "MARKUP", "MAX_MARKOV",
+    "MODIFIERS", "TAG",
     "Action", "Arc", "Beat", "Expander", "Grammar", "Layer", "Layering", "Limits", "Motif",
     "Problem", "RuleSyntaxError", "Step", "Tag", "TracingExpander", "appended_weights",
     "apply_arc_overlay",
