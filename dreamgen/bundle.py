@@ -15,7 +15,7 @@ from .grammar import Action, Arc, Beat, Grammar, Layer, Motif, Tag
 
 __all__ = ["BUNDLE_FORMAT", "dumps", "loads", "pack", "unpack"]
 
-BUNDLE_FORMAT = 3
+BUNDLE_FORMAT = 4
 _MAGIC = b"DGG1"
 _TAG, _ACTION = 0, 1
 
@@ -72,6 +72,7 @@ def pack(arc, grammar, known, key):
         "compiled": {s: tuple(_pack_rule(r) for r in rules)
                      for s, rules in grammar.compiled.items()},
         "sha256": grammar.sha256,
+        "weights": grammar.weights,
         "known": tuple(sorted(known)),
     }
 
@@ -86,7 +87,7 @@ def unpack(payload):
     compiled = {s: tuple(_unpack_rule(r) for r in rules)
                 for s, rules in payload["compiled"].items()}
     grammar = Grammar(rules=payload["rules"], origin=payload["origin"], compiled=compiled,
-                      sha256=payload["sha256"], layers=layers)
+                      sha256=payload["sha256"], layers=layers, weights=payload["weights"])
     return arc, grammar, frozenset(payload["known"])
 
 

@@ -23,6 +23,7 @@ from . import bundle
 from .corpus import corpus_digest, corpus_files
 from .errors import CorpusError, OutputError
 from .files import atomic_writer
+from .grammar import DEFAULT_OVERLAY_WEIGHT
 from .markov import Models, store
 from .markov.build import FORMAT_VERSION, ModelSettings, build_payload
 from .resources import builtin_path, cache_path, grammar_paths
@@ -103,7 +104,8 @@ class Inputs:
     """
 
     def __init__(self, grammars=(), corpora=(), *, builtin_corpus=True, user_overlays=True,
-                 max_grammar_bytes, max_corpus_bytes):
+                 max_grammar_bytes, max_corpus_bytes, overlay_weight=DEFAULT_OVERLAY_WEIGHT):
+        self.overlay_weight = float(overlay_weight)  # 1 and 1.0 are one key
         self.arc_path, self.layer_paths = grammar_paths(grammars, user_overlays=user_overlays)
         self.corpus_sources = ((builtin_path("corpus"),) if builtin_corpus else ()) \
             + tuple(os.fspath(c) for c in corpora)
@@ -136,9 +138,10 @@ class Inputs:
 
     @property
     def grammar_key(self):
-        """The key of the grammar bundle made from these grammar files."""
+        """The key of the grammar bundle made from these grammar files at this overlay weight."""
         return key(GRAMMAR, f"bundle={bundle.BUNDLE_FORMAT}",
                    f"arc={self.arc_path}={self.arc_sha256}",
+                   f"overlay_weight={self.overlay_weight!r}",
                    *(f"layer={p}={h}" for p, h in zip(self.layer_paths, self.layer_sha256)))
 
 

@@ -1,13 +1,15 @@
 """Compose dreams: pick the cast, then write each beat from grammar and Markov sentences."""
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from .corpus import DEFAULT_MAX_CORPUS_BYTES
 from .errors import CorpusError
-from .grammar import (DEFAULT_LENGTH, DEFAULT_MAX_GRAMMAR_BYTES, MARKUP, MODIFIERS, TAG, Expander,
-                      Limits, RuleSyntaxError, TracingExpander, compile_rule)
+from .grammar import (DEFAULT_LENGTH, DEFAULT_MAX_GRAMMAR_BYTES, DEFAULT_OVERLAY_WEIGHT, MARKUP,
+                      MODIFIERS, TAG, Expander, Limits, RuleSyntaxError, TracingExpander,
+                      compile_rule)
 from .markov import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_TRIES, FILTERS, Candidate,
                      ModelSettings, normalise)
 from .markov.filters import TEXT_FILTERS, first_failure, phrases
@@ -42,6 +44,15 @@ class Settings:
     max_grammar_bytes: int = DEFAULT_MAX_GRAMMAR_BYTES
     max_corpus_bytes: int = DEFAULT_MAX_CORPUS_BYTES
     corpus_weight: float = DEFAULT_CORPUS_WEIGHT
+    # What your overlays append with "+key" is drawn this many times as often, as a group, as
+    # the built-in entries (see dreamgen.grammar.layers.appended_weights).
+    overlay_weight: float = DEFAULT_OVERLAY_WEIGHT
+
+    def __post_init__(self):
+        for name in ("overlay_weight", "corpus_weight"):
+            w = getattr(self, name)
+            if isinstance(w, bool) or not isinstance(w, (int, float)) or not 0 <= w < math.inf:
+                raise ValueError(f"{name} must be a finite number 0 or more, not {w!r}")
 
 
 @dataclass(frozen=True)
@@ -177,7 +188,8 @@ class Dreamer:
         inputs = cache.Inputs(grammars, corpora, builtin_corpus=builtin_corpus,
                               user_overlays=user_overlays,
                               max_grammar_bytes=settings.max_grammar_bytes,
-                              max_corpus_bytes=settings.max_corpus_bytes)
+                              max_corpus_bytes=settings.max_corpus_bytes,
+                              overlay_weight=settings.overlay_weight)
         if use_cache:
             found = cache.load(inputs, settings)
             if found is not None:
@@ -196,7 +208,8 @@ class Dreamer:
 
         # Each file is parsed from the bytes inputs read and hashed: read once, keyed right.
         arc, grammar = load_grammar(grammars, user_overlays=user_overlays,
-                                    max_bytes=settings.max_grammar_bytes, data=inputs.data)
+                                    max_bytes=settings.max_grammar_bytes, data=inputs.data,
+                                    overlay_weight=settings.overlay_weight)
         if not inputs.corpus_sources:
             raise CorpusError("no corpus given")
         corpus = read_corpus(inputs.corpus_sources, beats=arc.names,

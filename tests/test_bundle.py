@@ -85,6 +85,18 @@ def test_an_edited_overlay_is_never_served_stale(write):
     assert "paper moon" in text and "glass harp" not in text
 
 
+def test_a_bundle_made_at_another_overlay_weight_is_never_reused(write):
+    overlay = write("o.json", {"+skyShapes": ["kites"]})
+    loads = {w: Dreamer.load(grammars=[overlay], settings=Settings(overlay_weight=w))
+             for w in (1.0, 0.0, 4.0)}
+    again = Dreamer.load(grammars=[overlay], settings=Settings(overlay_weight=0.0))  # warm
+    assert again.grammar.weights == loads[0.0].grammar.weights == {}
+    assert loads[1.0].grammar.weights["skyShapes"] != loads[4.0].grammar.weights["skyShapes"]
+    assert len({d.grammar_sha256 for d in loads.values()}) == 3
+    with pytest.raises(ValueError):
+        Settings(overlay_weight=-1)
+
+
 def test_an_edited_corpus_is_never_served_stale(tmp_path):
     # The tiny corpus alone (it needs two words of context): what is tested is the cache key,
     # which the built-in corpus would only make slower to build twice.

@@ -272,11 +272,49 @@ def test_mine_writes_a_yaml_overlay_that_generate_accepts(run, tmp_path):
     assert run("mine", str(ROOT / "docs" / "source-dream.txt"), "--out", str(out)).exit_code == 1
 
 
-def test_mine_json_out_writes_a_sources_sidecar(run, tmp_path):
+def test_mine_json_out_writes_a_sources_sidecar_and_lists_rare_entries(run, tmp_path):
     out = tmp_path / "mined.json"
-    assert run("mine", str(ROOT / "docs" / "source-dream.txt"), "--out", str(out)).exit_code == 0
+    result = run("mine", "--no-user-grammars", str(ROOT / "docs" / "source-dream.txt"),
+                 "--out", str(out))
+    assert result.exit_code == 0
     sidecar = json.loads((tmp_path / "mined.sources.json").read_text(encoding="utf-8"))
-    assert set(sidecar) == set(json.loads(out.read_text(encoding="utf-8")))
+    assert set(sidecar) - {""} == set(json.loads(out.read_text(encoding="utf-8")))
+    # JSON has no comments, so the rare entries and why are on stderr.
+    assert "  +glows 'rose-gold': rare: in " in result.stderr
+
+
+def test_mine_s_own_output_passes_check_strict(run, tmp_path):
+    out = tmp_path / "mined.yaml"
+    assert run("mine", str(ROOT / "docs" / "source-dream.txt"), "--out", str(out)).exit_code == 0
+    assert run("check", "--strict", "--no-user-grammars", str(out)).exit_code == 0
+
+
+def test_mine_says_plainly_when_it_finds_nothing(run, tmp_path):
+    empty = tmp_path / "plain.txt"
+    empty.write_text("Nothing here at all.\n", encoding="utf-8")
+    out = tmp_path / "mined.yaml"
+    result = run("mine", str(empty), "--out", str(out))
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == (f"nothing found in {empty}: no colours, scents, sounds, materials, "
+                             "similes ('like ...') or 'as if' clauses; nothing written\n")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("weight", ["-1", "nan", "inf", "heavy"])
+def test_overlay_weight_must_be_a_finite_number_0_or_more(run, weight):
+    for command in ("generate", "mine"):
+        result = run(command, "--overlay-weight", weight, str(ROOT / "docs" / "source-dream.txt")
+                     if command == "mine" else "--seed=1")
+        assert result.exit_code == 2 and "--overlay-weight" in result.output, (command, weight)
+
+
+def test_overlay_weight_changes_only_dreams_with_an_overlay(run, write):
+    plain = [run("generate", "--seed", "3", "--overlay-weight", w).output for w in ("0", "1", "5")]
+    assert plain[0] == plain[1] == plain[2]
+    overlay = write("o.json", {"+scents": ["burnt sugar"]})
+    made = {w: run("generate", "--seed", "0", "--count", "20", "--format", "jsonl", "-q",
+                   "--grammar", str(overlay), "--overlay-weight", w).output for w in ("0", "9")}
+    assert made["9"].count("burnt sugar") > made["0"].count("burnt sugar")
 
 
 def test_generate_names_the_first_check_error_and_how_many_more(run, write):

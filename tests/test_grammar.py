@@ -154,3 +154,70 @@ def test_check_layers_runs_the_checks_it_is_given():
     only = [c for c in CHECKS if c.__name__ == "check_names"]
     assert [p.message for p in check_layers([layer], checks=only)] == [
         "unknown symbol 'nme' in rule 0 of 'origin'; did you mean 'name'?"]
+
+
+# -- weighting what overlays append ---------------------------------------------------------
+
+def _share(grammar, symbol, mine, draws=4000):
+    from dreamgen.grammar import Expander
+    from dreamgen.rng import dream_random
+
+    rng = dream_random(0)
+    return sum(Expander(grammar, rng).symbol(symbol) in mine for _ in range(draws)) / draws
+
+
+@pytest.mark.parametrize("weight", [0.3, 1.0, 2.5])
+def test_appended_entries_as_a_group_weigh_w_times_the_built_in_ones(weight):
+    from dreamgen.grammar import Layer, appended_weights
+
+    base = Layer("base.json", {"x": tuple("abcdefg")}, {}, {})
+    mine = Layer("mine.json", {"+x": ("h", "i", "j")}, {}, {})
+    running = appended_weights([base, mine], {"mine.json"}, weight)["x"]
+    each = [b - a for a, b in zip((0, *running), running)]
+    assert len(set(each[:7])) == len(set(each[7:])) == 1  # alike within each group
+    assert sum(each[7:]) / sum(each[:7]) == pytest.approx(weight)
+
+
+def test_weight_zero_and_the_built_in_files_append_plainly():
+    from dreamgen.grammar import Layer, appended_weights
+
+    base = Layer("base.json", {"x": ("a", "b")}, {}, {})
+    builtin_too = Layer("more.json", {"+x": ("c",)}, {}, {})
+    mine = Layer("mine.json", {"+x": ("d",)}, {}, {})
+    assert appended_weights([base, mine], {"mine.json"}, 0) == {}
+    assert appended_weights([base, builtin_too], {"mine.json"}) == {}
+    # Built-in appends count with the built-in group; a new symbol has nothing to weigh against.
+    assert appended_weights([base, builtin_too, mine], {"mine.json"}) == {"x": (1, 2, 3, 6)}
+    assert appended_weights([mine], {"mine.json"}) == {}
+    with pytest.raises(ValueError):
+        appended_weights([base, mine], {"mine.json"}, float("nan"))
+
+
+def test_a_user_overlay_s_additions_get_half_the_draws_at_the_default_weight(write):
+    overlay = write("a.json", {"+skyShapes": ["sleeping dogs", "kites"]})
+    mine = {"sleeping dogs", "kites"}
+    _, weighted = load_grammar([overlay], user_overlays=False)
+    _, plain = load_grammar([overlay], user_overlays=False, overlay_weight=0)
+    _, triple = load_grammar([overlay], user_overlays=False, overlay_weight=3)
+    builtin = len(rules_of()["skyShapes"])
+    assert _share(weighted, "skyShapes", mine) == pytest.approx(0.5, abs=0.03)
+    assert _share(plain, "skyShapes", mine) == pytest.approx(2 / (builtin + 2), abs=0.02)
+    assert _share(triple, "skyShapes", mine) == pytest.approx(0.75, abs=0.03)
+    # The rules, their order and where each was written do not change; only the draws do.
+    assert weighted.rules == plain.rules
+    assert weighted.locate("skyShapes", builtin) == (str(overlay), 3, 5)
+    assert len({weighted.sha256, plain.sha256, triple.sha256}) == 3
+
+
+def test_the_config_folder_s_overlays_are_weighted_too(write, tmp_path, monkeypatch):
+    write("config/grammars/mine.json", {"+skyShapes": ["kites"]})
+    monkeypatch.setenv("DREAMGEN_CONFIG_DIR", str(tmp_path / "config"))
+    _, grammar = load_grammar(user_overlays=True)
+    assert _share(grammar, "skyShapes", {"kites"}) == pytest.approx(0.5, abs=0.03)
+    assert set(grammar.weights) == {"skyShapes"}
+
+
+def test_without_overlays_nothing_is_weighted():
+    _, grammar = load_grammar(user_overlays=False, overlay_weight=5)
+    _, default = load_grammar(user_overlays=False)
+    assert grammar.weights == {} and grammar.sha256 == default.sha256

@@ -11,7 +11,8 @@ from .arc import (ARC_OVERLAY_KEYS, DEFAULT_LENGTH, DEFAULT_TITLE, LENGTHS, MAX_
                   load_arc)
 from .expand import (DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, DEPTH_CEILING,
                      Expander, Limits, Step, TracingExpander)
-from .layers import Grammar, Layering, layered, reachable
+from .layers import (DEFAULT_OVERLAY_WEIGHT, Grammar, Layering, appended_weights, layered,
+                     reachable)
 from .lint import CHECKS, build_grammar, check_layers
 from .modifiers import MODIFIERS
 from .read import APPEND_PREFIX, ARC_KEY, DEFAULT_MAX_GRAMMAR_BYTES, Layer, Problem, read_layer
@@ -21,9 +22,11 @@ from .rules import (MARKUP, TAG, Action, RuleSyntaxError, Tag, compile_rule, is_
 __all__ = [
     "APPEND_PREFIX", "ARC_KEY", "ARC_OVERLAY_KEYS", "CHECKS", "DEFAULT_LENGTH",
     "DEFAULT_MAX_CHARS", "DEFAULT_MAX_DEPTH", "DEFAULT_MAX_GRAMMAR_BYTES", "DEFAULT_MAX_NODES",
-    "DEFAULT_TITLE", "DEPTH_CEILING", "LENGTHS", "MARKUP", "MAX_MARKOV", "MODIFIERS", "TAG",
+    "DEFAULT_OVERLAY_WEIGHT", "DEFAULT_TITLE", "DEPTH_CEILING", "LENGTHS", "MARKUP", "MAX_MARKOV",
+    "MODIFIERS", "TAG",
     "Action", "Arc", "Beat", "Expander", "Grammar", "Layer", "Layering", "Limits", "Motif",
-    "Problem", "RuleSyntaxError", "Step", "Tag", "TracingExpander", "apply_arc_overlay",
+    "Problem", "RuleSyntaxError", "Step", "Tag", "TracingExpander", "appended_weights",
+    "apply_arc_overlay",
     "arc_overlay_problems", "build_grammar", "check_layers", "compile_rule", "is_lexicon",
     "layered", "length_problems", "load_arc", "markup_errors", "reachable", "read_layer", "walk",
 ]

@@ -1,6 +1,7 @@
 """Run a pre-parsed Tracery grammar with dreamgen's own random source and limits."""
 
 import sys
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -70,11 +71,13 @@ class Expander:
     column of the rule being expanded when it is known.
     """
 
-    __slots__ = ("compiled", "rng", "limits", "stacks", "nodes", "chars", "trace", "grammar")
+    __slots__ = ("compiled", "rng", "limits", "stacks", "nodes", "chars", "trace", "grammar",
+                 "weights")
 
     def __init__(self, grammar, rng, limits=Limits(), trace=None):
         self.grammar = grammar
         self.compiled = grammar.compiled
+        self.weights = grammar.weights
         self.rng = rng
         self.limits = limits
         self.stacks = {}
@@ -121,7 +124,12 @@ class Expander:
                 raise GrammarError(f"unknown symbol {name!r}: no grammar rule and no variable "
                                    "pushed at this point; define it or push it first",
                                    symbol=name)
-        index = self.rng.index(len(rules))
+        weights = self.weights.get(name) if self.weights and not stack else None
+        if weights is None:
+            index = self.rng.index(len(rules))
+        else:
+            # One draw either way, so the rest of the dream's draws stay where they were.
+            index = bisect_right(weights, self.rng.index(weights[-1]))
         if self.trace is not None:
             self.trace.append((name, index, depth))
         try:

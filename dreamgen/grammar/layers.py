@@ -2,14 +2,24 @@
 
 import json
 import hashlib
+import math
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cached_property
 
 from .read import APPEND_PREFIX
 from .rules import Tag, compile_rule, walk
 
 
-__all__ = ["Grammar", "Layering", "layered", "reachable"]
+__all__ = ["DEFAULT_OVERLAY_WEIGHT", "Grammar", "Layering", "appended_weights", "layered",
+           "reachable"]
+
+# Where an overlay appends with "+key", its entries as a group are drawn this many times as
+# often as the entries the symbol had before; 0 is plain appending (every entry alike).
+DEFAULT_OVERLAY_WEIGHT = 1.0
+# A weight is used as a fraction with at most this denominator (0.3 is 3/10, not the float's
+# 5404319552844595/18014398509481984), so the integer weights stay small.
+_WEIGHT_DENOMINATOR = 1000
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,9 @@ class Grammar:
     compiled: dict = field(repr=False)  # symbol -> tuple of compiled rules
     sha256: str = ""
     layers: tuple = field(default=(), repr=False)
+    # symbol -> running totals of its rules' integer weights, only for symbols an overlay
+    # appended to (see appended_weights); every other symbol draws its rules alike.
+    weights: dict = field(default_factory=dict, repr=False)
 
     @cached_property
     def layering(self):
@@ -80,15 +93,70 @@ class Grammar:
         return self.origin.get(symbol, ("<grammar>", 1, 1))
 
 
-def layered(layers):
-    """The :class:`Grammar` of ``layers``, pre-parsed; every rule must compile (check first)."""
+def appended_weights(layers, overlays, overlay_weight=DEFAULT_OVERLAY_WEIGHT):
+    """``symbol -> running totals of its rules' weights`` for each symbol that a layer whose
+    path is in ``overlays`` appended to ("+key") after it had rules of its own.
+
+    The appended rules as a group are drawn ``overlay_weight`` times as often as the rules
+    the symbol had before, and within each group every rule alike: with 2 rules appended to
+    3, at weight 1 each old rule weighs 2 and each new one 3. A weight of 0 gives ``{}``,
+    plain appending. The weights are integers, so a draw is one ``rng.index(total)``.
+
+    >>> from dreamgen.grammar.read import Layer
+    >>> base = Layer("base.json", {"x": ("a", "b", "c")}, {}, {})
+    >>> mine = Layer("mine.json", {"+x": ("d", "e")}, {}, {})
+    >>> appended_weights([base, mine], {"mine.json"})
+    {'x': (2, 4, 6, 9, 12)}
+    """
+    if not math.isfinite(overlay_weight) or overlay_weight < 0:
+        raise ValueError(f"an overlay weight is a finite number 0 or more, not {overlay_weight!r}")
+    if overlay_weight == 0:
+        return {}
+    # Exact below 1/1000, where the rounded fraction would be 0.
+    ratio = (Fraction(overlay_weight).limit_denominator(_WEIGHT_DENOMINATOR)
+             or Fraction(overlay_weight))
+    appended = {}  # symbol -> one flag a rule: appended by an overlay?
+    for layer in layers:
+        for key, value in layer.rules.items():
+            if key.startswith(APPEND_PREFIX):
+                name = key[len(APPEND_PREFIX):]
+                appended[name] = appended.get(name, ()) + (layer.path in overlays,) * len(value)
+            else:
+                appended[key] = (False,) * len(value)
+    weights = {}
+    for symbol, flags in appended.items():
+        new = sum(flags)
+        old = len(flags) - new
+        if not new or not old:
+            continue
+        # new * w_new / (old * w_old) == ratio, in the smallest whole numbers.
+        w_old, w_new = new * ratio.denominator, old * ratio.numerator
+        g = math.gcd(w_old, w_new)
+        total, running = 0, []
+        for flag in flags:
+            total += (w_new if flag else w_old) // g
+            running.append(total)
+        weights[symbol] = tuple(running)
+    return weights
+
+
+def layered(layers, *, overlays=frozenset(), overlay_weight=DEFAULT_OVERLAY_WEIGHT):
+    """The :class:`Grammar` of ``layers``, pre-parsed; every rule must compile (check first).
+
+    ``overlays`` names the layers (by path) whose appended rules are weighted by
+    ``overlay_weight`` (see :func:`appended_weights`); by default none are.
+    """
     layering = Layering.of(layers)
     rules = layering.rules
     compiled = {s: tuple(compile_rule(r) for r in rl) for s, rl in rules.items()}
-    digest = hashlib.sha256(json.dumps(rules, sort_keys=True, ensure_ascii=False)
+    weights = appended_weights(layers, overlays, overlay_weight) if overlays else {}
+    # The weights change what dreams say, so they are part of the digest; without any, the
+    # digest is the rules' alone, as it always was.
+    hashed = {"rules": rules, "weights": weights} if weights else rules
+    digest = hashlib.sha256(json.dumps(hashed, sort_keys=True, ensure_ascii=False)
                             .encode("utf-8")).hexdigest()
     return Grammar(rules=rules, origin=layering.origin, compiled=compiled, sha256=digest,
-                   layers=tuple(layers))
+                   layers=tuple(layers), weights=weights)
 
 
 def reachable(compiled, roots):

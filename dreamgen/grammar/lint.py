@@ -7,7 +7,7 @@ values; a new check is one more function in the list.
 from dataclasses import dataclass, field, replace
 
 from ..errors import did_you_mean
-from .layers import Layering, layered, reachable
+from .layers import DEFAULT_OVERLAY_WEIGHT, Layering, layered, reachable
 from .modifiers import MODIFIERS
 from .read import APPEND_PREFIX, Problem
 from .rules import Action, RuleSyntaxError, Tag, compile_rule, markup_errors, walk
@@ -342,11 +342,13 @@ def settle(layers, problems, roots):
     return errors, [replace(p, severity="warning") for p in dead] + warnings, kept
 
 
-def build_grammar(layers, *, roots=(), persistent=(), problems=None, hint="dreamgen check"):
+def build_grammar(layers, *, roots=(), persistent=(), problems=None, hint="dreamgen check",
+                  overlays=frozenset(), overlay_weight=DEFAULT_OVERLAY_WEIGHT):
     """Layer, check and pre-parse; raise the first error as :class:`GrammarError`.
 
     ``problems``, when given, is what :func:`check_layers` already found for these layers;
-    ``hint`` is the command that lists them all.
+    ``hint`` is the command that lists them all. ``overlays`` and ``overlay_weight`` weight
+    what overlays append (see :func:`~dreamgen.grammar.layers.layered`).
     """
     if problems is None:
         problems = check_layers(layers, roots=roots, persistent=persistent)
@@ -356,4 +358,4 @@ def build_grammar(layers, *, roots=(), persistent=(), problems=None, hint="dream
         if len(problems) > 1:
             err.message += f" (and {len(problems) - 1} more; run '{hint}')"
         raise err
-    return layered(layers)
+    return layered(layers, overlays=overlays, overlay_weight=overlay_weight)

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..errors import ArcError, GrammarError, did_you_mean
 from ..resources import grammar_paths
 from .arc import apply_arc_overlay, arc_overlay_problems, load_arc
-from .layers import Layering
+from .layers import DEFAULT_OVERLAY_WEIGHT, Layering
 from .lint import build_grammar, check_layers, settle
 from .read import ARC_KEY, DEFAULT_MAX_GRAMMAR_BYTES, Problem, read_layer
 from .rules import is_lexicon
@@ -244,19 +244,26 @@ def _standalone_hint(warning):
                                                       "it with --standalone)")
 
 
-def load_grammar(paths=(), *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES, data=None):
+def load_grammar(paths=(), *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES, data=None,
+                 overlay_weight=DEFAULT_OVERLAY_WEIGHT):
     """The arc and layered :class:`~dreamgen.grammar.Grammar` that dreams are written from.
 
     Runs the same checks as :func:`check_files` and raises the first error as a
     :class:`GrammarError` (saying how many more there are); symbols the arc never reaches
     and that have errors are left out. ``data`` may map a file's path to its bytes, already
-    read.
+    read. What the user's overlays (``paths`` and the config folder's, never the built-in
+    files) append with ``"+key"`` is drawn ``overlay_weight`` times as often, as a group, as
+    what the symbol had before (0: plain appending; see
+    :func:`~dreamgen.grammar.layers.appended_weights`).
     """
     arc, layers, errors, _, _ = _checked(paths, standalone=False, user_overlays=user_overlays,
                                          max_bytes=max_bytes, data=data,
                                          whole_files=False)
     hint = " ".join(("dreamgen check", *map(str, paths)))
-    return arc, build_grammar(layers, problems=errors, hint=hint)
+    builtin = set(grammar_paths(user_overlays=False)[1])
+    overlays = frozenset(layer.path for layer in layers if layer.path not in builtin)
+    return arc, build_grammar(layers, problems=errors, hint=hint, overlays=overlays,
+                              overlay_weight=overlay_weight)
 
 
 def overlay_notes(paths, *, user_overlays=True, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES):

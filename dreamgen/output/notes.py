@@ -8,7 +8,7 @@ import time
 
 from ..grammar import DEFAULT_LENGTH
 
-__all__ = ["MAX_WARNINGS_SHOWN", "cache_cleared", "cache_listing", "finds_written",
+__all__ = ["MAX_WARNINGS_SHOWN", "cache_cleared", "cache_listing", "mined", "nothing_mined",
            "overlay_note", "resume_complete", "seed_note", "tracery_seed_note", "verified",
            "warnings"]
 
@@ -61,9 +61,34 @@ def resume_complete(path):
             "makes it again)\n")
 
 
-def finds_written(finds, path):
-    """How many of ``dreamgen mine``'s finds went to ``path``."""
-    return f"{len(finds)} finds written to {path}\n"
+def nothing_mined(paths):
+    """That ``dreamgen mine`` found nothing in ``paths``, so wrote nothing."""
+    return (f"nothing found in {', '.join(map(str, paths))}: no colours, scents, sounds, "
+            "materials, similes ('like ...') or 'as if' clauses; nothing written\n")
+
+
+def mined(overlay, unplaced, reaches, path=None, *, each=False):
+    """What ``dreamgen mine`` proposed (``overlay``: ``{"+symbol": [entry, ...]}``), how many
+    finds fit no list (``unplaced``), and which entries are rare in dreams (``reaches``, as
+    :func:`dreamgen.mine.reach` gives them); ``each`` lists every rare one with why."""
+    entries = sum(len(v) for v in overlay.values())
+    lines = [f"{entries} {_entries(entries)} for {len(overlay)} built-in "
+             f"list{'s' * (len(overlay) != 1)}"
+             + (f" written to {path}" if path else "")
+             + (f"; {unplaced} more found but fit no list (see the comments)" if unplaced
+                else "")]
+    rare = [r for r in reaches if r.rare]
+    if rare:
+        from ..mine import DEFAULT_REACH_DREAMS
+
+        weight = rare[0].overlay_weight
+        lines.append(f"note: {len(rare)} of them may be missing from a run of "
+                     f"{DEFAULT_REACH_DREAMS} dreams at --overlay-weight {weight:g}"
+                     f"{'' if each else ' (marked rare)'}; a higher --overlay-weight or fewer "
+                     "entries in a list shows each one more")
+        if each:
+            lines += [f"  +{r.symbol} {r.text!r}: {r.why()}" for r in rare]
+    return "".join(line + "\n" for line in lines)
 
 
 def tagged(result, path):
