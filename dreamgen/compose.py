@@ -201,9 +201,12 @@ class Dreamer:
                                    warn=warn)
         dreamer = cls(grammar, arc, models, corpus.sha256, settings,
                       corpus=corpus)
-        _probe_markov(dreamer, corpus)
-        # Only a load that passed every check is remembered for warm starts.
-        if use_cache:
+        barren = _probe_markov(dreamer, corpus)
+        if barren and warn is not None:
+            warn(barren)
+        # Only a load that passed every check is remembered for warm starts: a corpus too
+        # small to make a sentence is loaded cold again, and says so again.
+        if use_cache and not barren:
             cache.save(inputs, arc, grammar, known, corpus.sha256, settings)
         return dreamer
 
@@ -382,10 +385,11 @@ def _check_corpus_tags(corpus, known):
 
 
 def _probe_markov(dreamer, corpus):
-    """Refuse a model that cannot make one usable sentence (markovify would return None)."""
+    """A warning when the model cannot make one usable sentence (markovify would return None),
+    else None: dreams still go on, each beat from its grammar alone."""
     beats = [b.name for b in dreamer.arc.beats if b.markov]
     if not beats:
-        return
+        return None
     # A beat with no corpus text of its own has no chain and gets no Markov sentences.
     beats = [b for b in beats if b in dreamer.models.chains] or beats
     s = dreamer.settings
@@ -400,11 +404,9 @@ def _probe_markov(dreamer, corpus):
     # a big corpus says often, and in a small one every sentence is said often.
     usable = tuple(f for f in FILTERS if f.__name__ != "not_too_likely")
     if probe._markov(beats[0], rng, exp, set(), set(), filters=usable)[0] is not None:
-        return
+        return None
     docs = corpus.documents
-    where = "this corpus file" if len(docs) == 1 else f"the corpus ({len(docs)} files)"
-    raise CorpusError(
-        f"no usable sentences in {where}: the Markov chain made no new sentence that passes its "
-        f"filters in {tries:,} tries at state size {s.model.state_size}; add corpus text, "
-        "lower --state-size or raise --markov-tries",
-        path=docs[0].path if len(docs) == 1 else None)
+    where = docs[0].path if len(docs) == 1 else f"the corpus ({len(docs)} files)"
+    return (f"{where}: too small for the Markov chain to make a new sentence (none passed its "
+            f"filters in {tries:,} tries at state size {s.model.state_size}), so dreams are "
+            "written by the grammar alone; add corpus text, or lower --state-size")
