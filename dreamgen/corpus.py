@@ -120,12 +120,13 @@ def unknown_beat(beat, beats):
 
 
 def read_document(path, *, beats=None, data=None, max_bytes=DEFAULT_MAX_CORPUS_BYTES,
-                  reword=True):
+                  reword=True, problems=None):
     """Parse one corpus file; ``beats`` (names) validates its ``:: beat`` lines.
 
     First-person sentences are turned into the second person (see :class:`Rewrite`); with
     ``reword=False`` the paragraphs keep the text as written, and ``rewrites`` still says
-    what reading would do. A file with no text at all is a :class:`CorpusError`.
+    what reading would do. A file with no text at all is a :class:`CorpusError`, and so is an
+    unknown beat, unless ``problems`` is a list: then it is added there and reading goes on.
     """
     path = str(path)
     if data is None:
@@ -165,7 +166,11 @@ def read_document(path, *, beats=None, data=None, max_bytes=DEFAULT_MAX_CORPUS_B
             flush()
             beat = m.group(1)
             if beats is not None and beat not in beats:
-                raise CorpusError(unknown_beat(beat, beats), path=path, line=n + 1, beat=beat)
+                err = CorpusError(unknown_beat(beat, beats), path=path, line=n + 1,
+                                  column=line.index(beat) + 1, beat=beat)
+                if problems is None:
+                    raise err
+                problems.append(err)
         elif not line.strip():
             flush()
         else:
@@ -183,7 +188,7 @@ def read_document(path, *, beats=None, data=None, max_bytes=DEFAULT_MAX_CORPUS_B
         rewrites += found
         if new is not None:
             spoken.append(new)
-    if not spoken:
+    if reword and not spoken:
         raise CorpusError(f"no usable sentences in this corpus file: all {len(rewrites)} are in "
                           f"the first person and cannot be turned to 'you' safely (the first "
                           f"{rewrites[0].reason}); run 'dreamgen check {path}' for each",

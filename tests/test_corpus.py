@@ -34,7 +34,7 @@ def test_unknown_beat_names_file_and_line(write):
     path = write("v.txt", ":: omen\nYou look.\n\n:: fal\nIt falls.\n")
     with pytest.raises(CorpusError) as err:
         read_document(path, beats=BEATS)
-    assert str(err.value).startswith(f"{path}:4: unknown beat 'fal'")
+    assert str(err.value).startswith(f"{path}:4:4: unknown beat 'fal'; did you mean 'fall'?")
 
 
 def test_a_bom_is_accepted(write):
@@ -60,9 +60,13 @@ def test_every_builtin_vignette_keeps_the_arc_and_names_its_cast(builtin):
 def test_builtin_corpus_speaks_to_you_and_only_through_cast_tags(builtin):
     first_person = re.compile(r"(?<![\w-])(?:I|me|my|mine|we|us|our)(?![\w-])")
     literal_fallers = re.compile(r"\b(?:star|stars|comet|meteor|bell|lantern)\b", re.I)
+    for doc in builtin.documents:
+        # The invocation is the one first-person sentence, and it is read as "you" too.
+        assert [(r.source, r.text) for r in doc.rewrites] == [
+            ("I am dreaming.", "You are dreaming.")], doc.path
     for p in builtin.paragraphs():
         if p.beat == "invocation":
-            assert p.text == "I am dreaming. You are dreaming.", p.path
+            assert p.text == "You are dreaming. You are dreaming.", p.path
             continue
         assert not first_person.search(p.text), (p.path, p.line)
         if "source" not in p.path:  # the user's own dream is kept as written
