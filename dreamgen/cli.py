@@ -65,7 +65,7 @@ def dream_options(f):
                      help="A grammar overlay (JSON or YAML) layered over the built-in grammar; "
                           "repeat to layer several, in order."),
         click.option("--corpus", "-c", "corpora", multiple=True, type=click.Path(),
-                     help="Extra corpus text (a file, or a folder of .txt files) for the "
+                     help="Extra corpus text (a file, or a folder of .txt and .md files) for the "
                           "Markov model; repeatable."),
         click.option("--no-user-grammars", is_flag=True,
                      help="Ignore the overlays in your dreamgen config folder."),

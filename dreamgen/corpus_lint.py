@@ -135,8 +135,8 @@ class Contribution:
         if self.untagged and beat_size:
             tag = (f", or tag paragraphs with ':: beat' lines (a tagged paragraph is measured "
                    f"against its beat: there about {self.more_words(beat_size):,} words count)")
-        return (f"a file counts from {self.min_share:.0%} (measured: one dream in four then "
-                f"draws on it): add about {self.more_words():,} words{tag}")
+        return (f"a file counts from {self.min_share:.0%} (one of 1% of the corpus was drawn on "
+                f"in one dream in four): add about {self.more_words():,} words{tag}")
 
     def warning(self, beat_size=None):
         """One line for ``generate``, or None when the file adds enough."""

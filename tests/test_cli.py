@@ -193,7 +193,7 @@ def test_empty_corpus_is_a_one_line_error(run, write):
     path = write("empty.txt", "   \n\n")
     result = run("generate", "--seed", "1", "--corpus", str(path))
     assert result.exit_code == 1
-    assert f"{path}: no usable sentences" in result.output
+    assert f"{path}: no text in this corpus file" in result.output
 
 
 def test_a_failed_run_leaves_no_output_file(run, write, tmp_path):
