@@ -46,6 +46,7 @@ def limits(dreamer):
     from dreamgen.markov import DEFAULT_TRIES
 
     params = {p.name: p for p in generate.params}
+    share, tries = f"{DEFAULT_MIN_SHARE:.0%}", f"{DEFAULT_TRIES:,}"
     rows = ["| option | default | stops |", "|--------|---------|-------|"]
     rows += [f"| `{params[name].opts[0]}` | {option_default(params[name])} | {stops} |"
              for name, stops in LIMIT_STOPS.items()]
@@ -53,9 +54,9 @@ def limits(dreamer):
 
 A corpus file is refused only when nothing in it can be used: empty, binary, not UTF-8, or
 with no sentence the model learns from (`no usable sentences in this corpus file`, and why).
-Any other file is added, and one under {DEFAULT_MIN_SHARE:.0%} of the sentences of the beats it writes gets
+Any other file is added, and one under {share} of the sentences of the beats it writes gets
 one warning saying how much it adds and about how many more words would make it count. A
-corpus whose chain makes no new sentence in {DEFAULT_TRIES:,} tries (or `--markov-tries`, if more) is a
+corpus whose chain makes no new sentence in {tries} tries (or `--markov-tries`, if more) is a
 warning too: the dreams go on, each beat written by its grammar alone where no Markov sentence
 can be made. `dreamgen check FILE.txt` says all this before a run."""
 
