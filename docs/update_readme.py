@@ -42,19 +42,23 @@ def option_default(param):
 
 def limits(dreamer):
     from dreamgen.cli import generate
+    from dreamgen.corpus_lint import DEFAULT_MIN_SHARE
     from dreamgen.markov import DEFAULT_TRIES
 
     params = {p.name: p for p in generate.params}
+    share, tries = f"{DEFAULT_MIN_SHARE:.0%}", f"{DEFAULT_TRIES:,}"
     rows = ["| option | default | stops |", "|--------|---------|-------|"]
     rows += [f"| `{params[name].opts[0]}` | {option_default(params[name])} | {stops} |"
              for name, stops in LIMIT_STOPS.items()]
     return "\n".join(rows) + f"""
 
-A corpus file with no usable sentence (empty, or only filtered sentences) is refused with
-`no usable sentences in this corpus file`, and so is a whole corpus whose chain makes no
-usable sentence in {DEFAULT_TRIES:,} tries (or `--markov-tries`, if more). A small file beside
-the built-in corpus is welcome; a single vignette alone has too few joins for the default
-`--state-size`, and needs `--state-size 1` or 2."""
+A corpus file is refused only when nothing in it can be used: empty, binary, not UTF-8, or
+with no sentence the model learns from (`no usable sentences in this corpus file`, and why).
+Any other file is added, and one under {share} of the sentences of the beats it writes gets
+one warning saying how much it adds and about how many more words would make it count. A
+corpus whose chain makes no new sentence in {tries} tries (or `--markov-tries`, if more) is a
+warning too: the dreams go on, each beat written by its grammar alone where no Markov sentence
+can be made. `dreamgen check FILE.txt` says all this before a run."""
 
 
 def lengths(dreamer):

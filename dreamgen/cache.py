@@ -20,7 +20,7 @@ import time
 from dataclasses import asdict, dataclass
 
 from . import bundle
-from .corpus import corpus_digest, corpus_files
+from .corpus import READ_VERSION, corpus_digest, corpus_files
 from .errors import CorpusError, OutputError
 from .files import atomic_writer
 from .grammar import DEFAULT_OVERLAY_WEIGHT
@@ -86,7 +86,10 @@ def _markovify_version():
 
 def model_key(corpus_sha256, beats, settings, format_version):
     """The key of the model built from a corpus of this hash for ``beats`` with ``settings``."""
-    return key(MODEL, f"format={format_version}", f"markovify={_markovify_version()}",
+    # How the corpus is read (its first person reworded, say) changes the model as much as
+    # how it is counted does.
+    return key(MODEL, f"format={format_version}", f"read={READ_VERSION}",
+               f"markovify={_markovify_version()}",
                f"corpus={corpus_sha256}", f"beats={','.join(beats)}",
                *(f"{k}={v}" for k, v in sorted(asdict(settings).items())))
 

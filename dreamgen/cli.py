@@ -72,7 +72,7 @@ def dream_options(f):
                      help="A grammar overlay (JSON or YAML) layered over the built-in grammar; "
                           "repeat to layer several, in order."),
         click.option("--corpus", "-c", "corpora", multiple=True, type=click.Path(),
-                     help="Extra corpus text (a file, or a folder of .txt files) for the "
+                     help="Extra corpus text (a file, or a folder of .txt and .md files) for the "
                           "Markov model; repeatable."),
         click.option("--corpus-weight", type=click.FloatRange(0), callback=_finite,
                      default=DEFAULT_CORPUS_WEIGHT,
@@ -435,30 +435,53 @@ def beats(fmt, **kw):
               help="Ignore the overlays in your dreamgen config folder.")
 @click.option("--max-grammar-bytes", type=click.IntRange(1), default=DEFAULT_MAX_GRAMMAR_BYTES,
               show_default=True, help="Size of one grammar file at most.")
+@click.option("--max-corpus-bytes", type=click.IntRange(1), default=DEFAULT_MAX_CORPUS_BYTES,
+              show_default=True, help="Size of one corpus file at most.")
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
-def check(files, standalone, fmt, strict, no_user_grammars, max_grammar_bytes):
-    """Check grammar files and print every problem as FILE:LINE:COL: message.
+def check(files, standalone, fmt, strict, no_user_grammars, max_grammar_bytes, max_corpus_bytes):
+    """Check grammar and corpus files and print every problem as FILE:LINE:COL: message.
 
-    Each FILE is checked as an overlay, layered over the built-in grammar and your own
-    overlays just as `generate --grammar FILE` would load it. Without FILE, the grammar that
-    `generate` uses is checked. Exits 1 when there is an error (or, with --strict, a warning);
-    a clean grammar prints a one-line summary.
+    Each grammar FILE (JSON or YAML) is checked as an overlay, layered over the built-in
+    grammar and your own overlays just as `generate --grammar FILE` would load it. Without
+    FILE, the grammar that `generate` uses is checked. Each corpus FILE (.txt or .md) is
+    checked as `generate --corpus FILE` would read it: unknown beats and tags, unbalanced '#',
+    each sentence the Markov model will leave out and why, each first-person sentence and how
+    it will be read, and last whether the file adds enough text to matter beside the built-in
+    corpus. Exits 1 when there is an error (or, with --strict, a warning).
 
     \b
     Examples:
       dreamgen check examples/lantern.json
       dreamgen check --standalone my-tracery-grammar.json
       dreamgen check --format json mine.yaml
+      dreamgen check my-dreams.txt
     """
+    from .corpus import TEXT_SUFFIXES
     from .grammar.load import check_files
     from .output.check import render
 
+    texts = [f for f in files if os.path.splitext(f)[1] in TEXT_SUFFIXES]
+    grammars = [f for f in files if f not in texts]
     if not no_user_grammars:
         _note_user_overlays()
-    report = check_files(files, standalone=standalone, user_overlays=not no_user_grammars,
-                         max_bytes=max_grammar_bytes)
-    _out(render(report, fmt))
-    if report.errors or (strict and report.warnings):
+    report = None
+    if grammars or not texts:
+        report = check_files(grammars, standalone=standalone,
+                             user_overlays=not no_user_grammars, max_bytes=max_grammar_bytes)
+    found = []
+    if texts:
+        from .corpus_lint import beat_sentences, check_file, tag_names, variables
+
+        # Tags are checked against the grammar the files would dream with, when it loads.
+        usable = grammars if report is not None and not report.errors and not standalone else ()
+        dreamer = Dreamer.load(usable, user_overlays=not no_user_grammars)
+        known, counts = tag_names(dreamer.grammar), beat_sentences(dreamer.models)
+        found = [check_file(f, known=known, beats=dreamer.arc.names, counts=counts,
+                            cast=variables(dreamer.grammar), max_bytes=max_corpus_bytes)
+                 for f in texts]
+    _out(render(report, fmt, corpus=found))
+    reports = ([report] if report is not None else []) + found
+    if any(r.errors for r in reports) or (strict and any(r.warnings for r in reports)):
         sys.exit(1)
 
 

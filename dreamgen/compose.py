@@ -6,10 +6,11 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from .corpus import DEFAULT_MAX_CORPUS_BYTES
+from .corpus_lint import (beat_sentences, contribution, tag_names, tag_problems, typical_beat,
+                          variables)
 from .errors import CorpusError
 from .grammar import (DEFAULT_LENGTH, DEFAULT_MAX_GRAMMAR_BYTES, DEFAULT_OVERLAY_WEIGHT, MARKUP,
-                      MODIFIERS, TAG, Expander, Limits, RuleSyntaxError, TracingExpander,
-                      compile_rule)
+                      Expander, Limits, RuleSyntaxError, TracingExpander, compile_rule)
 from .markov import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_TRIES, FILTERS, Candidate,
                      ModelSettings, normalise)
 from .markov.filters import TEXT_FILTERS, first_failure, phrases
@@ -190,15 +191,36 @@ class Dreamer:
                               max_grammar_bytes=settings.max_grammar_bytes,
                               max_corpus_bytes=settings.max_corpus_bytes,
                               overlay_weight=settings.overlay_weight)
+        dreamer = None
         if use_cache:
             found = cache.load(inputs, settings)
             if found is not None:
                 arc, grammar, models = found
-                return cls(grammar, arc, models, inputs.corpus_sha256, settings,
-                           corpus=_CorpusLoader(inputs.corpus_sources, arc.names,
-                                                settings.max_corpus_bytes, inputs.user_from))
-        return cls._load_cold(inputs, grammars, settings=settings, user_overlays=user_overlays,
-                              use_cache=use_cache, warn=warn)
+                dreamer = cls(grammar, arc, models, inputs.corpus_sha256, settings,
+                              corpus=_CorpusLoader(inputs.corpus_sources, arc.names,
+                                                   settings.max_corpus_bytes, inputs.user_from))
+        if dreamer is None:
+            dreamer = cls._load_cold(inputs, grammars, settings=settings,
+                                     user_overlays=user_overlays, use_cache=use_cache, warn=warn)
+        if warn is not None and corpora:
+            # Said on every load, warm or cold: the user's text is what the warnings are about.
+            docs = dreamer._user_documents(corpora, inputs.data)
+            for said in _corpus_warnings(docs, dreamer.models):
+                warn(said)
+            barren = _probe_markov(dreamer, docs, builtin=builtin_corpus)
+            if barren:
+                warn(barren)
+        return dreamer
+
+    def _user_documents(self, corpora, data):
+        """The documents of the files ``corpora`` names, from the corpus when it is read."""
+        from .corpus import corpus_files, read_document
+
+        paths = [str(f) for c in corpora for f in corpus_files(c)]
+        if not isinstance(self._corpus, _CorpusLoader):
+            return [d for d in self._corpus.documents if d.path in paths]
+        return [read_document(p, beats=self.arc.names, data=data.get(p),
+                              max_bytes=self.settings.max_corpus_bytes) for p in paths]
 
     @classmethod
     def _load_cold(cls, inputs, grammars, *, settings, user_overlays, use_cache, warn):
@@ -216,12 +238,11 @@ class Dreamer:
                              max_bytes=settings.max_corpus_bytes, data=inputs.data,
                              user_from=inputs.user_from)
         known = _tag_names(grammar)
-        _check_corpus_tags(corpus, known)
+        _check_corpus_tags(corpus, known, variables(grammar))
         models = cache.load_models(corpus, arc.names, settings.model, use_cache=use_cache,
                                    warn=warn)
         dreamer = cls(grammar, arc, models, corpus.sha256, settings,
                       corpus=corpus)
-        _probe_markov(dreamer, corpus)
         # Only a load that passed every check is remembered for warm starts.
         if use_cache:
             cache.save(inputs, arc, grammar, known, corpus.sha256, settings)
@@ -378,40 +399,43 @@ class _CorpusLoader:
                            user_from=self.user_from)
 
 
-def _tag_names(grammar):
-    """Every name a corpus tag may use: the grammar's symbols and every pushed variable."""
-    known = set(grammar.rules)
-    for rules in grammar.compiled.values():
-        for rule in rules:
-            for item in rule:
-                if getattr(item, "kind", None) == "push":
-                    known.add(item.target)
-    return known
+_tag_names = tag_names
 
 
-def _check_corpus_tags(corpus, known):
+def _check_corpus_tags(corpus, known, cast=()):
+    """Raise the first unknown tag, unknown modifier or unbalanced '#' in the corpus."""
     if not isinstance(known, (set, frozenset)):
-        known = _tag_names(known)  # a Grammar
+        known, cast = tag_names(known), variables(known)  # a Grammar
     for para in corpus.paragraphs():
-        for m in TAG.finditer(para.text):
-            name, *mods = m.group(1).split(".")
-            if name not in known:
-                raise CorpusError(f"unknown tag #{m.group(1)}#: no grammar symbol or cast "
-                                  f"variable {name!r}", path=para.path, line=para.line,
-                                  symbol=name)
-            for mod in mods:
-                if mod.split("(")[0] not in MODIFIERS:
-                    raise CorpusError(f"unknown modifier '.{mod}' in #{m.group(1)}#",
-                                      path=para.path, line=para.line, symbol=name)
-        if para.text.count("#") % 2:
-            raise CorpusError("unbalanced '#' in a paragraph", path=para.path, line=para.line)
+        for problem in tag_problems(para, known, cast):
+            raise CorpusError(problem.message, path=problem.path, line=problem.line,
+                              column=problem.column, symbol=problem.symbol)
 
 
-def _probe_markov(dreamer, corpus):
-    """Refuse a model that cannot make one usable sentence (markovify would return None)."""
+def _corpus_warnings(docs, models):
+    """One line for each of the user's files that adds little, and one for each that has
+    first-person sentences left out."""
+    counts = beat_sentences(models)
+    for doc in docs:
+        said = contribution(doc, counts).warning(typical_beat(counts))
+        if said:
+            yield said
+        out = [r for r in doc.rewrites if r.text is None]
+        if out:
+            first = out[0]
+            yield (f"{doc.path}:{first.line}:{first.column}: {len(out):,} first-person "
+                   f"sentence{'s' * (len(out) != 1)} left out, as they cannot be turned to "
+                   f"'you' safely (this one: {first.reason}); run 'dreamgen check {doc.path}' "
+                   "for each")
+
+
+def _probe_markov(dreamer, docs, *, builtin):
+    """A warning when the model cannot make one usable sentence (markovify would return None),
+    else None: dreams still go on, each beat from its grammar alone. ``docs``: the user's
+    corpus files, beside the built-in corpus if ``builtin``."""
     beats = [b.name for b in dreamer.arc.beats if b.markov]
     if not beats:
-        return
+        return None
     # A beat with no corpus text of its own has no chain and gets no Markov sentences.
     beats = [b for b in beats if b in dreamer.models.chains] or beats
     s = dreamer.settings
@@ -426,11 +450,14 @@ def _probe_markov(dreamer, corpus):
     # a big corpus says often, and in a small one every sentence is said often.
     usable = tuple(f for f in FILTERS if f.__name__ != "not_too_likely")
     if probe._markov(beats[0], rng, exp, set(), set(), filters=usable)[0] is not None:
-        return
-    docs = corpus.documents
-    where = "this corpus file" if len(docs) == 1 else f"the corpus ({len(docs)} files)"
-    raise CorpusError(
-        f"no usable sentences in {where}: the Markov chain made no new sentence that passes its "
-        f"filters in {tries:,} tries at state size {s.model.state_size}; add corpus text, "
-        "lower --state-size or raise --markov-tries",
-        path=docs[0].path if len(docs) == 1 else None)
+        return None
+    where = docs[0].path if len(docs) == 1 and not builtin else "the corpus"
+    if not builtin and not any(p.beat is not None for d in docs for p in d.paragraphs):
+        # A beat's chain says only the words that beat's tagged paragraphs use.
+        return (f"{where}: untagged text alone gives the Markov chains no words to say, so "
+                "dreams are written by the grammar alone; tag its paragraphs with ':: beat' "
+                "lines (see 'dreamgen beats')")
+    return (f"{where}: too small for the Markov chain to make a new sentence of beat "
+            f"{beats[0]!r} (none passed its filters in {tries:,} tries at state size "
+            f"{s.model.state_size}); beats whose Markov sentences cannot be made are written by "
+            "the grammar alone; add tagged text, or lower --state-size")

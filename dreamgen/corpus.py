@@ -2,8 +2,8 @@
 
 A corpus file is UTF-8 text. Optional ``key: value`` header lines come first (``title`` and
 the vignette's own cast). Each paragraph may follow a ``:: beat`` line naming its beat;
-untagged text (or text after ``:: *``) is placed on a beat when the model is built. Cast elements are written as Tracery
-tags (``#fallen#``) so that a sentence fits any dream's cast.
+untagged text (or text after ``:: *``) is placed on a beat when the model is built. Cast
+elements are written as Tracery tags (``#fallen#``) so that a sentence fits any dream's cast.
 """
 
 import hashlib
@@ -12,8 +12,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .errors import CorpusError
+from .errors import CorpusError, did_you_mean
 from .files import decode_utf8, read_limited
+from .text import FIRST_PERSON, second_person, sentence_spans
 
 __all__ = [
     "ANY_BEAT",
@@ -22,6 +23,9 @@ __all__ = [
     "Document",
     "Paragraph",
     "corpus_digest",
+    "READ_VERSION",
+    "Rewrite",
+    "TEXT_SUFFIXES",
     "corpus_files",
     "read_corpus",
     "read_document",
@@ -33,6 +37,12 @@ DEFAULT_MAX_CORPUS_BYTES = 20_000_000
 ANY_BEAT = "*"
 _BEAT_LINE = re.compile(r"^::\s*(\S+)\s*$")
 _HEADER_LINE = re.compile(r"^([A-Za-z][\w-]*):\s*(.*)$")
+# A Markdown heading: hashes, then a space; a corpus tag (#fallen#) has none after its hash.
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}(?:\s|$)")
+# Bumped when reading gives other paragraphs from the same bytes: it keys cached models.
+READ_VERSION = 2
+# The files a folder gives --corpus (and ``dreamgen mine``): plain text and Markdown.
+TEXT_SUFFIXES = (".txt", ".md")
 
 
 @dataclass(frozen=True)
@@ -48,10 +58,30 @@ class Paragraph:
     beat: str
     text: str
     line_starts: tuple = field(default=(0,), compare=False, repr=False)
+    columns: tuple = field(default=(1,), compare=False, repr=False)  # where each line's text begins
 
     def line_at(self, offset):
         """The file's line number holding character ``offset`` of ``text``."""
         return self.line + max(0, bisect_right(self.line_starts, offset) - 1)
+
+    def position(self, offset):
+        """``(line, column)`` in the file of character ``offset`` of ``text`` (from 1)."""
+        i = max(0, bisect_right(self.line_starts, offset) - 1)
+        return self.line + i, self.columns[min(i, len(self.columns) - 1)] + offset - \
+            self.line_starts[i]
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """A first-person sentence as written (``source``, at ``line`` and ``column``): ``text`` is
+    it in the second person, or None when it is left out, and ``reason`` says why."""
+
+    path: str
+    line: int
+    column: int
+    source: str
+    text: str = None
+    reason: str = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +92,7 @@ class Document:
     header: tuple  # of (key, value)
     paragraphs: tuple
     sha256: str
+    rewrites: tuple = ()  # a Rewrite for each first-person sentence, in file order
     user: bool = False  # the user's own text (``--corpus``), not the built-in corpus
 
     @property
@@ -89,14 +120,28 @@ def _text(path, data):
     return decode_utf8(path, data, CorpusError)
 
 
-def read_document(path, *, beats=None, data=None, max_bytes=DEFAULT_MAX_CORPUS_BYTES):
-    """Parse one corpus file; ``beats`` (names) validates its ``:: beat`` lines."""
+def unknown_beat(beat, beats):
+    """The message for a ``:: beat`` line naming no beat of the arc."""
+    return f"unknown beat {beat!r}{did_you_mean(beat, beats)} (beats: {', '.join(beats)})"
+
+
+def read_document(path, *, beats=None, data=None, max_bytes=DEFAULT_MAX_CORPUS_BYTES,
+                  reword=True, problems=None):
+    """Parse one corpus file; ``beats`` (names) validates its ``:: beat`` lines.
+
+    First-person sentences are turned into the second person (see :class:`Rewrite`); with
+    ``reword=False`` the paragraphs keep the text as written, and ``rewrites`` still says
+    what reading would do. A file with no text at all is a :class:`CorpusError`, and so is an
+    unknown beat, unless ``problems`` is a list: then it is added there and reading goes on.
+    """
     path = str(path)
     if data is None:
         data = read_limited(path, max_bytes, CorpusError, what="corpus file",
                             option="--max-corpus-bytes")
     text = _text(path, data)
     lines = text.splitlines()
+    if Path(path).suffix == ".md":
+        lines = ["" if _MD_HEADING.match(line) else line for line in lines]
     tagged = any(_BEAT_LINE.match(line) for line in lines)
     header, i = [], 0
     if tagged:
@@ -113,10 +158,11 @@ def read_document(path, *, beats=None, data=None, max_bytes=DEFAULT_MAX_CORPUS_B
     def flush():
         if buf:
             starts, at = [], 0
-            for piece in buf:
+            for piece, _ in buf:
                 starts.append(at)
                 at += len(piece) + 1
-            paragraphs.append(Paragraph(path, start, beat, " ".join(buf), tuple(starts)))
+            paragraphs.append(Paragraph(path, start, beat, " ".join(p for p, _ in buf),
+                                        tuple(starts), tuple(c for _, c in buf)))
             buf.clear()
 
     for n in range(i, len(lines)):
@@ -126,25 +172,83 @@ def read_document(path, *, beats=None, data=None, max_bytes=DEFAULT_MAX_CORPUS_B
             flush()
             beat = None if m.group(1) == ANY_BEAT else m.group(1)
             if beat is not None and beats is not None and beat not in beats:
-                raise CorpusError(f"unknown beat {beat!r} (beats: {', '.join(beats)})",
-                                  path=path, line=n + 1, beat=beat)
+                err = CorpusError(unknown_beat(beat, beats), path=path, line=n + 1,
+                                  column=line.index(beat) + 1, beat=beat)
+                if problems is None:
+                    raise err
+                problems.append(err)
         elif not line.strip():
             flush()
         else:
             if not buf:
                 start = n + 1
-            buf.append(line.strip())
+            buf.append((line.strip(), len(line) - len(line.lstrip()) + 1))
     flush()
-    return Document(path, tuple(header), tuple(paragraphs), hashlib.sha256(data).hexdigest())
+    if not paragraphs:
+        raise CorpusError("no text in this corpus file (it is empty, or holds only blank, "
+                          "header or ':: beat' lines); add sentences of your dream",
+                          path=path)
+    rewrites, spoken = [], []
+    for para in paragraphs:
+        new, found = _to_you(para)
+        rewrites += found
+        if new is not None:
+            spoken.append(new)
+    if reword and not spoken:
+        raise CorpusError(f"no usable sentences in this corpus file: all {len(rewrites)} are in "
+                          f"the first person and cannot be turned to 'you' safely (the first "
+                          f"{rewrites[0].reason}); run 'dreamgen check {path}' for each",
+                          path=path, line=rewrites[0].line, column=rewrites[0].column)
+    return Document(path, tuple(header), tuple(spoken if reword else paragraphs),
+                    hashlib.sha256(data).hexdigest(), tuple(rewrites))
+
+
+def _to_you(para):
+    """``para`` with its first-person sentences turned to "you" (None if none is left), and a
+    :class:`Rewrite` for each of them."""
+    text = para.text
+    rewrites, out, moves = [], [], []  # moves: (old start, old end, new start, new end)
+    at = size = 0
+    for a, b in sentence_spans(text):
+        sentence, new = text[a:b], text[a:b]
+        if FIRST_PERSON.search(sentence):
+            new, why = second_person(sentence)
+            line, col = para.position(a)
+            rewrites.append(Rewrite(para.path, line, col, sentence, new, why))
+        if new is None:  # left out, with the space before it
+            moves.append((at, b, size, size))
+        else:
+            gap = text[at:a] if out else ""
+            moves.append((at, a, size, size + len(gap)))
+            size += len(gap)
+            out.append(gap + new)
+            moves.append((a, b, size, size + len(new)))
+            size += len(new)
+        at = b
+    if not rewrites:
+        return para, []
+    if not out:
+        return None, rewrites
+
+    def moved(offset):
+        for old_a, old_b, new_a, new_b in moves:
+            if offset < old_b:
+                return new_a + min(max(offset - old_a, 0), new_b - new_a)
+        return size
+
+    return Paragraph(para.path, para.line, para.beat, "".join(out),
+                     tuple(moved(o) for o in para.line_starts), para.columns), rewrites
 
 
 def corpus_files(path):
-    """The corpus files at ``path``: the file itself, or a folder's ``*.txt`` sorted by name."""
+    """The corpus files at ``path``: the file itself, or a folder's text and Markdown files
+    (see :data:`TEXT_SUFFIXES`) sorted by name."""
     p = Path(path)
     if p.is_dir():
-        files = sorted(p.glob("*.txt"))
+        files = sorted(f for f in p.iterdir() if f.suffix in TEXT_SUFFIXES and f.is_file())
         if not files:
-            raise CorpusError("folder holds no .txt corpus files; corpus files end in .txt",
+            kinds = " or ".join(TEXT_SUFFIXES)
+            raise CorpusError(f"folder holds no corpus files; corpus files end in {kinds}",
                               path=path)
         return files
     if not p.exists():

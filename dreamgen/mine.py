@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .corpus import TEXT_SUFFIXES
 from .errors import CorpusError
 from .grammar import DEFAULT_OVERLAY_WEIGHT
 
@@ -582,7 +583,7 @@ def _files(paths):
     for path in paths:
         p = Path(path)
         if p.is_dir():
-            yield from sorted(q for q in p.rglob("*") if q.suffix in (".txt", ".md") and
+            yield from sorted(q for q in p.rglob("*") if q.suffix in TEXT_SUFFIXES and
                               q.is_file())
         else:
             yield p

@@ -2,14 +2,99 @@
 
 import re
 
-__all__ = ["FIRST_PERSON", "YOU", "split_sentences"]
+__all__ = ["FIRST_PERSON", "YOU", "second_person", "sentence_spans", "split_sentences"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z#])")
 YOU = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
-# Hyphens count as word characters here, so "forget-me-nots" is not a narrator.
-FIRST_PERSON = re.compile(r"(?<![\w-])(?:I|me|my|mine|myself|we|us|our|ours|ourselves)(?![\w-])")
+# Hyphens count as word characters here, so "forget-me-nots" is not a narrator. A capital
+# opens a sentence ("My hands", "We stand"); "US" in capitals is a country.
+FIRST_PERSON = re.compile(r"(?<![\w-])(?:I|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself|[Ww]e|[Uu]s|[Oo]ur"
+                          r"|[Oo]urs|[Oo]urselves)(?![\w-])")
+
+_EDGE = r"(?<![\w'’-])", r"(?![\w-])"
+_PLURAL = re.compile(r"{}(?:[Ww]e|[Uu]s|[Oo]urs?|[Oo]urselves){}".format(*_EDGE))
+# Only "be" changes with the person: "I walk" is "you walk", but "I was" is "you were". The
+# question order too: "Was I dreaming?" is "Were you dreaming?".
+_BE = {"am": "are", "was": "were", "wasn't": "weren't", "wasn’t": "weren’t"}
+_CONTRACTED = {"m": "re", "ve": "ve", "d": "d", "ll": "ll"}
+_SINGULAR = re.compile(
+    r"{0}(?:(?P<asked>[Aa]m|[Ww]as)\s+I"
+    r"|I(?P<apos>['’])(?P<short>m|ve|d|ll)"
+    r"|I(?P<gap>\s+(?:still|never|always|only|just|also|really|truly|once|too)?\s*)"
+    r"(?P<be>am|was|wasn['’]t)"
+    r"|(?P<word>I|[Mm]e|[Mm]y|[Mm]ine|[Mm]yself)){1}".format(*_EDGE))
+_POSSESSIVE = {"I": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself"}
+# "mine" is the pronoun after these ("it was mine", "a friend of mine"); after "the" or "a"
+# it is the pit ("the old mine"), which no rewording can tell apart safely.
+_MINE_AFTER = frozenset("is was are were be been of and or".split())
+_DISAGREE = re.compile(r"\b[Yy]ou(?:,[^,.;]*,)?\s+(?:am|was|wasn['’]t)\b")
 
 
 def split_sentences(text):
     """Split a beat's text into sentences at ``. ! ?`` followed by a capital."""
     return [s for s in _SENTENCE_END.split(text.strip()) if s]
+
+
+def sentence_spans(text):
+    """``(start, end)`` of each sentence of ``text``, split as :func:`split_sentences` does."""
+    spans, at = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        spans.append((at, m.start()))
+        at = m.end()
+    spans.append((at, len(text)))
+    return [(a, b) for a, b in spans if text[a:b].strip()]
+
+
+def second_person(sentence):
+    """``sentence`` spoken to you: ``(text, None)``, or ``(None, why)`` where that is not safe.
+
+    "I" becomes "you" (with "am"/"was" agreeing: "I was" is "you were", "I'm" is "you're"),
+    "me" "you", "my" "your", "mine" "yours", "myself" "yourself". A sentence that says "we",
+    "us" or "our" (one of you, or many?), or "I" beside "you" (two people), is not reworded.
+    Text without a first-person word comes back as it is.
+
+    >>> second_person("I am sure my hands were cold.")
+    ('You are sure your hands were cold.', None)
+    >>> second_person("We stood on the pier.")
+    (None, "it says 'We': would 'you' be one person or many?")
+    """
+    if FIRST_PERSON.search(sentence) is None:
+        return sentence, None
+    m = _PLURAL.search(sentence)
+    if m:
+        return None, f"it says {m.group(0)!r}: would 'you' be one person or many?"
+    m = YOU.search(sentence)
+    if m:
+        return None, f"it says 'I' and {m.group(0)!r}: two people, and both would be 'you'"
+
+    def reword(m):
+        if m.group("asked"):
+            text = _BE[m.group("asked").lower()] + " you"
+        elif m.group("short"):
+            text = "you" + m.group("apos") + _CONTRACTED[m.group("short")]
+        elif m.group("be"):
+            text = "you" + m.group("gap") + _BE[m.group("be")]
+        else:
+            word = m.group("word")
+            if word.lower() == "mine":
+                before = sentence[:m.start()].split()
+                if before and before[-1].lower().strip(",;:") not in _MINE_AFTER:
+                    raise _Unsafe(f"it says '{before[-1]} {word}': a pit, or a thing of yours?")
+            text = _POSSESSIVE[word if word == "I" else word.lower()]
+        # A capital where the sentence opens; "I" is a capital anywhere else too.
+        if not re.search(r"[\w#]", sentence[:m.start()]):
+            text = text[0].upper() + text[1:]
+        return text
+
+    try:
+        text = _SINGULAR.sub(reword, sentence)
+    except _Unsafe as why:
+        return None, str(why)
+    m = _DISAGREE.search(text) or FIRST_PERSON.search(text)
+    if m:
+        return None, f"{m.group(0)!r} would not agree in the second person"
+    return text, None
+
+
+class _Unsafe(Exception):
+    """A first-person word no rule rewords safely."""

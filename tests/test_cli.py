@@ -189,11 +189,21 @@ def test_bad_grammar_is_a_one_line_error(run, write, tmp_path, content, expected
     assert "Traceback" not in result.output
 
 
+def test_two_paragraphs_of_untagged_prose_alone_still_dream_with_one_warning(run, write):
+    path = write("small.md", "# Notes\n\nI walked by the river, and the water was the colour "
+                             "of weak tea.\n\nLater the sky turned green, and a bell rang "
+                             "somewhere under the hill.\n")
+    result = run("generate", "--seed", "3", "--corpus", str(path), "--no-builtin-corpus")
+    assert result.exit_code == 0 and result.stdout.startswith("I am dreaming.")
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"warning: {path}: untagged text alone gives the Markov")
+
+
 def test_empty_corpus_is_a_one_line_error(run, write):
     path = write("empty.txt", "   \n\n")
     result = run("generate", "--seed", "1", "--corpus", str(path))
     assert result.exit_code == 1
-    assert f"{path}: no usable sentences" in result.output
+    assert f"{path}: no text in this corpus file" in result.output
 
 
 def test_a_failed_run_leaves_no_output_file(run, write, tmp_path):

@@ -1,9 +1,11 @@
 import random
 import statistics
+from pathlib import Path
 
 import pytest
 
 import dreamgen
+from dreamgen import Dreamer
 from dreamgen.checks import dream_problems, word_count
 from dreamgen.grammar import Action, Tag
 
@@ -179,3 +181,49 @@ def test_a_short_form_writes_its_beat_and_keeps_the_cast(dreamer):
     full, micro = dreamer.dream(9), dreamer.dream(9, length="micro")
     assert micro.cast == full.cast and micro.title == full.title
     assert micro.beats[0].name == "fall" and micro.beats[-1].name == "waking"
+
+
+# -- small and first-person corpora ----------------------------------------------------------
+
+TINY = Path(__file__).resolve().parent / "fixtures" / "tiny" / "corpus.txt"
+
+
+def test_a_corpus_too_small_to_make_a_sentence_warns_and_dreams_go_on(write):
+    said = []
+    dreamer = Dreamer.load(corpora=[TINY], builtin_corpus=False, warn=said.append)
+    assert said == [f"{TINY}: too small for the Markov chain to make a new sentence of beat "
+                    "'fall' (none passed its filters in 300 tries at state size 3); beats whose "
+                    "Markov sentences cannot be made are written by the grammar alone; add "
+                    "tagged text, or lower --state-size"]
+    dream = dreamer.dream(1)
+    assert [b.name for b in dream.beats] == list(dreamer.arc.names)
+    assert all(s.origin == "grammar" for b in dream.beats for s in b.sentences)
+    # Warm from the cache, it says so again.
+    again = []
+    Dreamer.load(corpora=[TINY], builtin_corpus=False, warn=again.append)
+    assert again == said
+
+
+def test_untagged_text_alone_is_told_to_tag_its_paragraphs(write):
+    path = write("u.txt", "You walk along the quiet shore at dusk and the water is still.\n")
+    said = []
+    Dreamer.load(corpora=[path], builtin_corpus=False, warn=said.append)
+    assert said == [f"{path}: untagged text alone gives the Markov chains no words to say, so "
+                    "dreams are written by the grammar alone; tag its paragraphs with ':: beat' "
+                    "lines (see 'dreamgen beats')"]
+
+
+def test_first_person_sentences_left_out_are_reported_once_a_file(write):
+    path = write("n.txt", ":: fall\nI watch the #fallen# drop through the cold air tonight.\n"
+                          "We hold our breath.\nThe light touches us.\n"
+                          + "You watch the #fallen# fall over the dark field tonight. " * 4)
+    said = []
+    dreamer = Dreamer.load(corpora=[TINY, path], builtin_corpus=False, warn=said.append)
+    left = [s for s in said if "left out" in s]
+    assert left == [f"{path}:3:1: 2 first-person sentences left out, as they cannot be turned "
+                    "to 'you' safely (this one: it says 'We': would 'you' be one person or "
+                    f"many?); run 'dreamgen check {path}' for each"]
+    [doc] = [d for d in dreamer.corpus.documents if d.path == str(path)]
+    text = " ".join(p.text for p in doc.paragraphs)
+    assert text.startswith("You watch the #fallen# drop through the cold air tonight. You watch")
+    assert "breath" not in text and "us." not in text

@@ -34,7 +34,7 @@ def test_unknown_beat_names_file_and_line(write):
     path = write("v.txt", ":: omen\nYou look.\n\n:: fal\nIt falls.\n")
     with pytest.raises(CorpusError) as err:
         read_document(path, beats=BEATS)
-    assert str(err.value).startswith(f"{path}:4: unknown beat 'fal'")
+    assert str(err.value).startswith(f"{path}:4:4: unknown beat 'fal'; did you mean 'fall'?")
 
 
 def test_a_bom_is_accepted(write):
@@ -60,9 +60,13 @@ def test_every_builtin_vignette_keeps_the_arc_and_names_its_cast(builtin):
 def test_builtin_corpus_speaks_to_you_and_only_through_cast_tags(builtin):
     first_person = re.compile(r"(?<![\w-])(?:I|me|my|mine|we|us|our)(?![\w-])")
     literal_fallers = re.compile(r"\b(?:star|stars|comet|meteor|bell|lantern)\b", re.I)
+    for doc in builtin.documents:
+        # The invocation is the one first-person sentence, and it is read as "you" too.
+        assert [(r.source, r.text) for r in doc.rewrites] == [
+            ("I am dreaming.", "You are dreaming.")], doc.path
     for p in builtin.paragraphs():
         if p.beat == "invocation":
-            assert p.text == "I am dreaming. You are dreaming.", p.path
+            assert p.text == "You are dreaming. You are dreaming.", p.path
             continue
         assert not first_person.search(p.text), (p.path, p.line)
         if "source" not in p.path:  # the user's own dream is kept as written
@@ -70,3 +74,59 @@ def test_builtin_corpus_speaks_to_you_and_only_through_cast_tags(builtin):
         assert not literal_fallers.search(p.text), (p.path, p.line)
         for tag in re.findall(r"#([^#\s]*)#", p.text):
             assert tag.split(".")[0] in CAST, (p.path, p.line, tag)
+
+
+# -- first person, Markdown, folders ----------------------------------------------------------
+
+def test_first_person_text_is_read_as_you_and_each_sentence_is_recorded(write):
+    path = write("n.txt", ":: omen\nThe sky is pale. I look up and\n  my hands shake.\n"
+                          "We wait on the shore.\n")
+    doc = read_document(path, beats=BEATS)
+    assert doc.paragraphs[0].text == "The sky is pale. You look up and your hands shake."
+    assert [(r.line, r.column, r.source, r.text) for r in doc.rewrites] == [
+        (2, 18, "I look up and my hands shake.", "You look up and your hands shake."),
+        (4, 1, "We wait on the shore.", None)]
+    assert doc.rewrites[1].reason.startswith("it says 'We'")
+    # The words keep their lines: "hands" is still on line 3 of the file.
+    para = doc.paragraphs[0]
+    assert para.line_at(para.text.index("hands")) == 3
+
+
+def test_reword_false_keeps_the_text_as_written_and_says_what_reading_would_do(write):
+    path = write("n.txt", "I walk.\n\nWe wait.\n")
+    doc = read_document(path, reword=False)
+    assert [p.text for p in doc.paragraphs] == ["I walk.", "We wait."]
+    assert [r.text for r in doc.rewrites] == ["You walk.", None]
+    # Read for dreaming, the paragraph whose every sentence is left out is gone.
+    assert [p.text for p in read_document(path).paragraphs] == ["You walk."]
+
+
+def test_a_position_counts_the_line_s_indent(write):
+    doc = read_document(write("i.txt", "You walk,\n    and the #fallen# falls.\n"))
+    para = doc.paragraphs[0]
+    assert para.position(para.text.index("#")) == (2, 13)
+
+
+def test_unknown_beats_can_be_collected_instead_of_raised(write):
+    found = []
+    doc = read_document(write("v.txt", ":: grif\nYou weep.\n\n:: omen\nYou look.\n"), beats=BEATS,
+                        problems=found)
+    assert [(e.line, e.column, e.beat) for e in found] == [(1, 4, "grif")]
+    assert "did you mean 'grief'?" in found[0].message and len(doc.paragraphs) == 2
+
+
+def test_markdown_headings_are_titles_not_prose(write):
+    doc = read_document(write("d.md", "# My dreams\n\nYou walk by the #water#.\n## Two\n"
+                                      "You wake.\n"))
+    assert [p.text for p in doc.paragraphs] == ["You walk by the #water#.", "You wake."]
+
+
+def test_a_folder_gives_the_same_kinds_of_file_to_the_corpus_and_to_mine(tmp_path):
+    from dreamgen.corpus import TEXT_SUFFIXES, corpus_files
+    from dreamgen.mine import _files
+
+    for name in ("b.md", "a.txt", "c.rtf", "d.json"):
+        (tmp_path / name).write_text("You dream.")
+    assert TEXT_SUFFIXES == (".txt", ".md")
+    assert [f.name for f in corpus_files(tmp_path)] == ["a.txt", "b.md"]
+    assert [f.name for f in _files([tmp_path])] == ["a.txt", "b.md"]

@@ -228,28 +228,43 @@ def test_the_error_names_the_overlay_line_of_an_appended_rule(fails, write):
 
 # -- corpora ---------------------------------------------------------------------------
 
-_NO_SENTENCES = ("no usable sentences in this corpus file: it is empty, or every sentence was "
-                 "filtered out (quotes, brackets, markovify's ___BEGIN__/___END__); add plain "
-                 "sentences")
+_NO_TEXT = ("no text in this corpus file (it is empty, or holds only blank, header or ':: beat' "
+            "lines); add sentences of your dream")
+_NO_SENTENCES = ("no usable sentences in this corpus file: the Markov model learns from none of "
+                 "them (each has quotes, brackets or markovify's ___BEGIN__/___END__); run "
+                 "'dreamgen check {path}' to see each")
+_CAST = ("(the cast: colour, fallen, flowers, garments, glow, material, scent, trail, water, "
+         "witnesses)")
 
 CORPUS_CASES = [
-    ("empty.txt", "", _NO_SENTENCES),
-    ("blank.txt", "  \n\t\n\n   \n", _NO_SENTENCES),
+    ("empty.txt", "", _NO_TEXT),
+    ("blank.txt", "  \n\t\n\n   \n", _NO_TEXT),
+    ("header-only.txt", "title: T\n:: omen\n\n", _NO_TEXT),
     ("filtered.txt", 'You say "hello" to the moon.\n\n(You whisper to the reeds.)\n',
      _NO_SENTENCES),
     ("reserved.txt", "You see ___BEGIN__ in the sky.\nYou hear ___END__ in the sea.\n",
      _NO_SENTENCES),
+    ("plural.txt", "We walk to the sea.\nThe sky opens over us.\n",
+     "1:1: no usable sentences in this corpus file: all 2 are in the first person and cannot be "
+     "turned to 'you' safely (the first it says 'We': would 'you' be one person or many?); "
+     "run 'dreamgen check {path}' for each"),
     ("latin1.txt", b"You walk into the caf\xe9.\n",
      "not UTF-8 text (bad byte 0xe9 at byte offset 21); save it as UTF-8"),
     ("binary.txt", b"You walk\x00 into \x89PNG\r\n",
      "binary data (a NUL byte at byte offset 8), expected UTF-8 text; give a plain text file"),
     ("unknown-beat.txt", ":: nightmare\nYou run.\n",
-     "1: unknown beat 'nightmare' (beats: invocation, threshold, omen, fall, impact, grief, "
+     "1:4: unknown beat 'nightmare' (beats: invocation, threshold, omen, fall, impact, grief, "
      "stillness, approach, wound, touch, wish, renewal, rekindling, communion, waking)"),
+    ("typo-beat.txt", ":: grif\nYou run.\n", "1:4: unknown beat 'grif'; did you mean 'grief'?"),
     ("unknown-tag.txt", "You see the #dragon# fall.\n",
-     "1: unknown tag #dragon#: no grammar symbol or cast variable 'dragon'"),
+     f"1:13: unknown tag #dragon#: no grammar symbol or cast variable 'dragon' {_CAST}"),
+    ("typo-tag.txt", "You smell the #scnt# of rain.\n",
+     "1:15: unknown tag #scnt#: no grammar symbol or cast variable 'scnt'; did you mean "
+     "'scent'?"),
     ("unknown-mod.txt", "You see the #fallen.shout# fall.\n",
-     "1: unknown modifier '.shout' in #fallen.shout#"),
+     "1:13: unknown modifier '.shout' in #fallen.shout#"),
+    ("unbalanced.txt", "You see the #fallen# and\nthe #water fall.\n",
+     "2:5: unbalanced '#' in a paragraph: this '#' opens no tag that closes (a tag is #name#)"),
 ]
 
 
@@ -258,13 +273,23 @@ CORPUS_CASES = [
 def test_bad_corpus_gets_its_own_one_line_error(fails, write, name, content, expected):
     path = write(name, content)
     sep = "" if expected[0].isdigit() else " "
+    expected = expected.replace("{path}", str(path))
+    if "did you mean 'grief'" in expected:
+        expected += " (beats: " + _BEATS + ")"
     fails(["generate", "--seed", "1", "--corpus", path], f"{path}:{sep}{expected}")
+
+
+_BEATS = ("invocation, threshold, omen, fall, impact, grief, stillness, approach, wound, touch, "
+          "wish, renewal, rekindling, communion, waking")
 
 
 def test_a_one_sentence_file_beside_the_built_in_corpus_is_welcome(write, run):
     path = write("tiny.txt", "You walk into the dark sea and the cold sky is red.\n")
     result = run("generate", "--seed", "1", "--corpus", str(path))
-    assert result.exit_code == 0 and result.output.startswith("I am dreaming.")
+    assert result.exit_code == 0 and result.stdout.startswith("I am dreaming.")
+    # Welcome, and told once how little it adds (tests/test_corpus_lint.py has the measure).
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith(f"warning: {path} adds little: 1 sentence (12 words)")
 
 
 def test_a_missing_corpus_is_named(fails, tmp_path):
@@ -272,9 +297,9 @@ def test_a_missing_corpus_is_named(fails, tmp_path):
 
 
 def test_a_folder_without_corpus_files_is_named(fails, tmp_path):
-    (tmp_path / "notes.md").write_text("You dream.")
+    (tmp_path / "notes.rtf").write_text("You dream.")
     fails(["generate", "--corpus", tmp_path],
-          f"{tmp_path}: folder holds no .txt corpus files; corpus files end in .txt")
+          f"{tmp_path}: folder holds no corpus files; corpus files end in .txt or .md")
 
 
 def test_a_corpus_over_the_size_limit_is_refused(fails, write):

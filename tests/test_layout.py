@@ -11,7 +11,7 @@ LAYERS = [
     {"files", "rng"},
     {"grammar"},
     {"corpus", "markov"},
-    {"bundle", "cache"},
+    {"bundle", "cache", "corpus_lint"},
     {"compose"},
     {"checks", "explain", "stats", "mine", "tag"},
     {"output"},

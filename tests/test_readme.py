@@ -112,7 +112,7 @@ def test_readme_figures_are_the_codes():
         f"makes chunks of {DEFAULT_CHUNK} dreams",
         f"shares no run of {DEFAULT_NOVELTY_WORDS} words with the corpus",
         f"{DEFAULT_MIN_WORDS} to {DEFAULT_MAX_WORDS} words",
-        f"no usable sentence in {DEFAULT_TRIES:,} tries",
+        f"no new sentence in {DEFAULT_TRIES:,} tries",
         "(at most 500 characters, one paragraph)",  # tests/test_compose.py holds every dream to it
         "about 600 to 1,200 characters",
         f"and about {DEFAULT_VERIFY_SAMPLE} records drawn from the seeded source",
@@ -164,6 +164,9 @@ def test_guide_figures_are_the_codes(dreamer):
     assert f"It pushes {numbers[len(pushes)]} variables" in guide
     assert f"how many Markov sentences (0 to {MAX_MARKOV})" in guide
     assert f"Markov sentences for a beat (0 to {MAX_MARKOV})" in guide
+    from dreamgen.corpus_lint import DEFAULT_MIN_SHARE
+
+    assert f"(under {DEFAULT_MIN_SHARE:.0%} of the sentences of the beats it writes)" in guide
     for a in pushes:
         assert f"| `#{a.target}#` | `{a.rules[0][0].symbol}` |" in guide, a.target
 
@@ -267,13 +270,15 @@ def test_readme_transcripts_print_what_they_show(run, monkeypatch, tmp_path):
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     found = TRANSCRIPT.findall(text)
-    assert [name for name, *_ in found] == ["mine.json", "colour.json"]
+    assert [name for name, *_ in found] == ["mine.json", "colour.json", "notebook.txt"]
     monkeypatch.chdir(tmp_path)
     for name, content, command, shown in found:
         (tmp_path / name).write_text(content + "\n", encoding="utf-8")
         result = run(*shlex.split(command))
         assert (result.stdout + result.stderr).rstrip("\n") == shown, command
-        assert result.exit_code == (1 if shown.startswith("Error: ") else 0), command
+        # A check that finds errors says so on its last line, and fails too.
+        failed = shown.startswith("Error: ") or re.match(r"[\d,]+ errors? ", shown.splitlines()[-1])
+        assert result.exit_code == (1 if failed else 0), command
 
 
 def test_readme_output_formats_are_the_renderers(dreamer):

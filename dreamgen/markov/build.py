@@ -153,9 +153,9 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
                 found.append((para.beat, [token(w) for w in words], n))
         if not found:
             raise CorpusError(
-                "no usable sentences in this corpus file: it is empty, or every sentence was "
-                "filtered out (quotes, brackets, markovify's ___BEGIN__/___END__); add plain "
-                "sentences", path=doc.path)
+                "no usable sentences in this corpus file: the Markov model learns from none of "
+                "them (each has quotes, brackets or markovify's ___BEGIN__/___END__); run "
+                f"'dreamgen check {doc.path}' to see each", path=doc.path)
         doc_sentences.append(found)
     norm = array("I", [0, 0])
     for w in vocab[2:]:
