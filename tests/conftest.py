@@ -29,8 +29,7 @@ def library_defaults():
     return {"max_depth": s.limits.max_depth, "max_nodes": s.limits.max_nodes,
             "max_chars": s.limits.max_chars, "max_grammar_bytes": s.max_grammar_bytes,
             "max_corpus_bytes": s.max_corpus_bytes, "state_size": s.model.state_size,
-            "markov_tries": s.markov_tries, "max_words": s.max_words,
-            "corpus_weight": s.corpus_weight}
+            "markov_tries": s.markov_tries, "max_words": s.max_words}
 
 
 def children(pid):
