@@ -18,7 +18,8 @@ from .rng import check_seed, dream_random
 from .text import split_sentences
 from .version import __version__
 
-__all__ = ["DEFAULT_CORPUS_WEIGHT", "BeatText", "Dream", "Dreamer", "GrammarTrace", "MarkovTrace", "Sentence", "Settings"]
+__all__ = ["DEFAULT_CORPUS_WEIGHT", "BeatText", "Dream", "Dreamer", "GrammarTrace", "MarkovTrace",
+           "Sentence", "Settings", "cast_lexicons", "entry_head", "said_elsewhere"]
 
 # Tries at a beat's grammar sentences before keeping ones that echo the corpus.
 GRAMMAR_TRIES = 20
@@ -237,7 +238,7 @@ class Dreamer:
         corpus = read_corpus(inputs.corpus_sources, beats=arc.names,
                              max_bytes=settings.max_corpus_bytes, data=inputs.data,
                              user_from=inputs.user_from)
-        known = _tag_names(grammar)
+        known = tag_names(grammar)
         _check_corpus_tags(corpus, known, variables(grammar))
         models = cache.load_models(corpus, arc.names, settings.model, use_cache=use_cache,
                                    warn=warn)
@@ -309,13 +310,11 @@ class Dreamer:
         each belongs to another dream ("the beekeepers" among net-menders). A few are verbs
         too ("guides"), which costs a walk now and then. Made on first use: 7-14 ms."""
         if self._foreign is None:
-            cast = " ".join(self.grammar.rules.get(self.arc.cast, ()))
-            sources = {sym for name, sym in _CAST_PUSH.findall(cast) if name in _CAST_HEADS}
-            rest = " ".join(r for sym, rules in self.grammar.rules.items()
-                            if sym not in sources and sym != self.arc.cast for r in rules)
-            said = set(_WORD.findall(rest.lower()))
-            heads = {alt.split(" of ")[0].split()[-1].lower() for sym in sources
-                     for alt in self.grammar.rules.get(sym, ()) if "#" not in alt and alt.strip()}
+            g = self.grammar
+            sources = {sym for name, sym in cast_lexicons(g, self.arc) if name in _CAST_HEADS}
+            said = said_elsewhere(g, self.arc, sources)
+            heads = {entry_head(alt) for sym in sources for alt in g.rules.get(sym, ())
+                     if "#" not in alt and alt.strip()}
             self._foreign = frozenset(heads - said)
         return self._foreign
 
@@ -375,6 +374,23 @@ class Dreamer:
         return None, None
 
 
+def cast_lexicons(grammar, arc):
+    """``[(variable, symbol)]``: the lexicon the cast draws each of its variables from."""
+    return _CAST_PUSH.findall(" ".join(grammar.rules.get(arc.cast, ())))
+
+
+def said_elsewhere(grammar, arc, symbols):
+    """The lower-case words of every rule but the cast's and those of ``symbols``."""
+    rest = " ".join(r for sym, rules in grammar.rules.items()
+                    if sym not in symbols and sym != arc.cast for r in rules)
+    return set(_WORD.findall(rest.lower()))
+
+
+def entry_head(entry):
+    """A cast entry's head noun: "fjord" of "frozen fjord", "spindle" of "spindle of thread"."""
+    return entry.split(" of ")[0].split()[-1].lower()
+
+
 def _grammar_sha256(grammar, arc):
     """The digest a dream records: the layered rules and the arc that orders them."""
     import hashlib
@@ -397,9 +413,6 @@ class _CorpusLoader:
 
         return read_corpus(self.sources, beats=self.beats, max_bytes=self.max_bytes,
                            user_from=self.user_from)
-
-
-_tag_names = tag_names
 
 
 def _check_corpus_tags(corpus, known, cast=()):

@@ -6,11 +6,11 @@ import re
 from collections import Counter
 from itertools import combinations
 
-from .grammar import DEFAULT_LENGTH, Action, Tag, is_lexicon, reachable
+from .grammar import DEFAULT_LENGTH, TAG, Action, Tag, is_lexicon, reachable
 from .text import split_sentences
 
-# A run of words stops at a tag or at the end of a sentence.
-TAG_OR_BREAK = re.compile(r"#[^#]*#|[.!?;:](?:\s|$)")
+# A run of words stops at the end of a sentence or clause, and at a tag (made one such end).
+_BREAK = re.compile(r"[.!?;:](?:\s|$)")
 
 __all__ = ["beat_reach", "diversity", "markov_share", "novelty", "overlay_entries", "report",
            "user_corpus"]
@@ -78,7 +78,7 @@ def _runs(text, k):
     from .markov import normalise
 
     runs = set()
-    for piece in TAG_OR_BREAK.split(text):
+    for piece in _BREAK.split(TAG.sub(". ", text)):
         words = [normalise(w) for w in piece.split()]
         runs.update(zip(*(words[i:] for i in range(k))))
     return runs

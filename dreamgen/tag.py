@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .compose import cast_lexicons, entry_head, said_elsewhere
 from .corpus import ANY_BEAT
 from .markov import HINGE_WORDS, normalise
 from .text import split_sentences
@@ -17,8 +18,6 @@ __all__ = ["ANY_BEAT", "TagResult", "cast_words", "tag_document"]
 
 # The cast variables whose entries' head nouns are tagged too ("the bay" for "the quiet bay").
 _HEADS = ("fallen", "witnesses", "water", "flowers")
-_CAST_PUSH = re.compile(r"\[(\w+):#(\w+)#\]")
-_WORD = re.compile(r"[a-z][a-z'-]*")
 _FOLLOWERS = frozenset("or that which who as than is are was were has have had".split())
 
 
@@ -35,12 +34,8 @@ def cast_words(grammar, arc):
     """``[(phrase, variable)]``, longest first: every literal entry of each cast lexicon, and
     for the fallen thing, witnesses, water and flowers the head nouns of those entries that
     no other rule says ("fjord" of "frozen fjord", not "light")."""
-    cast = " ".join(grammar.rules.get(arc.cast, ()))
-    pushed = _CAST_PUSH.findall(cast)
-    sources = {sym for _, sym in pushed}
-    rest = " ".join(r for sym, rules in grammar.rules.items()
-                    if sym not in sources and sym != arc.cast for r in rules)
-    said = set(_WORD.findall(rest.lower()))
+    pushed = cast_lexicons(grammar, arc)
+    said = said_elsewhere(grammar, arc, {sym for _, sym in pushed})
     found = {}
     for var, sym in pushed:
         entries = [e.strip() for e in grammar.rules.get(sym, ()) if "#" not in e and e.strip()]
@@ -48,9 +43,8 @@ def cast_words(grammar, arc):
             found.setdefault(e.lower(), var)
         if var in _HEADS:
             for e in entries:
-                head = e.split(" of ")[0].split()[-1].lower()
-                if head not in said:
-                    found.setdefault(head, var)
+                if entry_head(e) not in said:
+                    found.setdefault(entry_head(e), var)
     return sorted(found.items(), key=lambda kv: (-len(kv[0]), kv[0]))
 
 

@@ -6,6 +6,7 @@ import platformdirs
 import pytest
 
 from dreamgen import Dreamer, Settings, bundle, cache, compose
+from dreamgen.corpus_lint import tag_names
 from dreamgen.markov import ModelSettings
 from dreamgen.resources import _platform_dir
 
@@ -27,7 +28,7 @@ def test_a_warm_load_parses_nothing_and_dreams_the_same(dreamer, monkeypatch):
 
 
 def test_pack_and_unpack_give_back_the_grammar(dreamer):
-    known = compose._tag_names(dreamer.grammar)
+    known = tag_names(dreamer.grammar)
     arc, grammar, back = bundle.unpack(bundle.pack(dreamer.arc, dreamer.grammar, known, "k"))
     assert (arc, grammar, set(back)) == (dreamer.arc, dreamer.grammar, known)
 

@@ -189,9 +189,12 @@ TINY = Path(__file__).resolve().parent / "fixtures" / "tiny" / "corpus.txt"
 
 
 def test_a_corpus_too_small_to_make_a_sentence_warns_and_dreams_go_on(write):
+    # Two sentences that share no context: no walk can join them into a new one.
+    tiny = write("tiny.txt", ":: fall\nYou watch the #fallen# drop through the cold air.\n"
+                             "Hands shake as wind hums over quiet water tonight.\n")
     said = []
-    dreamer = Dreamer.load(corpora=[TINY], builtin_corpus=False, warn=said.append)
-    assert said == [f"{TINY}: too small for the Markov chain to make a new sentence of beat "
+    dreamer = Dreamer.load(corpora=[tiny], builtin_corpus=False, warn=said.append)
+    assert said == [f"{tiny}: too small for the Markov chain to make a new sentence of beat "
                     "'fall' (none passed its filters in 300 tries at state size 3); beats whose "
                     "Markov sentences cannot be made are written by the grammar alone; add "
                     "tagged text, or lower --state-size"]
@@ -200,7 +203,7 @@ def test_a_corpus_too_small_to_make_a_sentence_warns_and_dreams_go_on(write):
     assert all(s.origin == "grammar" for b in dream.beats for s in b.sentences)
     # Warm from the cache, it says so again.
     again = []
-    Dreamer.load(corpora=[TINY], builtin_corpus=False, warn=again.append)
+    Dreamer.load(corpora=[tiny], builtin_corpus=False, warn=again.append)
     assert again == said
 
 
