@@ -431,7 +431,7 @@ def test_an_overlay_the_arc_never_reaches_says_so_and_points_to_expand(run, writ
 
 
 def test_an_overlay_that_replaces_a_beat_entry_names_the_beat(run, write):
-    path = write("omen.json", {"omen": ["all iron rusts"]})
+    path = write("omen.json", {"omen": ["all iron rusts around you"]})
     result = run("generate", "--seed", "1", "--grammar", str(path))
     assert result.exit_code == 0
     assert (f"{path}:2:3: note: 'omen' replaces the entry symbol of beat 'omen', which now "
@@ -440,7 +440,7 @@ def test_an_overlay_that_replaces_a_beat_entry_names_the_beat(run, write):
 
 def test_generate_shows_five_warnings_then_a_count(run, write):
     rules = {f"spare{i}": ["x"] for i in range(8)}
-    path = write("spare.json", {"+omen": ["#spare0#"], **rules})
+    path = write("spare.json", {"+omen": ["You hear #spare0#."], **rules})
     lines = run("generate", "--seed", "1", "--grammar", str(path)).stderr.splitlines()
     assert len(lines) == 6
     assert all("warning: symbol 'spare" in line for line in lines[:5])

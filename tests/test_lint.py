@@ -23,6 +23,8 @@ EXPECTED = {
     "yaml_rule_not_a_string.yaml": [
         "3:5: rule 1 of 'fallers' is a YAML bool, not a string (quote it)"],
     "yaml_tag_in_comment.yaml": [
+        "2:5: 'the' (rule 0 of 'fallers') starts with 'the', but rule 0 of 'fallA' puts 'a' "
+        "before #fallen.a#: \"a the\"; write the entry without 'the'",
         "2:9: '#colour#' after a space starts a YAML comment, so the rule is cut short at "
         "'the'; put the rule in quotes"],
     "empty_rule_list.json": [
@@ -149,7 +151,7 @@ def test_json_escapes_before_a_tag_keep_its_column_exact(write):
 
 
 def test_yaml_columns_point_into_quoted_and_plain_rules(write):
-    path = write("g.yaml", 'fallers:\n  - "a #nme#"\n  - \'b #nme#\'\n  - c\n')
+    path = write("g.yaml", 'fallers:\n  - "x #nme#"\n  - \'b #nme#\'\n  - c\n')
     cols = [(p.line, p.column) for p in check_files([path], user_overlays=False).errors]
     assert cols == [(2, 9), (3, 9)]
 
