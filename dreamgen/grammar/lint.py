@@ -13,8 +13,8 @@ from ..text import FIRST_PERSON, YOU
 from .layers import Layering, layered, reachable
 from .modifiers import MODIFIERS
 from .read import APPEND_PREFIX, Problem
-from .rules import (Action, RuleSyntaxError, Tag, compile_rule, is_lexicon, markup_errors,
-                    walk)
+from .rules import (MARKUP, Action, RuleSyntaxError, Tag, compile_rule, is_lexicon,
+                    markup_errors, walk)
 
 __all__ = ["CHECKS", "Checked", "build_grammar", "check_layers", "settle"]
 
@@ -120,39 +120,120 @@ class Checked:
             found |= new
             todo -= new
 
-    def edge(self, name, last=False):
-        """The texts that can open (or, with ``last``, close) an expansion of ``#name#``, as
-        ``(symbol, index, text, own)``; ``own`` is False for text pushed to a variable,
-        whose column in the pushing rule is not worked out."""
-        memo = self._edges[last]
-        if name not in memo:
+    @cached_property
+    def neighbours(self):
+        """Each tag in a reached rule with the text either side of it, as
+        ``(symbol, index, tag, before, after)`` (``""`` where a tag or nothing is)."""
+        found = []
+        for symbol, i, rule in self.parsed(s for s in self.compiled if s in self.reached):
+            if len(rule) == 1 and isinstance(rule[0], str):
+                continue  # a word list's entry
+            for k, item in enumerate(rule):
+                if isinstance(item, Tag):
+                    before = rule[k - 1] if k and isinstance(rule[k - 1], str) else ""
+                    after = rule[k + 1] if k + 1 < len(rule) and isinstance(rule[k + 1],
+                                                                            str) else ""
+                    found.append((symbol, i, item, before, after))
+        return found
+
+    def opening(self, name, words, last=False):
+        """The texts that can open (or, with ``last``, close) an expansion of ``#name#`` with
+        one of ``words`` (lower case), as ``(symbol, index, text, own, word as written)``;
+        ``own`` is False for text pushed to a variable, whose column is not worked out."""
+        key = (name, words, last)
+        if key not in self._openings:
             # A symbol that opens with itself adds nothing new; in a longer loop this may
             # miss a text, which only leaves a fault unreported.
-            memo[name] = ()
-            found = []
+            self._openings[key] = ()
+            by_word, inner = self._edges(name, last)
+            found = [t for w in words for t in by_word.get(w, ())]
+            for child in inner:
+                found.extend(self.opening(child, words, last))
+            self._openings[key] = tuple(found)
+        return self._openings[key]
+
+    def _edges(self, name, last):
+        """``(texts by their edge word, symbols whose text is at the edge)`` of ``#name#``'s
+        own rules, worked out once a symbol."""
+        if (name, last) not in self._edge_parts:
+            by_word, inner = {}, []
+            joined = self._word_list(name)
+            if joined is not None:
+                # Most rules are word lists' entries: one regex call a list finds each entry's
+                # edge word, and only the words some rule has beside a tag are kept.
+                texts, joined = self.rules[name], joined.lower()
+                found = _LINE_OPENING.findall(joined[::-1] if last else joined)
+                asked = self._asked[last]
+                n = len(texts) - 1
+                for i, _ in ((i, w) for i, w in enumerate(found) if w in asked):
+                    i = n - i if last else i
+                    word = _edge_word(texts[i], last)[0]
+                    by_word.setdefault(word.lower(), []).append((name, i, texts[i], True, word))
+                self._edge_parts[(name, last)] = by_word, ()
+                return by_word, ()
             for symbol, i, rule in self.alternatives(name):
-                items = [x for x in rule if not isinstance(x, Action)]
+                items = [x for x in rule if not isinstance(x, Action)] if len(rule) > 1 else rule
                 item = items[-1 if last else 0] if items else ""
-                if isinstance(item, str):
-                    found.append((symbol, i, item, symbol == name))
-                elif not {m for m, _ in item.modifiers} & _CHANGES_EDGE[last]:
-                    found.extend(self.edge(item.symbol, last))
-            memo[name] = tuple(found)
-        return memo[name]
+                if isinstance(item, Tag):
+                    if not {m for m, _ in item.modifiers} & _CHANGES_EDGE[last]:
+                        inner.append(item.symbol)
+                    continue
+                word, slack = _edge_word(item, last)
+                if word and not slack.strip():
+                    by_word.setdefault(word.lower(), []).append(
+                        (symbol, i, item, symbol == name, word))
+            self._edge_parts[(name, last)] = by_word, tuple(dict.fromkeys(inner))
+        return self._edge_parts[(name, last)]
 
     @cached_property
-    def _edges(self):
-        return {False: {}, True: {}}
+    def _asked(self):
+        """The words (lower case; reversed for ``last``) some rule has right before a tag
+        (``False``), with the articles, or right after one (``True``)."""
+        before = {_edge_word(b, last=True)[0].lower() for _, _, _, b, _ in self.neighbours}
+        after = {_edge_word(a)[0].lower() for _, _, _, _, a in self.neighbours}
+        return {False: before | set(_DETERMINERS), True: {w[::-1] for w in after}}
+
+    def _word_list(self, name):
+        """The entries of ``name``, one a line, if it is a word list of one-line plain texts
+        (else None)."""
+        if name in self.pushes or name not in self.rules:
+            return None
+        joined = "\n".join(self.rules[name])
+        if MARKUP.search(joined) or joined.count("\n") != len(self.rules[name]) - 1:
+            return None
+        return joined
+
+    @cached_property
+    def _openings(self):
+        return {}
+
+    @cached_property
+    def _edge_parts(self):
+        return {}
 
 
 # Modifiers that change the first (or last) word of a tag's text.
 _CHANGES_EDGE = {False: {"a", "firstS", "replace"}, True: {"s", "ed", "firstS", "replace"}}
-_FIRST_WORD = re.compile(r"^(\W*)([\w'’-]+)")
-_LAST_WORD = re.compile(r"([\w'’-]+)(\W*)$")
+_WORD = re.compile(r"[\w'’-]+")
+_OPENING_WORD = re.compile(r"(\W*)([\w'’-]*)")
+# The word each line opens with, after spaces only ("" where there is none).
+_LINE_OPENING = re.compile(r"(?m)^[ \t]*([\w'’-]*)")
+
+
+def _edge_word(text, last=False):
+    """``(word, gap)``: the first (or last) word of ``text`` and what comes before (or after)
+    it; ``word`` is empty when there is none."""
+    if last:  # a match at the start of the reversed text, not a search through it
+        gap, word = _OPENING_WORD.match(text[::-1]).groups()
+        return word[::-1], gap[::-1]
+    gap, word = _OPENING_WORD.match(text).groups()
+    return word, gap
+
+
 # The words after which a rule places an entry (an article or a possessive), and the words an
 # entry placed there must not start with ("the my grandmother's sisters").
 _ARTICLES = frozenset("a an the my your our their his its this these those every each".split())
-_DETERMINERS = _ARTICLES | {"her", "that"}
+_DETERMINERS = tuple(sorted(_ARTICLES | {"her", "that"}))
 
 
 def _says_you(rule, says):
@@ -389,14 +470,17 @@ def check_first_person(g):
     if not g.voiced:
         return
     spoken = reachable(g.compiled, (*(s for _, s in g.voiced), *g.persistent))
-    for symbol, i, rule in g.parsed(s for s in g.compiled if s in spoken):
-        for text, at in _texts(g.rules[symbol][i], rule):
-            m = FIRST_PERSON.search(text)
-            if m:
-                yield g.problem(symbol, i, f"{g.named(symbol, i)} says {m.group(0)!r}; a dream "
-                                "speaks to you, never in the first person",
-                                offset=None if at is None else at + m.start())
-                break
+    for symbol in (s for s in g.compiled if s in spoken):
+        if not FIRST_PERSON.search("\n".join(g.rules[symbol])):
+            continue  # one search a symbol finds the few with something to place
+        for _, i, rule in g.parsed((symbol,)):
+            for text, at in _texts(g.rules[symbol][i], rule):
+                m = FIRST_PERSON.search(text)
+                if m:
+                    yield g.problem(symbol, i, f"{g.named(symbol, i)} says {m.group(0)!r}; a "
+                                    "dream speaks to you, never in the first person",
+                                    offset=None if at is None else at + m.start())
+                    break
 
 
 def _unaddressed(g, name, seen):
@@ -408,11 +492,15 @@ def _unaddressed(g, name, seen):
         seen.add((symbol, i))
         below = [x.symbol for x in rule if isinstance(x, Tag) and x.symbol in g.compiled
                  and not is_lexicon(g.rules[x.symbol])]
-        if not below or any(_FIRST_WORD.search(x) for x in rule if isinstance(x, str)):
+        if not below or any(_WORD.search(x) for x in rule if isinstance(x, str)):
             yield symbol, i
-        else:
-            for child in below:
-                yield from _unaddressed(g, child, seen)
+            continue
+        # Any one of the symbols saying "you" would do; the first that does not is named.
+        for child in below:
+            found = list(_unaddressed(g, child, seen))
+            yield from found
+            if found:
+                break
 
 
 def check_beats_say_you(g):
@@ -424,17 +512,6 @@ def check_beats_say_you(g):
                 yield g.problem(symbol, i, f"{g.named(symbol, i)} never says 'you', so beat "
                                 f"{beat!r} can be written without speaking to you; every beat "
                                 "after the invocation does")
-
-
-def _neighbours(g):
-    """Each tag in a reached rule with the text either side of it, as
-    ``(symbol, index, tag, before, after)`` (``""`` where a tag or nothing is)."""
-    for symbol, i, rule in g.parsed(s for s in g.compiled if s in g.reached):
-        for k, item in enumerate(rule):
-            if isinstance(item, Tag):
-                before = rule[k - 1] if k and isinstance(rule[k - 1], str) else ""
-                after = rule[k + 1] if k + 1 < len(rule) and isinstance(rule[k + 1], str) else ""
-                yield symbol, i, item, before, after
 
 
 def _entry_problem(g, symbol, index, own, word, last, message):
@@ -449,25 +526,22 @@ def check_doubled_articles(g):
     if not g.voiced:
         return
     seen = set()
-    for symbol, i, tag, before, _ in _neighbours(g):
+    for symbol, i, tag, before, _ in g.neighbours:
         by_a = any(m == "a" for m, _ in tag.modifiers)
-        near = _LAST_WORD.search(before)
-        if not by_a and not (near and near.group(2).isspace()
-                             and near.group(1).lower() in _ARTICLES):
+        article, gap = _edge_word(before, last=True)
+        if not by_a and not (gap.isspace() and article.lower() in _ARTICLES):
             continue
-        for es, ei, text, own in g.edge(tag.symbol):
-            first = _FIRST_WORD.match(text)
-            if (es, ei) in seen or not first or first.group(1).strip() \
-                    or first.group(2).lower() not in _DETERMINERS:
+        for es, ei, text, own, first in g.opening(tag.symbol, _DETERMINERS):
+            if (es, ei) in seen:
                 continue
             seen.add((es, ei))
             entry = text.strip()
-            said = MODIFIERS["a"](entry) if by_a else f"{near.group(1)} {entry}"
+            said = MODIFIERS["a"](entry) if by_a else f"{article} {entry}"
             yield _entry_problem(
-                g, es, ei, own, first.group(2), False,
-                f"{entry!r} ({g.named(es, ei)}) starts with {first.group(2)!r}, but "
+                g, es, ei, own, first, False,
+                f"{entry!r} ({g.named(es, ei)}) starts with {first!r}, but "
                 f"{g.named(symbol, i)} puts {said.split()[0]!r} before #{tag.raw}#: "
-                f"\"{said}\"; write the entry without {first.group(2)!r}")
+                f"\"{said}\"; write the entry without {first!r}")
 
 
 def check_repeated_neighbour(g):
@@ -476,25 +550,17 @@ def check_repeated_neighbour(g):
     if not g.voiced:
         return
     seen = set()
-    for symbol, i, tag, before, after in _neighbours(g):
+    for symbol, i, tag, before, after in g.neighbours:
         mods = {m for m, _ in tag.modifiers}
-        sides = ((False, _LAST_WORD.search(before)), (True, _FIRST_WORD.match(after)))
-        for last, near in sides:
-            if not near or mods & _CHANGES_EDGE[last]:
+        for last, text in ((False, before), (True, after)):
+            # the word before the tag is the last of the text before it, and the other way
+            word, gap = _edge_word(text, last=not last)
+            if (not word or mods & _CHANGES_EDGE[last] or word.lower() in _ARTICLES
+                    or not gap or gap.strip() not in ("", ",")):
                 continue
-            word, gap = (near.group(1), near.group(2)) if not last else (near.group(2),
-                                                                         near.group(1))
-            if word.lower() in _ARTICLES or gap.strip() not in ("", ",") or not gap:
-                continue
-            for es, ei, text, own in g.edge(tag.symbol, last):
-                edge = (_LAST_WORD.search(text) if last else _FIRST_WORD.match(text))
-                if not edge or (es, ei, last) in seen:
-                    continue
-                mine, slack = (edge.group(1), edge.group(2)) if last else (edge.group(2),
-                                                                          edge.group(1))
+            for es, ei, text, own, mine in g.opening(tag.symbol, (word.lower(),), last):
                 entry = text.strip()
-                if slack.strip() or mine.lower() != word.lower() or (
-                        gap.strip() and entry.lower() != word.lower()):
+                if (es, ei, last) in seen or (gap.strip() and entry.lower() != word.lower()):
                     continue
                 seen.add((es, ei, last))
                 said = f"{entry}{gap}{word}" if last else f"{word}{gap}{entry}"
