@@ -164,8 +164,10 @@ def test_guide_figures_are_the_codes(dreamer):
     assert f"It pushes {numbers[len(pushes)]} variables" in guide
     assert f"how many Markov sentences (0 to {MAX_MARKOV})" in guide
     assert f"Markov sentences for a beat (0 to {MAX_MARKOV})" in guide
+    forms = re.search(r"<!-- cast-forms -->(.*)<!-- /cast-forms -->", guide, re.S)[1]
     for a in pushes:
         assert f"| `#{a.target}#` | `{a.rules[0][0].symbol}` |" in guide, a.target
+        assert f"| `{a.rules[0][0].symbol}` | " in forms, a.target
 
 
 def test_guide_example_and_micro_figures_are_the_codes():

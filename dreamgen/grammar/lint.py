@@ -99,8 +99,17 @@ class Checked:
                 *self.pushes.get(name, ())]
 
     @cached_property
+    def spoken(self):
+        """The symbols a beat after the invocation, or the cast, can expand."""
+        return reachable(self.compiled, (*(s for _, s in self.voiced), *self.persistent))
+
+    @cached_property
     def reached(self):
-        return reachable(self.compiled, self.roots)
+        if not self.voiced:
+            return reachable(self.compiled, self.roots)
+        # The rest of the roots (the invocation) reach little that is not spoken already.
+        return self.spoken | reachable(self.compiled,
+                                       [r for r in self.roots if r not in self.spoken])
 
     @cached_property
     def says_you(self):
@@ -122,76 +131,82 @@ class Checked:
 
     @cached_property
     def neighbours(self):
-        """Each tag in a reached rule with the text either side of it, as
-        ``(symbol, index, tag, before, after)`` (``""`` where a tag or nothing is)."""
+        """Each tag in a reached rule with the words either side of it, as ``(symbol,
+        index, tag, before, after)``; ``before`` is ``(word, gap)``, the last word of the text
+        before the tag and what comes between them, ``after`` the same after it (``("", "")``
+        where a tag or nothing is)."""
         found = []
-        for symbol, i, rule in self.parsed(s for s in self.compiled if s in self.reached):
-            if len(rule) == 1 and isinstance(rule[0], str):
-                continue  # a word list's entry
-            for k, item in enumerate(rule):
-                if isinstance(item, Tag):
-                    before = rule[k - 1] if k and isinstance(rule[k - 1], str) else ""
-                    after = rule[k + 1] if k + 1 < len(rule) and isinstance(rule[k + 1],
-                                                                            str) else ""
-                    found.append((symbol, i, item, before, after))
+        for symbol, rule_list in self.compiled.items():
+            if symbol not in self.reached:
+                continue
+            for i, rule in enumerate(rule_list):
+                if rule is None or len(rule) == 1 and isinstance(rule[0], str):
+                    continue  # a word list's entry
+                for k, item in enumerate(rule):
+                    if isinstance(item, Tag):
+                        before = rule[k - 1] if k and isinstance(rule[k - 1], str) else ""
+                        after = rule[k + 1] if (k + 1 < len(rule)
+                                                and isinstance(rule[k + 1], str)) else ""
+                        found.append((symbol, i, item, _edge_word(before, last=True),
+                                      _edge_word(after)))
         return found
 
-    def opening(self, name, words, last=False):
-        """The texts that can open (or, with ``last``, close) an expansion of ``#name#`` with
-        one of ``words`` (lower case), as ``(symbol, index, text, own, word as written)``;
-        ``own`` is False for text pushed to a variable, whose column is not worked out."""
-        key = (name, words, last)
+    def opening(self, name, last=False):
+        """The texts that can open (or, with ``last``, close) an expansion of ``#name#``, by
+        that word in lower case: ``word -> [(symbol, index, text, own, word as written)]``.
+        Only the words some rule puts beside a tag (and the articles) are kept. ``own`` is
+        False for text pushed to a variable, whose column is not worked out."""
+        key = (name, last)
         if key not in self._openings:
             # A symbol that opens with itself adds nothing new; in a longer loop this may
             # miss a text, which only leaves a fault unreported.
-            self._openings[key] = ()
-            by_word, inner = self._edges(name, last)
-            found = [t for w in words for t in by_word.get(w, ())]
+            self._openings[key] = {}
+            found, inner = self._own_edges(name, last)
+            found = {w: list(ts) for w, ts in found.items()}
             for child in inner:
-                found.extend(self.opening(child, words, last))
-            self._openings[key] = tuple(found)
+                for w, ts in self.opening(child, last).items():
+                    found.setdefault(w, []).extend(ts)
+            self._openings[key] = found
         return self._openings[key]
 
-    def _edges(self, name, last):
-        """``(texts by their edge word, symbols whose text is at the edge)`` of ``#name#``'s
-        own rules, worked out once a symbol."""
-        if (name, last) not in self._edge_parts:
-            by_word, inner = {}, []
-            joined = self._word_list(name)
-            if joined is not None:
-                # Most rules are word lists' entries: one regex call a list finds each entry's
-                # edge word, and only the words some rule has beside a tag are kept.
-                texts, joined = self.rules[name], joined.lower()
-                found = _LINE_OPENING.findall(joined[::-1] if last else joined)
-                asked = self._asked[last]
-                n = len(texts) - 1
-                for i, _ in ((i, w) for i, w in enumerate(found) if w in asked):
-                    i = n - i if last else i
-                    word = _edge_word(texts[i], last)[0]
-                    by_word.setdefault(word.lower(), []).append((name, i, texts[i], True, word))
-                self._edge_parts[(name, last)] = by_word, ()
-                return by_word, ()
-            for symbol, i, rule in self.alternatives(name):
-                items = [x for x in rule if not isinstance(x, Action)] if len(rule) > 1 else rule
-                item = items[-1 if last else 0] if items else ""
-                if isinstance(item, Tag):
-                    if not {m for m, _ in item.modifiers} & _CHANGES_EDGE[last]:
-                        inner.append(item.symbol)
-                    continue
-                word, slack = _edge_word(item, last)
-                if word and not slack.strip():
-                    by_word.setdefault(word.lower(), []).append(
-                        (symbol, i, item, symbol == name, word))
-            self._edge_parts[(name, last)] = by_word, tuple(dict.fromkeys(inner))
-        return self._edge_parts[(name, last)]
+    def _own_edges(self, name, last):
+        """``(texts by their edge word, symbols whose text is at the edge)`` of the rules of
+        ``#name#`` itself."""
+        asked, found, inner = self._asked[last], {}, []
+        joined = self._word_list(name)
+        if joined is not None:
+            # Most rules are word lists' entries: one regex call a list finds each entry's
+            # edge word (matched at the start of the reversed list for the last word).
+            texts, joined = self.rules[name], joined.lower()
+            words = _LINE_OPENING.findall(joined[::-1] if last else joined)
+            n = len(texts) - 1
+            kept = asked[1] if last else asked[0]
+            for i in [i for i, w in enumerate(words) if w in kept]:
+                i = n - i if last else i
+                word = _edge_word(texts[i], last)[0]
+                found.setdefault(word.lower(), []).append((name, i, texts[i], True, word))
+            return found, ()
+        for symbol, i, rule in self.alternatives(name):
+            items = [x for x in rule if not isinstance(x, Action)] if len(rule) > 1 else rule
+            item = items[-1 if last else 0] if items else ""
+            if isinstance(item, Tag):
+                if not {m for m, _ in item.modifiers} & _CHANGES_EDGE[last]:
+                    inner.append(item.symbol)
+                continue
+            word, slack = _edge_word(item, last)
+            if word.lower() in asked[0] and not slack.strip():
+                found.setdefault(word.lower(), []).append((symbol, i, item, symbol == name,
+                                                           word))
+        return found, tuple(dict.fromkeys(inner))
 
     @cached_property
     def _asked(self):
-        """The words (lower case; reversed for ``last``) some rule has right before a tag
-        (``False``), with the articles, or right after one (``True``)."""
-        before = {_edge_word(b, last=True)[0].lower() for _, _, _, b, _ in self.neighbours}
-        after = {_edge_word(a)[0].lower() for _, _, _, _, a in self.neighbours}
-        return {False: before | set(_DETERMINERS), True: {w[::-1] for w in after}}
+        """The words (lower case) some rule has right before a tag, with the articles
+        (``False``), or right after one (``True``); each as ``(words, reversed words)``."""
+        before = {b[0].lower() for _, _, _, b, _ in self.neighbours} | set(_DETERMINERS)
+        after = {a[0].lower() for _, _, _, _, a in self.neighbours}
+        return {last: (words, {w[::-1] for w in words})
+                for last, words in ((False, before), (True, after))}
 
     def _word_list(self, name):
         """The entries of ``name``, one a line, if it is a word list of one-line plain texts
@@ -205,10 +220,6 @@ class Checked:
 
     @cached_property
     def _openings(self):
-        return {}
-
-    @cached_property
-    def _edge_parts(self):
         return {}
 
 
@@ -469,8 +480,7 @@ def check_first_person(g):
     """A rule that a beat after the invocation (or the cast) reaches says I, me, my or we."""
     if not g.voiced:
         return
-    spoken = reachable(g.compiled, (*(s for _, s in g.voiced), *g.persistent))
-    for symbol in (s for s in g.compiled if s in spoken):
+    for symbol in (s for s in g.compiled if s in g.spoken):
         if not FIRST_PERSON.search("\n".join(g.rules[symbol])):
             continue  # one search a symbol finds the few with something to place
         for _, i, rule in g.parsed((symbol,)):
@@ -528,10 +538,11 @@ def check_doubled_articles(g):
     seen = set()
     for symbol, i, tag, before, _ in g.neighbours:
         by_a = any(m == "a" for m, _ in tag.modifiers)
-        article, gap = _edge_word(before, last=True)
+        article, gap = before
         if not by_a and not (gap.isspace() and article.lower() in _ARTICLES):
             continue
-        for es, ei, text, own, first in g.opening(tag.symbol, _DETERMINERS):
+        found = g.opening(tag.symbol)
+        for es, ei, text, own, first in (t for d in _DETERMINERS for t in found.get(d, ())):
             if (es, ei) in seen:
                 continue
             seen.add((es, ei))
@@ -552,13 +563,11 @@ def check_repeated_neighbour(g):
     seen = set()
     for symbol, i, tag, before, after in g.neighbours:
         mods = {m for m, _ in tag.modifiers}
-        for last, text in ((False, before), (True, after)):
-            # the word before the tag is the last of the text before it, and the other way
-            word, gap = _edge_word(text, last=not last)
+        for last, (word, gap) in ((False, before), (True, after)):
             if (not word or mods & _CHANGES_EDGE[last] or word.lower() in _ARTICLES
                     or not gap or gap.strip() not in ("", ",")):
                 continue
-            for es, ei, text, own, mine in g.opening(tag.symbol, (word.lower(),), last):
+            for es, ei, text, own, mine in g.opening(tag.symbol, last).get(word.lower(), ()):
                 entry = text.strip()
                 if (es, ei, last) in seen or (gap.strip() and entry.lower() != word.lower()):
                     continue
