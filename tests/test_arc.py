@@ -25,6 +25,14 @@ def test_entry_suffix_swaps_every_beats_wording_but_not_the_beats():
     assert arc.beats[2].markov == 0 and arc.cast == "noirCast"
 
 
+def test_every_beat_but_the_invocation_speaks_to_you_at_every_length():
+    voiced = ARC.voiced()
+    assert [b for b, _ in voiced[:14]] == list(ARC.names[1:])
+    assert ("fall", "fallMicro") in voiced and ("grief", "griefA") in voiced
+    assert not any(b == "invocation" for b, _ in voiced)
+    assert len(set(voiced)) == len(voiced)
+
+
 @pytest.mark.parametrize("overlay, message", [
     ({"entrys": {}}, "'$arc' has unknown key 'entrys'; did you mean 'entries'? (known: cast, "
                      "entries, entry_suffix, lengths, markov, title)"),

@@ -62,7 +62,7 @@ def test_two_shards_concatenated_are_the_whole_range(run):
 def test_a_worker_error_keeps_its_context(run, write):
     # A rule that can only ever exceed the character limit fails inside the workers.
     overlay = write("big.json", {"waking": ["#long##long##long##long#"],
-                                 "long": ["x" * 400]})
+                                 "long": ["you " + "x" * 396]})
     result = CliRunner().invoke(cli, ["generate", "--seed", "0", "--count", "150",
                                       "--jobs", "2", "--grammar", str(overlay),
                                       "--max-chars", "1000"])

@@ -478,8 +478,17 @@ def test_an_overlay_the_arc_never_reaches_says_so_and_points_to_expand(run, writ
         "alone, or add a '$arc' section to weave it into the dream\n")
 
 
+def test_generate_refuses_an_overlay_below_the_quality_floor_in_one_line(run, write):
+    path = write("fall.json", '{"fall": ["I watch the #fallen# fall and we weep."]}')
+    result = run("generate", "--seed", "1", "--no-user-grammars", "--grammar", str(path))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (f"Error: {path}:1:11: rule 0 of 'fall' says 'I'; a dream speaks to "
+                             "you, never in the first person (and 1 more; run 'dreamgen check "
+                             f"{path}')\n")
+
+
 def test_an_overlay_that_replaces_a_beat_entry_names_the_beat(run, write):
-    path = write("omen.json", {"omen": ["all iron rusts"]})
+    path = write("omen.json", {"omen": ["all iron rusts around you"]})
     result = run("generate", "--seed", "1", "--grammar", str(path))
     assert result.exit_code == 0
     assert (f"{path}:2:3: note: 'omen' replaces the entry symbol of beat 'omen', which now "
@@ -488,7 +497,7 @@ def test_an_overlay_that_replaces_a_beat_entry_names_the_beat(run, write):
 
 def test_generate_shows_five_warnings_then_a_count(run, write):
     rules = {f"spare{i}": ["x"] for i in range(8)}
-    path = write("spare.json", {"+omen": ["#spare0#"], **rules})
+    path = write("spare.json", {"+omen": ["You hear #spare0#."], **rules})
     lines = run("generate", "--seed", "1", "--grammar", str(path)).stderr.splitlines()
     assert len(lines) == 6
     assert all("warning: symbol 'spare" in line for line in lines[:5])

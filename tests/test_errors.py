@@ -98,29 +98,32 @@ GRAMMAR_CASES = [
      "1:2: rule 1 of symbol 'omen' is a number; rules must be strings"),
     ("undefined.json", {"omen": ["#nosuchsymbol#"]},
      "1:13: unknown symbol 'nosuchsymbol' in rule 0 of 'omen'"),
-    ("unknown-mod.json", {"omen": ["#fallers.shout#"]},
-     "1:20: unknown modifier '.shout' in rule 0 of 'omen'"),
-    ("replace.json", {"omen": ["#word.replace(a)#"], "word": ["glass"]},
+    ("unknown-mod.json", {"omen": ["You see #fallers.shout#"]},
+     "1:28: unknown modifier '.shout' in rule 0 of 'omen'"),
+    ("replace.json", {"omen": ["You see #word.replace(a)#"], "word": ["glass"]},
      "1:11: modifier '.replace' failed on 'glass' in #word.replace(a)# (in 'omen')" + _MOD_HINT),
-    # A good first rule keeps 'omen' able to finish, so each case has one problem.
-    ("unclosed.json", {"omen": ["ok", "#fallers"]},
-     "1:17: unclosed '#' in rule 1 of 'omen': this tag has no closing '#'"),
-    ("open-bracket.json", {"omen": ["ok", "[x:y"]},
-     "1:17: unclosed '[' in rule 1 of 'omen': this action has no closing ']'"),
-    ("close-bracket.json", {"omen": ["ok", "x:y]"]},
-     "1:21: unbalanced ']' in rule 1 of 'omen': it closes no '['"),
-    ("two-mains.json", {"omen": ["ok", "#a[x:y]b#"], "a": ["a"], "b": ["b"]},
-     "1:17: tag #a[x:y]b# has text after its modifiers; a tag is #symbol.modifier# in rule 1 "
+    # A good first rule keeps 'omen' able to finish and speaking to you, so each case has
+    # one problem.
+    ("unclosed.json", {"omen": ["you", "#fallers"]},
+     "1:18: unclosed '#' in rule 1 of 'omen': this tag has no closing '#'"),
+    ("open-bracket.json", {"omen": ["you", "[x:y"]},
+     "1:18: unclosed '[' in rule 1 of 'omen': this action has no closing ']'"),
+    ("close-bracket.json", {"omen": ["you", "x:y]"]},
+     "1:22: unbalanced ']' in rule 1 of 'omen': it closes no '['"),
+    ("two-mains.json", {"omen": ["you", "#a[x:y]b#"], "a": ["a"], "b": ["b"]},
+     "1:18: tag #a[x:y]b# has text after its modifiers; a tag is #symbol.modifier# in rule 1 "
      "of 'omen'"),
-    ("pop-unpushed.json", {"omen": ["[zz:POP]"]},
+    ("pop-unpushed.json", {"omen": ["[zz:POP]You wait."]},
      "1:11: [zz:POP] in rule 0 of 'omen' pops 'zz', which nothing ever pushes"),
-    ("pop-twice.json", {"omen": ["[x:a][x:POP][x:POP]"]},
+    ("pop-twice.json", {"omen": ["[x:a][x:POP][x:POP]You wait."]},
      "1:11: 'x' is popped more often than it is pushed in rule 0 of 'omen', and no other "
      "rule pushes it"),
     # Pushed in one symbol, popped twice in another: only running it finds this.
-    ("pop-elsewhere.json", {"omen": ["#a##b#"], "a": ["[x:1]"], "b": ["[x:POP][x:POP]"]},
-     "1:44: [x:POP] with nothing pushed (in 'b'); push 'x' before popping it"),
-    ("duplicate.json", '{"omen": ["a"],\n "omen": ["b"]}', "2:2: duplicate key 'omen' in one file"),
+    ("pop-elsewhere.json", {"omen": ["You wait.#a##b#"], "a": ["[x:1]"],
+                            "b": ["[x:POP][x:POP]"]},
+     "1:53: [x:POP] with nothing pushed (in 'b'); push 'x' before popping it"),
+    ("duplicate.json", '{"omen": ["you"],\n "omen": ["you"]}',
+     "2:2: duplicate key 'omen' in one file"),
     ("python.yaml", 'omen: !!python/object/apply:os.system ["echo hi"]\n',
      "1:7: YAML tag !!python/object/apply:os.system is refused: a grammar holds only plain "
      "strings, and dreamgen's safe loader builds no Python objects"),
@@ -130,7 +133,7 @@ GRAMMAR_CASES = [
     ("yes.yaml", "omen: [yes]\n", "1:8: rule 0 of 'omen' is a YAML bool, not a string (quote it)"),
     ("date.yaml", "omen:\n  - 2001-01-01\n",
      "2:5: rule 0 of 'omen' is a YAML timestamp, not a string (quote it)"),
-    ("duplicate.yaml", "omen: a\nomen: b\n", "2:1: duplicate key 'omen' in one file"),
+    ("duplicate.yaml", "omen: you\nomen: you\n", "2:1: duplicate key 'omen' in one file"),
     ("deep.json", "[" * 100_000 + "]" * 100_000,
      " invalid JSON: nested too deeply (a grammar is an object of symbols to strings or lists "
      "of strings)"),
@@ -216,7 +219,7 @@ def test_an_endless_grammar_file_is_refused_without_reading_it_all(fails):
 
 def test_the_error_names_the_overlay_line_of_an_appended_rule(fails, write):
     path = write("append.json",
-                 '{\n "+omen": [\n  "#word.replace(a)#"\n ],\n "word": ["glass"]\n}')
+                 '{\n "+omen": [\n  "You see #word.replace(a)#"\n ],\n "word": ["glass"]\n}')
     # omen's own rules come first; the appended one is drawn for some seeds only.
     for seed in range(40):
         result = CliRunner().invoke(cli, ["generate", "--seed", str(seed), "--grammar", str(path)])

@@ -23,6 +23,8 @@ EXPECTED = {
     "yaml_rule_not_a_string.yaml": [
         "3:5: rule 1 of 'fallers' is a YAML bool, not a string (quote it)"],
     "yaml_tag_in_comment.yaml": [
+        "2:5: 'the' (rule 0 of 'fallers') starts with 'the', but rule 0 of 'fallA' puts 'a' "
+        "before #fallen.a#: \"a the\"; write the entry without 'the'",
         "2:9: '#colour#' after a space starts a YAML comment, so the rule is cut short at "
         "'the'; put the rule in quotes"],
     "empty_rule_list.json": [
@@ -149,7 +151,7 @@ def test_json_escapes_before_a_tag_keep_its_column_exact(write):
 
 
 def test_yaml_columns_point_into_quoted_and_plain_rules(write):
-    path = write("g.yaml", 'fallers:\n  - "a #nme#"\n  - \'b #nme#\'\n  - c\n')
+    path = write("g.yaml", 'fallers:\n  - "x #nme#"\n  - \'b #nme#\'\n  - c\n')
     cols = [(p.line, p.column) for p in check_files([path], user_overlays=False).errors]
     assert cols == [(2, 9), (3, 9)]
 
@@ -174,3 +176,95 @@ def test_report_json_has_counts_and_every_problem():
     assert (record["ok"], record["errors"], record["warnings"]) == (True, 0, 2)
     assert [p["severity"] for p in record["problems"]] == ["warning", "warning"]
     assert record["problems"][0]["line"] == 2 and record["problems"][0]["symbol"] == "fallrs"
+
+
+# -- the quality floor: a dream's wording ------------------------------------------------
+
+def _lines(write, name, overlay):
+    """``check`` of a one-line JSON overlay: each problem as printed, the path left out."""
+    path = write(name, json.dumps(overlay))
+    return [str(p).replace(f"{path}:", "", 1)
+            for p in check_files([path], user_overlays=False).problems]
+
+
+NO_YOU = ("never says 'you', so beat 'fall' can be written without speaking to you; every beat "
+          "after the invocation does")
+
+
+def test_a_first_person_beat_that_never_says_you_is_refused(write):
+    assert _lines(write, "fall.json", {"fall": ["I watch the #fallen# fall and we weep."]}) == [
+        "1:11: rule 0 of 'fall' says 'I'; a dream speaks to you, never in the first person",
+        f"1:11: rule 0 of 'fall' {NO_YOU}"]
+
+
+def test_generate_refuses_the_overlay_with_the_same_message(write):
+    path = write("fall.json", json.dumps({"fall": ["I watch the #fallen# fall and we weep."]}))
+    with pytest.raises(GrammarError) as info:
+        load_grammar([path], user_overlays=False)
+    assert str(info.value) == (f"{path}:1:11: rule 0 of 'fall' says 'I'; a dream speaks to you, "
+                               f"never in the first person (and 1 more; run 'dreamgen check "
+                               f"{path}')")
+
+
+def test_you_may_come_from_a_symbol_or_a_word_list_the_beat_uses(write):
+    assert _lines(write, "via.json", {"fall": ["#myFall#"],
+                                      "myFall": ["The #fallen# drops #where#."],
+                                      "where": ["beside you", "behind you"]}) == []
+
+
+def test_a_sentence_without_you_is_fine_when_the_beat_has_one_that_says_it(write):
+    # fall is "#fallA# #fallB#" or "#fallA#", and every fallA says "you".
+    assert _lines(write, "b.json", {"+fallB": ["It drops."]}) == []
+    assert _lines(write, "a.json", {"+fallA": ["It drops."]}) == [
+        f"1:13: rule 0 of '+fallA' {NO_YOU}"]
+
+
+def test_short_forms_speak_to_you_and_the_invocation_need_not(write):
+    assert _lines(write, "micro.json", {"fallMicro": ["The #fallen# falls."]}) == [
+        f"1:16: rule 0 of 'fallMicro' {NO_YOU}"]
+    assert _lines(write, "inv.json", {"invocation": ["I dream. You dream."]}) == []
+
+
+def test_an_unknown_symbol_is_not_also_said_to_leave_out_you(write):
+    assert _lines(write, "u.json", {"omen": ["#nosuchsymbol#"]}) == [
+        "1:13: unknown symbol 'nosuchsymbol' in rule 0 of 'omen'"]
+
+
+def test_a_plain_tracery_grammar_may_speak_in_the_first_person(write):
+    path = write("story.json", {"origin": ["I set out, and we return."]})
+    assert check_files([path], standalone=True).problems == ()
+
+
+def test_a_witness_with_its_own_article_and_first_person_is_refused(write):
+    assert _lines(write, "w.json", {"witnessKinds": ["my grandmother's sisters"]}) == [
+        "1:19: rule 0 of 'witnessKinds' says 'my'; a dream speaks to you, never in the first "
+        "person",
+        "1:19: \"my grandmother's sisters\" (rule 0 of 'witnessKinds') starts with 'my', but rule "
+        "6 of 'omenB' puts 'The' before #witnesses#: \"The my grandmother's sisters\"; write the "
+        "entry without 'my'"]
+
+
+def test_an_entry_with_an_article_given_another_by_a_modifier_or_a_push_is_refused(write):
+    assert _lines(write, "a.json", {"+fallers": ["the glass harp"]}) == [
+        "1:15: 'the glass harp' (rule 0 of '+fallers') starts with 'the', but rule 0 of 'fallA' "
+        "puts 'a' before #fallen.a#: \"a the glass harp\"; write the entry without 'the'"]
+    assert _lines(write, "p.json", {"+cast": ["[witnesses:the sisters]"]}) == [
+        "1:12: 'the sisters' (rule 0 of '+cast') starts with 'the', but rule 6 of 'omenB' puts "
+        "'The' before #witnesses#: \"The the sisters\"; write the entry without 'the'"]
+
+
+def test_an_entry_that_repeats_its_neighbour_is_refused(write):
+    overlay = {"+omen": ["You watch the #shine# glow, nearest, #shine#."],
+               "shine": ["silver glow", "nearest", "nearest star"]}
+    # "nearest, nearest star" is left alone: across a comma only a whole entry is a repeat.
+    assert _lines(write, "r.json", overlay) == [
+        "1:80: 'silver glow' (rule 0 of 'shine') ends with 'glow', and rule 0 of '+omen' says "
+        "'glow' right after #shine#: \"silver glow glow\"",
+        "1:87: 'nearest' (rule 1 of 'shine') starts with 'nearest', and rule 0 of '+omen' says "
+        "'nearest' right before #shine#: \"nearest, nearest\""]
+
+
+def test_the_wording_checks_point_at_the_entry_in_yaml_too(write):
+    path = write("g.yaml", '+fallers:\n  - "glass harp"\n  - "the glass harp"\n')
+    (problem,) = check_files([path], user_overlays=False).errors
+    assert (problem.line, problem.column) == (3, 5)

@@ -83,7 +83,7 @@ def test_a_new_file_gets_the_usual_mode_and_a_replaced_one_keeps_its_own(tmp_pat
 
 def test_a_limit_hit_midway_leaves_the_earlier_out_file_whole(write, tmp_path, dreamer):
     # Dream 161 of this grammar explodes (see test_limits); dreams 150-160 do not.
-    path = write("g.json", {"omen": ["#origin#"], "origin": ["x", "#origin##origin#"]})
+    path = write("g.json", {"omen": ["#origin#"], "origin": ["you", "#origin##origin#"]})
     out = tmp_path / "dreams.txt"
     out.write_text("earlier")
     before = _files(tmp_path)

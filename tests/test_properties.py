@@ -74,3 +74,23 @@ def test_none_never_reaches_a_dream(dreamer, seed):
     dream = dreamer.dream(seed)
     assert re.search(r"\bNone\b", dream.text) is None
     assert all(s.text and isinstance(s.text, str) for b in dream.beats for s in b.sentences)
+
+
+word = st.sampled_from(["you ", "I ", "the ", "a ", "my ", "glow ", "glow, ", "nearest "])
+worded = st.dictionaries(
+    st.sampled_from(SYMBOLS),
+    st.lists(st.builds("".join, st.lists(st.one_of(piece, word), max_size=5)), min_size=1,
+             max_size=3),
+    min_size=1).map(lambda g: {"origin": ["a"], **g})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(worded)
+def test_the_wording_checks_take_any_grammar_and_place_each_problem(rules):
+    from dreamgen.grammar import check_layers
+
+    layer = read_layer("g.json", data=json.dumps(rules).encode())
+    for p in check_layers([layer], roots=("origin",), persistent=("origin",),
+                          voiced=(("beat", "origin"),)):
+        assert p.path == "g.json" and p.line >= 1 and p.column >= 1
+        assert "\n" not in p.message and (p.symbol is None or p.symbol in rules)

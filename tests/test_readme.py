@@ -167,8 +167,10 @@ def test_guide_figures_are_the_codes(dreamer):
     from dreamgen.corpus_lint import DEFAULT_MIN_SHARE
 
     assert f"(under {DEFAULT_MIN_SHARE:.0%} of the sentences of the beats it writes)" in guide
+    forms = re.search(r"<!-- cast-forms -->(.*)<!-- /cast-forms -->", guide, re.S)[1]
     for a in pushes:
         assert f"| `#{a.target}#` | `{a.rules[0][0].symbol}` |" in guide, a.target
+        assert f"| `{a.rules[0][0].symbol}` | " in forms, a.target
 
 
 def test_guide_example_and_micro_figures_are_the_codes():

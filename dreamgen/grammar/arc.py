@@ -90,6 +90,16 @@ class Arc:
         shorter = (s for spec in self.lengths.values() for s in spec.get("entries", {}).values())
         return tuple(dict.fromkeys((self.cast, *(b.entry for b in self.beats), *shorter)))
 
+    def voiced(self):
+        """``(beat, symbol)`` for each symbol that writes a beat after the first (the
+        invocation), at any length: the beats that speak to *you*."""
+        first = self.beats[0].name
+        shorter = ((b, s) for spec in self.lengths.values()
+                   for b, s in spec.get("entries", {}).items())
+        return tuple(dict.fromkeys(
+            (b, s) for b, s in (*((b.name, b.entry) for b in self.beats), *shorter)
+            if b != first))
+
     def at_length(self, length=DEFAULT_LENGTH):
         """``(beats, paragraphs)`` for a length: the beats it keeps, in arc order, re-pointed to
         their short forms, and how many beats each paragraph holds (``()``: one a beat).

@@ -194,11 +194,12 @@ def _checked(paths, *, standalone, user_overlays, max_bytes, data=None, whole_fi
                                         problems=problems, data=data, whole_files=whole_files)
     rules = Layering.of(layers).rules
     if arc is not None:
-        roots, persistent, reach = arc.roots(), (arc.cast,), "the arc"
+        roots, persistent, reach, voiced = arc.roots(), (arc.cast,), "the arc", arc.voiced()
     else:
         roots = persistent = (STANDALONE_ROOT,) if STANDALONE_ROOT in rules else ()
-        reach = repr(STANDALONE_ROOT)
-    problems += check_layers(layers, roots=roots, persistent=persistent, reach_from=reach)
+        reach, voiced = repr(STANDALONE_ROOT), ()
+    problems += check_layers(layers, roots=roots, persistent=persistent, reach_from=reach,
+                             voiced=voiced)
     errors, warnings, layers = settle(layers, problems, roots)
     if arc is not None:
         errors += _arc_problems(arc, layers, entry_where, rules, warnings)
