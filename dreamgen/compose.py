@@ -468,8 +468,9 @@ def _probe_markov(dreamer, docs, *, builtin):
     if not builtin and not any(p.beat is not None for d in docs for p in d.paragraphs):
         # A beat's chain says only the words that beat's tagged paragraphs use.
         return (f"{where}: untagged text alone gives the Markov chains no words to say, so "
-                "dreams are written by the grammar alone; tag its paragraphs with ':: beat' "
-                "lines (see 'dreamgen beats')")
+                "dreams are written by the grammar alone; 'dreamgen tag FILE' marks its "
+                "paragraphs with ':: beat' lines for you, or dream with the built-in corpus "
+                "beside it, which places them itself")
     return (f"{where}: too small for the Markov chain to make a new sentence of beat "
             f"{beats[0]!r} (none passed its filters in {tries:,} tries at state size "
             f"{s.model.state_size}); beats whose Markov sentences cannot be made are written by "

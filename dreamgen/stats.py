@@ -6,7 +6,8 @@ import re
 from collections import Counter
 from itertools import combinations
 
-from .grammar import DEFAULT_LENGTH, TAG, Action, Tag, is_lexicon, reachable
+from .grammar import (DEFAULT_LENGTH, DEFAULT_OVERLAY_WEIGHT, TAG, Action, Tag, is_lexicon,
+                      reachable)
 from .text import split_sentences
 
 # A run of words stops at the end of a sentence or clause, and at a tag (made one such end).
@@ -159,9 +160,10 @@ def beat_reach(grammar, arc, length=DEFAULT_LENGTH):
     return {b.name: count(b.entry, frozenset()) for b in arc.at_length(length)[0]}
 
 
-def overlay_entries(grammar, used):
-    """Per overlay (every layer but the built-in files): the entries it wrote, and those of
-    them that no measured dream drew. ``used`` holds ``(symbol, rule index)`` pairs."""
+def overlay_entries(grammar, used, weight=DEFAULT_OVERLAY_WEIGHT):
+    """Per overlay (every layer but the built-in files): the entries it wrote, those of them
+    that no measured dream drew, and its share of the draws from the lists it adds to.
+    ``used`` counts ``(symbol, rule index)`` draws."""
     from .resources import builtin_path
 
     builtin = builtin_path("grammars")
@@ -175,13 +177,22 @@ def overlay_entries(grammar, used):
                                                  "unused": {}})
             mine["symbols"].add(symbol)
             mine["entries"] += 1
-            if (symbol, i) in used:
+            mine["draws"] = mine.get("draws", 0) + used[(symbol, i)]
+            if used[(symbol, i)]:
                 mine["used"] += 1
             else:
                 mine["unused"].setdefault(symbol, []).append(layer.rules[key][j])
-    return [{"path": path, "symbols": len(v["symbols"]), "entries": v["entries"],
-             "entries_used": v["used"], "unused_entries": v["unused"]}
-            for path, v in found.items()]
+    draws = Counter()
+    for (symbol, _), n in used.items():
+        draws[symbol] += n
+    out = []
+    for path, v in found.items():
+        of = sum(draws[s] for s in v["symbols"])
+        out.append({"path": path, "symbols": len(v["symbols"]), "entries": v["entries"],
+                    "entries_used": v["used"], "unused_entries": v["unused"],
+                    "overlay_weight": weight, "draws": v["draws"], "draws_of_its_lists": of,
+                    "draw_share": v["draws"] / of if of else 0.0})
+    return out
 
 
 def report(dreamer, *, start=0, count=200, length=DEFAULT_LENGTH):
@@ -226,7 +237,7 @@ def report(dreamer, *, start=0, count=200, length=DEFAULT_LENGTH):
         "beat_reach": {k: (None if v == math.inf else v) for k, v in reach.items()},
         "unused_entries": {s: v for s, v in unused.items() if v},
         "lexicon_entries": sum(len(r) for r in lexicons.values()),
-        "overlays": overlay_entries(dreamer.grammar, used),
+        "overlays": overlay_entries(dreamer.grammar, used, dreamer.settings.overlay_weight),
         "user_corpus": (user_corpus(dreams, dreamer.corpus, dreamer.settings.corpus_weight)
                         if any(doc.user for doc in dreamer.corpus.documents) else None),
     }

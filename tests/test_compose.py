@@ -212,8 +212,9 @@ def test_untagged_text_alone_is_told_to_tag_its_paragraphs(write):
     said = []
     Dreamer.load(corpora=[path], builtin_corpus=False, warn=said.append)
     assert said == [f"{path}: untagged text alone gives the Markov chains no words to say, so "
-                    "dreams are written by the grammar alone; tag its paragraphs with ':: beat' "
-                    "lines (see 'dreamgen beats')"]
+                    "dreams are written by the grammar alone; 'dreamgen tag FILE' marks its "
+                    "paragraphs with ':: beat' lines for you, or dream with the built-in corpus "
+                    "beside it, which places them itself"]
 
 
 def test_first_person_sentences_left_out_are_reported_once_a_file(write):

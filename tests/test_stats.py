@@ -133,3 +133,20 @@ def test_an_overlays_own_entries_are_reported_on_their_own(write):
     assert 0 <= mine["entries_used"] <= 2
     text = CliRunner().invoke(cli, args[:-2]).output
     assert f"overlay {overlay}: 2 symbols, 3 entries, {mine['entries_used']} of them used" in text
+    assert mine["overlay_weight"] == 1
+    assert (f"  --overlay-weight 1: its entries are {mine['draws']:,} of "
+            f"{mine['draws_of_its_lists']:,} draws from the lists it adds to") in text
+
+
+def test_an_overlays_share_of_its_lists_follows_its_weight(write):
+    # Appended entries as a group are drawn W times as often as the list's own: W/(1+W).
+    overlay = write("mine.json", {"+fallers": ["glass harp", "paper moon"]})
+    shares = []
+    for weight in ("0", "1", "4"):
+        args = ["stats", "--count", "20", "--grammar", str(overlay), "--format", "json",
+                "--overlay-weight", weight]
+        (mine,) = json.loads(CliRunner().invoke(cli, args, catch_exceptions=False).output
+                             )["overlays"]
+        assert mine["draws"] <= mine["draws_of_its_lists"] > 0
+        shares.append(mine["draw_share"])
+    assert shares[0] < 0.25 < shares[1] < 0.75 < shares[2]

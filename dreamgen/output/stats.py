@@ -60,7 +60,10 @@ def render_text(r, *, unused=False):
     lines += [f"  {name:<11} {readable_count(n)}" for name, n in r["beat_reach"].items()]
     for o in r.get("overlays", ()):
         lines += ["", f"overlay {o['path']}: {o['symbols']} symbols, {o['entries']} entries, "
-                      f"{o['entries_used']} of them used"]
+                      f"{o['entries_used']} of them used",
+                  f"  --overlay-weight {o['overlay_weight']:g}: its entries are {o['draws']:,} "
+                  f"of {o['draws_of_its_lists']:,} draws from the lists it adds to "
+                  f"({o['draw_share']:.0%})"]
         lines += [f"  never used, {symbol}: " + "; ".join(entries)
                   for symbol, entries in o["unused_entries"].items()]
     own = r.get("user_corpus")
