@@ -477,7 +477,8 @@ def check(files, standalone, fmt, strict, no_user_grammars, max_grammar_bytes, m
         dreamer = Dreamer.load(usable, user_overlays=not no_user_grammars)
         known, counts = tag_names(dreamer.grammar), beat_sentences(dreamer.models)
         found = [check_file(f, known=known, beats=dreamer.arc.names, counts=counts,
-                            cast=variables(dreamer.grammar), max_bytes=max_corpus_bytes)
+                            cast=variables(dreamer.grammar), max_bytes=max_corpus_bytes,
+                            weight=dreamer.settings.corpus_weight)
                  for f in texts]
     _out(render(report, fmt, corpus=found))
     reports = ([report] if report is not None else []) + found

@@ -206,7 +206,7 @@ class Dreamer:
         if warn is not None and corpora:
             # Said on every load, warm or cold: the user's text is what the warnings are about.
             docs = dreamer._user_documents(corpora, inputs.data)
-            for said in _corpus_warnings(docs, dreamer.models):
+            for said in _corpus_warnings(docs, dreamer.models, dreamer.settings.corpus_weight):
                 warn(said)
             barren = _probe_markov(dreamer, docs, builtin=builtin_corpus)
             if barren:
@@ -425,12 +425,12 @@ def _check_corpus_tags(corpus, known, cast=()):
                               column=problem.column, symbol=problem.symbol)
 
 
-def _corpus_warnings(docs, models):
-    """One line for each of the user's files that adds little, and one for each that has
-    first-person sentences left out."""
+def _corpus_warnings(docs, models, weight):
+    """One line for each of the user's files that adds little at --corpus-weight ``weight``,
+    and one for each that has first-person sentences left out."""
     counts = beat_sentences(models)
     for doc in docs:
-        said = contribution(doc, counts).warning(typical_beat(counts))
+        said = contribution(doc, counts, weight=weight).warning(typical_beat(counts))
         if said:
             yield said
         out = [r for r in doc.rewrites if r.text is None]

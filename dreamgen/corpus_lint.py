@@ -18,7 +18,7 @@ from .markov.build import sentences
 from .markov.chain import BEGIN
 from .text import FIRST_PERSON, sentence_spans
 
-__all__ = ["DEFAULT_MIN_SHARE", "Contribution", "CorpusReport", "beat_sentences", "check_file",
+__all__ = ["DEFAULT_MIN_OWN_WORDS", "DEFAULT_MIN_SHARE", "Contribution", "CorpusReport", "beat_sentences", "check_file",
            "contribution", "tag_names", "tag_problems", "typical_beat",
            "variables"]
 
@@ -28,6 +28,11 @@ __all__ = ["DEFAULT_MIN_SHARE", "Contribution", "CorpusReport", "beat_sentences"
 # sentences (one vignette) no Markov sentence drew on it; at 1.1% 1.5% of the Markov sentences
 # did, in 25 dreams of 100 (27 untagged); at 4.6%, 7.3% in 77 dreams.
 DEFAULT_MIN_SHARE = 0.01
+# At a --corpus-weight of 1 or more the user's words start their own walks, so a file counts
+# by its size, not its share. Measured with the first paragraphs of docs/examples/
+# harbour-dream.txt at weight 2, dreams 700-719: 47 words gave 4+ of its words in a row to 3%
+# of the Markov sentences, 87 words 9%, 161 words 17%, 332 words 26%, all 694 words 30%.
+DEFAULT_MIN_OWN_WORDS = 150
 # Words a sentence has when the file has none to measure by: the built-in corpus's mean.
 _MEAN_WORDS = 12.6
 
@@ -96,18 +101,29 @@ class Contribution:
     untagged: int
     others: int  # sentences of the rest of the corpus in the beats it writes
     min_share: float = DEFAULT_MIN_SHARE
+    weight: float = 0.0  # --corpus-weight; 0 when the file is one more built-in one
+    min_own_words: int = DEFAULT_MIN_OWN_WORDS
 
     @property
     def share(self):
         return self.sentences / max(self.sentences + self.others, 1)
 
     @property
+    def own_walks(self):
+        """Whether the user's words start walks of their own (a weight of 1 or more)."""
+        return self.weight >= 1
+
+    @property
     def enough(self):
-        return self.share >= self.min_share
+        return self.share >= self.min_share or (self.own_walks and
+                                                self.words >= self.min_own_words)
 
     def more_words(self, others=None):
         """About how many more words would make the file count beside ``others`` sentences
         (by default those it is measured against); 0 once it does."""
+        if self.own_walks and others is None:
+            need = self.min_own_words - self.words
+            return 0 if need <= 0 else max(10, int(round(need, -1)))
         others = self.others if others is None else others
         need = self.min_share * others / (1 - self.min_share) - self.sentences
         if need <= 0:
@@ -131,6 +147,11 @@ class Contribution:
 
     def advice(self, beat_size=None):
         """What would make the file count; ``beat_size``: the sentences of a typical beat."""
+        if self.own_walks:
+            return (f"at --corpus-weight {self.weight:g} a file counts from "
+                    f"{self.min_own_words} words (one of 161 words gave 4 of its words in a "
+                    f"row to one Markov sentence in six): add about {self.more_words():,} "
+                    "words")
         tag = ""
         if self.untagged and beat_size:
             tag = (f", or tag paragraphs with ':: beat' lines (a tagged paragraph is measured "
@@ -150,9 +171,10 @@ class Contribution:
                 "enough": self.enough, "more_words": self.more_words()}
 
 
-def contribution(doc, counts, *, included=True, min_share=DEFAULT_MIN_SHARE):
+def contribution(doc, counts, *, included=True, min_share=DEFAULT_MIN_SHARE, weight=0.0):
     """What ``doc`` (read, reworded) adds to a corpus whose chains hold ``counts`` sentences a
-    beat (:func:`beat_sentences`); ``included`` when ``counts`` are of a corpus holding it."""
+    beat (:func:`beat_sentences`); ``included`` when ``counts`` are of a corpus holding it;
+    ``weight``: the --corpus-weight of the user's files."""
     own, words = {}, 0
     for para in doc.paragraphs:
         for sent in sentences(para.text):
@@ -166,7 +188,7 @@ def contribution(doc, counts, *, included=True, min_share=DEFAULT_MIN_SHARE):
         others = sum(counts.get(b, 0) - (k if included else 0) for b, k in own.items())
     return Contribution(doc.path, n, words, tuple(b for b in counts if b in own) +
                         tuple(sorted(set(own) - set(counts))), untagged, max(others, 0),
-                        min_share)
+                        min_share, weight)
 
 
 @dataclass(frozen=True)
@@ -211,10 +233,10 @@ class CorpusReport:
 
 
 def check_file(path, *, known, beats, counts, cast=(), state_size=DEFAULT_STATE_SIZE,
-               max_bytes=DEFAULT_MAX_CORPUS_BYTES):
+               max_bytes=DEFAULT_MAX_CORPUS_BYTES, weight=0.0):
     """Check one corpus file against the grammar's tag names ``known`` (``cast``: its
     variables) and the arc's ``beats``, measured beside a corpus of ``counts`` sentences a beat
-    (:func:`beat_sentences`).
+    (:func:`beat_sentences`) and woven in at ``weight`` (--corpus-weight).
 
     A sentence of ``state_size`` words or fewer is never used: every context in it still
     holds the sentence's start, so a walk can only copy it whole, and that is too short.
@@ -241,7 +263,7 @@ def check_file(path, *, known, beats, counts, cast=(), state_size=DEFAULT_STATE_
     except CorpusError as err:  # nothing left once the first person is left out
         problems.append(_problem(err, path))
     else:
-        added = contribution(doc, counts, included=False)
+        added = contribution(doc, counts, included=False, weight=weight)
         if not added.sentences:
             problems.append(Problem(path, 1, 1, "no usable sentences in this corpus file: the "
                                     "Markov model learns from none of them (see the warnings)"))

@@ -155,3 +155,20 @@ def test_check_takes_grammar_and_corpus_files_together(run, write):
     record = json.loads(result.stdout)
     assert result.exit_code == 0
     assert record["grammar"]["ok"] and record["corpus"][0]["path"] == str(corpus)
+
+
+def test_at_a_corpus_weight_a_file_counts_by_its_words(write):
+    # The user's words start their own walks there, so a file's size is what counts.
+    from dreamgen.corpus_lint import DEFAULT_MIN_OWN_WORDS, contribution
+    from dreamgen.corpus import read_document
+
+    path = write("small.txt", "You walk along the quiet shore at dusk.\n\n"
+                              "You hear the bell of the #fallen# ring.\n")
+    doc = read_document(path, beats=("omen", "fall"))
+    small = contribution(doc, {"omen": 1000, "fall": 1000}, weight=2)
+    assert (small.enough, small.more_words()) == (False, DEFAULT_MIN_OWN_WORDS - 20)
+    assert "at --corpus-weight 2 a file counts from 150 words" in small.warning()
+    big = write("big.txt", "You walk along the quiet shore at dusk and listen.\n" * 16)
+    doc = read_document(big, beats=("omen", "fall"))
+    assert contribution(doc, {"omen": 1000, "fall": 1000}, weight=2).enough
+    assert not contribution(doc, {"omen": 1000, "fall": 1000}, weight=0).enough

@@ -164,9 +164,10 @@ def test_guide_figures_are_the_codes(dreamer):
     assert f"It pushes {numbers[len(pushes)]} variables" in guide
     assert f"how many Markov sentences (0 to {MAX_MARKOV})" in guide
     assert f"Markov sentences for a beat (0 to {MAX_MARKOV})" in guide
-    from dreamgen.corpus_lint import DEFAULT_MIN_SHARE
+    from dreamgen.corpus_lint import DEFAULT_MIN_OWN_WORDS, DEFAULT_MIN_SHARE
 
-    assert f"(under {DEFAULT_MIN_SHARE:.0%} of the sentences of the beats it writes)" in guide
+    assert f"under {DEFAULT_MIN_SHARE:.0%} of the sentences of the beats it writes" in guide
+    assert f"at the default `--corpus-weight`, under {DEFAULT_MIN_OWN_WORDS} words" in guide
     forms = re.search(r"<!-- cast-forms -->(.*)<!-- /cast-forms -->", guide, re.S)[1]
     for a in pushes:
         assert f"| `#{a.target}#` | `{a.rules[0][0].symbol}` |" in guide, a.target
