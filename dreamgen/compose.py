@@ -23,6 +23,11 @@ __all__ = ["DEFAULT_CORPUS_WEIGHT", "BeatText", "Dream", "Dreamer", "GrammarTrac
 
 # Tries at a beat's grammar sentences before keeping ones that echo the corpus.
 GRAMMAR_TRIES = 20
+# The first tries of a beat also may not say again five words in a row the dream has said
+# ("like sap rising in spring" in the wish and again in the renewal); later ones may, so a
+# small grammar still ends.
+GRAMMAR_ECHO_TRIES = 10
+GRAMMAR_ECHO_WORDS = 5
 _CAST_PUSH = re.compile(r"\[(\w+):#(\w+)#\]")
 # Not what falls: other dreams' fallen things make fine similes ("like a spoon on crystal").
 _CAST_HEADS = frozenset({"witnesses", "water", "flowers"})
@@ -267,17 +272,20 @@ class Dreamer:
         own = {w.lower() for v in cast.values() if isinstance(v, str) for w in v.split()}
         foreign = self._cast_heads() - own
         said = set()  # phrases of the dream so far, which no Markov sentence may echo
+        said_long = set()  # their runs of GRAMMAR_ECHO_WORDS, which grammar sentences avoid
+        shown = {normalise(w) for v in cast.values() if isinstance(v, str) for w in v.split()}
         spent = set()  # words of the once-only motifs the dream has said
         beats = []
         novel = self.models.novelty.is_novel
         for beat in arc_beats:
-            for _ in range(GRAMMAR_TRIES):
+            for attempt in range(GRAMMAR_TRIES):
                 if trace:
                     start, variables = len(steps), exp.variables()
                 parts = split_sentences(exp.symbol(beat.entry))
                 # A cast drawn from the corpus's own can rebuild a vignette's phrase; no
                 # sentence of a dream may share a run of eight words with the corpus.
-                if all(novel(p.split()) for p in parts):
+                if all(novel(p.split()) for p in parts) and (
+                        attempt >= GRAMMAR_ECHO_TRIES or not _echoes(parts, said_long)):
                     break
             if trace:
                 made = tuple(steps[start:])
@@ -287,9 +295,12 @@ class Dreamer:
                 sentences = [Sentence(s, beat.name, "grammar") for s in parts]
             for s in sentences:
                 said |= phrases(s.text)
+                said_long |= phrases(s.text, GRAMMAR_ECHO_WORDS)
+                shown.update(normalise(w) for w in s.text.split())
                 self._spend(s.text, spent)
             for _ in range(beat.markov):
-                text, how = self._markov(beat.name, rng, exp, said, spent, steps, foreign)
+                text, how = self._markov(beat.name, rng, exp, said, spent, steps, foreign,
+                                         shown=shown)
                 if text is not None:
                     # After the beat's opening sentence, somewhere among the rest.
                     at = 1 + rng.index(len(sentences)) if sentences else 0
@@ -327,7 +338,7 @@ class Dreamer:
                     spent |= motif
 
     def _markov(self, beat, rng, exp, said, spent, steps=None, foreign=frozenset(),
-                filters=FILTERS):
+                filters=FILTERS, shown=None):
         """A new Markov sentence for ``beat`` and, when ``steps`` is a list, its trace."""
         models, s = self.models, self.settings
         forbidden = self._forbidden.get(beat, frozenset())
@@ -343,7 +354,7 @@ class Dreamer:
                 continue
             words = models.words(ids)
             candidate = Candidate(words, ids, beat, models, forbidden, s.min_words, s.max_words,
-                                  said, rng, spent, foreign=foreign)
+                                  said, rng, spent, foreign=foreign, shown=shown)
             failed = first_failure(candidate, filters)
             if failed is not None:
                 self.rejections[failed.__name__] += 1
@@ -366,12 +377,26 @@ class Dreamer:
                     del steps[start:]
                 continue
             said |= phrases(text)
+            if shown is not None:
+                shown.update(normalise(w) for w in text.split())
             self._spend(text, spent)
             self.markov_accepted += 1
             if steps is None:
                 return text, None
             return text, MarkovTrace(tuple(words), beat, walks, tuple(steps[start:]))
         return None, None
+
+
+def _echoes(parts, said):
+    """Whether sentences ``parts`` say a run of GRAMMAR_ECHO_WORDS words twice, or one that is
+    in ``said`` already."""
+    seen = set(said)
+    for p in parts:
+        runs = phrases(p, GRAMMAR_ECHO_WORDS)
+        if runs & seen:
+            return True
+        seen |= runs
+    return False
 
 
 def cast_lexicons(grammar, arc):

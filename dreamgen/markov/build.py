@@ -29,6 +29,9 @@ DEFAULT_MIN_SPREAD = 0.003
 # file, on average, belongs to that file's scene (see _scene_words).
 DEFAULT_GENERIC_SHARE = 0.25
 DEFAULT_SCENE_BEATS = 1.4
+# A noun fewer vignettes than this share use belongs to some scenes, not to every dream: a
+# Markov sentence may name it only once the dream has (see filters.names_only_what_is_shown).
+DEFAULT_LOCAL_SHARE = 0.15
 # Walks a build takes per beat to find the sentences its chain says most often.
 DEFAULT_SAMPLE_WALKS = 2000
 # The words after which a sentence may turn into another: articles, possessives,
@@ -40,7 +43,7 @@ of in into on onto upon over under across through toward towards against beneath
 above around with without from at by along among between behind beside past near inside
 within like and but
 """.split())
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 _RESERVED = ("___BEGIN__", "___END__")
 _SHIELD = "\u01c2"  # a letter (so \w matches it) that corpus text never holds
 _CLAUSE_JOINS = ("and", "but")
@@ -265,6 +268,10 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         "classifier_forms": n_forms,
         "vocabulary": {b: vocabulary[b] for b in chains},
         "scene": _uints(sorted(scene)),
+        # The user's own words are theirs to say wherever their text goes.
+        "local": _uints(sorted(f for f in range(n_forms)
+                               if files[f] < DEFAULT_LOCAL_SHARE * len(doc_sentences)
+                               and not any(f in m for m in mine.values()))),
         "chains": chains,
         "beats": list(beats),
         "class_counts": classifier.counts,

@@ -70,6 +70,7 @@ class Candidate:
     spent: frozenset = frozenset()  # words of once-only motifs the dream has already said
     expanded: str = None  # the text once its cast tags are filled in
     foreign: frozenset = frozenset()  # cast nouns of other dreams (lower case)
+    shown: set = None  # the words (normal form) the dream and its cast have said so far
 
     @property
     def text(self):
@@ -257,6 +258,20 @@ def names_only_its_own_cast(c):
     return not c.foreign or not any(normalise(w) in c.foreign for w in c.expanded.split())
 
 
+_DETERMINERS = frozenset({"the", "a", "an", "your", "its", "their", "his", "her", "this",
+                          "that", "these", "those", "every", "each", "some"})
+
+
+def names_only_what_is_shown(c):
+    """Names no thing only some scenes have ("the pond", "a tapestry", "the wreckage" before
+    the fall) until the dream has: the word after a determiner, when few vignettes use it."""
+    if c.shown is None:
+        return True
+    local, shown, forms = c.models.local, c.shown, c.forms
+    return not any(f in _DETERMINERS and forms[i + 1] in local and forms[i + 1] not in shown
+                   for i, f in enumerate(forms[:-1]))
+
+
 def no_echo(c):
     """Repeats no run of words from a sentence already in the dream."""
     return c.said is None or not (phrases(c.expanded) & c.said)
@@ -267,7 +282,8 @@ def no_echo(c):
 # without them (see build.py), so no walk can say one.
 FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun, no_repeated_phrase,
            one_gender, verbs_agree, one_verb_after_you_see, has_a_verb, every_clause_has_a_verb,
-           not_your_own_sentence, novel, in_arc_order, once_said, in_its_beat, not_too_likely)
+           not_your_own_sentence, novel, in_arc_order, once_said, names_only_what_is_shown,
+           in_its_beat, not_too_likely)
 TEXT_FILTERS = (novel_once_cast, names_only_its_own_cast, no_echo)
 # The filters that need nothing of a dream: a build samples the chain through them to learn
 # which sentences it says most often (see not_too_likely).

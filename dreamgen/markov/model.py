@@ -38,6 +38,8 @@ class Models:
         self._shares = payload["shares"]
         self.verbs = frozenset(payload["verbs"])
         self.scene = frozenset(payload["scene"])
+        forms = payload["forms"].split("\n")
+        self.local = frozenset(forms[f] for f in payload.get("local", ()))
         self.tags = payload.get("tags", ())
         self.beats_used = payload.get("beats_used", ())
         self.own_sentences = payload.get("own_sentences", ())  # sorted sentence hashes
