@@ -57,7 +57,7 @@ def test_a_doubling_grammar_stops_at_the_node_limit_when_characters_allow():
 
 
 def test_the_doubling_grammar_fails_through_the_cli_with_the_limit_message(write, dreamer):
-    rules = doubling(10, "x" * 200)
+    rules = doubling(10, "you " + "x" * 196)
     rules["omen"] = rules.pop("origin")
     path = write("double.json", rules)
     result = CliRunner().invoke(cli, ["generate", "--seed", "1", "--grammar", str(path)])
