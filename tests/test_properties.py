@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dreamgen import DreamgenError
@@ -86,6 +86,7 @@ worded = st.dictionaries(
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(worded)
+@example({"origin": ["#origin.a#", "[x:]"]})  # a rule that is only an action
 def test_the_wording_checks_take_any_grammar_and_place_each_problem(rules):
     from dreamgen.grammar import check_layers
 

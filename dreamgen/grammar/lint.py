@@ -187,7 +187,7 @@ class Checked:
                 found.setdefault(word.lower(), []).append((name, i, texts[i], True, word))
             return found, ()
         for symbol, i, rule in self.alternatives(name):
-            items = [x for x in rule if not isinstance(x, Action)] if len(rule) > 1 else rule
+            items = [x for x in rule if not isinstance(x, Action)]
             item = items[-1 if last else 0] if items else ""
             if isinstance(item, Tag):
                 if not {m for m, _ in item.modifiers} & _CHANGES_EDGE[last]:
