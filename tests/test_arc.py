@@ -119,3 +119,17 @@ def test_a_length_entry_that_no_grammar_defines_is_reported(write):
     with pytest.raises(GrammarError, match="length 'micro' writes beat 'fall' with "
                                            "'harpFallMicro', which no grammar file defines"):
         load_grammar([path], user_overlays=False)
+
+
+def test_the_built_in_scene_is_out_of_doors_until_you_wake():
+    # Readers marked "Through the window the horizon glows" in an open field (r9).
+    arc = ARC
+    for beat in arc.names[:-1]:
+        assert {"window", "outside", "room", "ceiling"} <= arc.forbidden(beat), beat
+    assert "window" not in arc.forbidden("waking")
+
+
+def test_the_fall_and_the_kneeling_are_told_once():
+    once = {m.name: set(m.words) for m in ARC.motifs if m.once}
+    assert {"slips", "drops", "plunges"} <= once["letting go"]
+    assert "knees" in once["kneeling"] and "ear" in once["listening"]

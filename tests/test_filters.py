@@ -132,10 +132,17 @@ def test_a_scene_thing_is_named_only_once_the_dream_has_shown_it(dreamer):
     assert names_only_what_is_shown(cand("The cry echoes into your hands.", models, shown=set()))
     # Without a dream to compare with (a build's sampling) the filter lets all through.
     assert names_only_what_is_shown(cand(text, models))
+    # A word of size or place may stand between the determiner and the thing.
+    assert "moraine" in models.local
+    assert not names_only_what_is_shown(cand("The whole moraine glows with sudden colour.",
+                                             models, shown={"glows"}))
+    # "that" after a noun opens a clause: the verb after it names nothing.
+    assert "hiss" in models.local
+    assert names_only_what_is_shown(cand("It trails sparks that hiss.", models, shown=set()))
 
 
 def test_no_markov_sentence_names_a_scene_thing_its_dream_has_not(dreamer, dreams200):
-    from dreamgen.markov.filters import _DETERMINERS
+    from dreamgen.markov.build import named_at
     from dreamgen.markov.novelty import normalise
 
     local = dreamer.models.local
@@ -148,7 +155,7 @@ def test_no_markov_sentence_names_a_scene_thing_its_dream_has_not(dreamer, dream
             for s in beat.sentences:
                 if s.origin == "markov":
                     forms = [normalise(w) for w in s.text.split()]
-                    named = {b for a, b in zip(forms, forms[1:]) if a in _DETERMINERS}
+                    named = {forms[i] for i in named_at(forms)}
                     assert not named & local - shown, s.text
                     shown.update(forms)
 

@@ -32,6 +32,16 @@ DEFAULT_SCENE_BEATS = 1.4
 # A noun fewer vignettes than this share use belongs to some scenes, not to every dream: a
 # Markov sentence may name it only once the dream has (see filters.names_only_what_is_shown).
 DEFAULT_LOCAL_SHARE = 0.15
+# So does a word this few vignettes name after a determiner, however often they say it
+# otherwise: "the falls" and "the pass" (1.5% each), while "falls" is in 80% of them.
+DEFAULT_RARE_NOUN_SHARE = 0.02
+# The words a thing is named after ("the pond", "your high branch"), and the words that may
+# stand between them and it ("the whole moraine"). Not "that": after a noun it opens a clause
+# ("sparks that hiss"), and the verb after it is no thing of a scene.
+DETERMINERS = frozenset({"the", "a", "an", "your", "its", "their", "his", "her", "this",
+                         "these", "those", "every", "each", "some"})
+BEFORE_NOUNS = frozenset({"whole", "entire", "same", "other", "high", "low", "far", "little",
+                          "old", "long", "wide", "great"})
 # Walks a build takes per beat to find the sentences its chain says most often.
 DEFAULT_SAMPLE_WALKS = 2000
 # The words after which a sentence may turn into another: articles, possessives,
@@ -43,7 +53,7 @@ of in into on onto upon over under across through toward towards against beneath
 above around with without from at by along among between behind beside past near inside
 within like and but
 """.split())
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 _RESERVED = ("___BEGIN__", "___END__")
 _SHIELD = "\u01c2"  # a letter (so \w matches it) that corpus text never holds
 _CLAUSE_JOINS = ("and", "but")
@@ -181,6 +191,9 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
     # should not outweigh the sentences the chain can join into something new.
     once = set()
     files, beats_in = Counter(), Counter()  # form -> files with it; -> beats summed over them
+    named = Counter()  # form -> files that name it (see named_at)
+    naming = tuple(frozenset(form_ids[w] for w in words if w in form_ids)
+                   for words in (DETERMINERS, BEFORE_NOUNS))
     for doc, found in zip(corpus.documents, doc_sentences):
         seen, paragraphs = {}, {}
         for beat, toks, n in found:
@@ -198,6 +211,8 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
             spread[beat].update(used)
         in_file = Counter(f for used in seen.values() for f in used)
         files.update(in_file.keys())
+        named.update({nf[i] for _, toks, _ in found for nf in [[norm[t] for t in toks]]
+                      for i in named_at(nf, *naming)})
         beats_in.update(in_file)
     classifier = BeatClassifier.train(beats, examples, n_forms)
     for para, user in untagged:
@@ -270,7 +285,8 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         "scene": _uints(sorted(scene)),
         # The user's own words are theirs to say wherever their text goes.
         "local": _uints(sorted(f for f in range(n_forms)
-                               if files[f] < DEFAULT_LOCAL_SHARE * len(doc_sentences)
+                               if (files[f] < DEFAULT_LOCAL_SHARE * len(doc_sentences)
+                                   or named[f] < DEFAULT_RARE_NOUN_SHARE * len(doc_sentences))
                                and not any(f in m for m in mine.values()))),
         "chains": chains,
         "beats": list(beats),
@@ -291,6 +307,18 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
 
     payload["shares"] = Models(payload).sample_shares()
     return payload
+
+
+def named_at(forms, determiners=DETERMINERS, before=BEFORE_NOUNS):
+    """The positions in ``forms`` (a sentence's words in normal form) of the words it names
+    a thing by: right after a determiner, or after a determiner and a word of ``before``."""
+    at = []
+    for i, f in enumerate(forms[:-1]):
+        if f in determiners:
+            at.append(i + 1)
+            if forms[i + 1] in before and i + 2 < len(forms):
+                at.append(i + 2)
+    return at
 
 
 def build_models(corpus, beats, settings=ModelSettings()):

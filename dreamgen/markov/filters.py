@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from ..text import FIRST_PERSON
+from .build import named_at
 from .novelty import normalise
 
 __all__ = ["DEFAULT_BEAT_MARGIN", "DEFAULT_ECHO_WORDS", "DEFAULT_MAX_SHARE", "DEFAULT_MAX_WORDS",
@@ -258,18 +259,13 @@ def names_only_its_own_cast(c):
     return not c.foreign or not any(normalise(w) in c.foreign for w in c.expanded.split())
 
 
-_DETERMINERS = frozenset({"the", "a", "an", "your", "its", "their", "his", "her", "this",
-                          "that", "these", "those", "every", "each", "some"})
-
-
 def names_only_what_is_shown(c):
-    """Names no thing only some scenes have ("the pond", "a tapestry", "the wreckage" before
-    the fall) until the dream has: the word after a determiner, when few vignettes use it."""
+    """Names no thing only some scenes have ("the pond", "the whole moraine", "the wreckage"
+    before the fall) until the dream has: a word few vignettes name after a determiner."""
     if c.shown is None:
         return True
     local, shown, forms = c.models.local, c.shown, c.forms
-    return not any(f in _DETERMINERS and forms[i + 1] in local and forms[i + 1] not in shown
-                   for i, f in enumerate(forms[:-1]))
+    return not any(forms[i] in local and forms[i] not in shown for i in named_at(forms))
 
 
 def no_echo(c):
