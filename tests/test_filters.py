@@ -87,6 +87,7 @@ def test_what_you_see_takes_no_second_verb(dreamer):
     assert one_verb_after_you_see(c("Inside you see a faint slow pulse that glows."))
     assert not one_verb_after_you_see(c("Inside you see a faint slow pulse still stirs."))
     assert one_verb_after_you_see(c("You feel the hush press against your eardrums."))
+    assert not one_verb_after_you_see(c("You feel a faint slow pulse goes on."))
 
 
 def test_a_verb_joined_to_one_in_s_agrees(dreamer):
