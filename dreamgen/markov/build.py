@@ -191,13 +191,14 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
     # should not outweigh the sentences the chain can join into something new.
     once = set()
     files, beats_in = Counter(), Counter()  # form -> files with it; -> beats summed over them
-    named = Counter()  # form -> files that name it (see named_at)
+    named = Counter()  # form -> files that name it after a determiner (see named_at)
     naming = tuple(frozenset(form_ids[w] for w in words if w in form_ids)
                    for words in (DETERMINERS, BEFORE_NOUNS))
     for doc, found in zip(corpus.documents, doc_sentences):
-        seen, paragraphs = {}, {}
+        seen, paragraphs, names = {}, {}, set()
         for beat, toks, n in found:
             nf = [norm[t] for t in toks]
+            names.update(nf[i] for i in named_at(nf, *naming))
             if beat is None:
                 paragraphs.setdefault(n, []).append((toks, nf))
                 continue
@@ -211,8 +212,7 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
             spread[beat].update(used)
         in_file = Counter(f for used in seen.values() for f in used)
         files.update(in_file.keys())
-        named.update({nf[i] for _, toks, _ in found for nf in [[norm[t] for t in toks]]
-                      for i in named_at(nf, *naming)})
+        named.update(names)
         beats_in.update(in_file)
     classifier = BeatClassifier.train(beats, examples, n_forms)
     for para, user in untagged:
@@ -283,10 +283,11 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         "classifier_forms": n_forms,
         "vocabulary": {b: vocabulary[b] for b in chains},
         "scene": _uints(sorted(scene)),
-        # The user's own words are theirs to say wherever their text goes.
+        # The user's own words are theirs to say wherever their text goes. A walk names only
+        # what the corpus names somewhere, so a word it never names need not be listed.
         "local": _uints(sorted(f for f in range(n_forms)
                                if (files[f] < DEFAULT_LOCAL_SHARE * len(doc_sentences)
-                                   or named[f] < DEFAULT_RARE_NOUN_SHARE * len(doc_sentences))
+                                   or 0 < named[f] < DEFAULT_RARE_NOUN_SHARE * len(doc_sentences))
                                and not any(f in m for m in mine.values()))),
         "chains": chains,
         "beats": list(beats),
