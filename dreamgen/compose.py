@@ -15,7 +15,7 @@ from .markov import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_TRIES, FILTER
                      ModelSettings, normalise)
 from .markov.filters import TEXT_FILTERS, first_failure, phrases
 from .rng import check_seed, dream_random
-from .text import split_sentences
+from .text import FUNCTION_WORDS, THEY, said_twice, split_sentences
 from .version import __version__
 
 __all__ = ["DEFAULT_CORPUS_WEIGHT", "BeatText", "Dream", "Dreamer", "GrammarTrace", "MarkovTrace",
@@ -172,7 +172,12 @@ class Dreamer:
         self.markov_accepted = 0
         self.rejections = Counter()  # filter name (or "walk", "repeat") -> candidates refused
         self._forbidden = {b.name: arc.forbidden(b.name) for b in arc.beats}
-        self._once = [frozenset(m.words) for m in arc.motifs if m.once]
+        # A once-only motif that starts at a beat is spent only from there: "a hush falls" in
+        # the omen is not the fall.
+        self._beat_at = {name: i for i, name in enumerate(arc.names)}
+        self._once = [(frozenset(m.words), self._beat_at.get(m.first, 0))
+                      for m in arc.motifs if m.once]
+        self._told = [frozenset(m.words) for m in arc.motifs if m.told]
         self._foreign = None  # see _cast_heads
 
     @property
@@ -275,8 +280,18 @@ class Dreamer:
         said_long = set()  # their runs of GRAMMAR_ECHO_WORDS, which grammar sentences avoid
         shown = {normalise(w) for v in cast.values() if isinstance(v, str) for w in v.split()}
         spent = set()  # words of the once-only motifs the dream has said
+        # Who "they" are: the witnesses' head noun, and whether an earlier beat has named them.
+        who = cast.get("witnesses")
+        who = normalise(who.split()[-1]) if isinstance(who, str) and who.strip() else None
+        met = False
+        # Each "told" motif: its words, and what in this dream's text says it (a tag's words
+        # as the cast fills it in), until the dream has said it.
+        untold = [(m, m | {normalise(entry_head(str(cast[v]))) for v in
+                           {t.strip("#").split(".")[0] for t in m if t.startswith("#")}
+                           if str(cast.get(v, "")).strip()})
+                  for m in self._told]
         beats = []
-        novel = self.models.novelty.is_novel
+        novel, repeatable = self.models.novelty.is_novel, self.models.repeatable
         for beat in arc_beats:
             for attempt in range(GRAMMAR_TRIES):
                 if trace:
@@ -284,8 +299,10 @@ class Dreamer:
                 parts = split_sentences(exp.symbol(beat.entry))
                 # A cast drawn from the corpus's own can rebuild a vignette's phrase; no
                 # sentence of a dream may share a run of eight words with the corpus.
+                # Nor, in those first tries, say a word twice where a reader would stop.
                 if all(novel(p.split()) for p in parts) and (
-                        attempt >= GRAMMAR_ECHO_TRIES or not _echoes(parts, said_long)):
+                        attempt >= GRAMMAR_ECHO_TRIES or not _echoes(parts, said_long)
+                        and not any(said_twice(p, repeatable) for p in parts)):
                     break
             if trace:
                 made = tuple(steps[start:])
@@ -293,18 +310,40 @@ class Dreamer:
                              for i, s in enumerate(parts)]
             else:
                 sentences = [Sentence(s, beat.name, "grammar") for s in parts]
+            # What a Markov sentence may lean on only after the sentence of this beat that
+            # first says it: the witnesses, a told motif, a thing of the scene.
+            shown_before, untold_before = set(shown), untold
             for s in sentences:
                 said |= phrases(s.text)
                 said_long |= phrases(s.text, GRAMMAR_ECHO_WORDS)
                 shown.update(normalise(w) for w in s.text.split())
-                self._spend(s.text, spent)
+                self._spend(s.text, spent, beat.name)
+                untold = _tell(s.text, untold)
             for _ in range(beat.markov):
+                people = None if who is None else met or _first(sentences, {who}) is not None
                 text, how = self._markov(beat.name, rng, exp, said, spent, steps, foreign,
-                                         shown=shown)
+                                         shown=shown, people=people,
+                                         untold=frozenset().union(*(m for m, _ in untold)))
                 if text is not None:
-                    # After the beat's opening sentence, somewhere among the rest.
-                    at = 1 + rng.index(len(sentences)) if sentences else 0
+                    forms = _forms(text)
+                    needs = [says for m, says in untold_before if forms & says]
+                    needs += [{f} for f in forms & self.models.local - shown_before
+                              - FUNCTION_WORDS]
+                    if not met and who is not None and forms & (THEY | {who}):
+                        needs.append({who})
+                    # After the beat's opening sentence and all it leans on.
+                    first = max((_first(sentences, n) for n in needs), key=lambda i: -1
+                                if i is None else i, default=None)
+                    first = 1 if first is None else first + 1
+                    if not sentences:
+                        at = 0
+                    elif beat.markov_at == "opening":
+                        at = first
+                    else:
+                        at = first + rng.index(len(sentences) - first + 1)
                     sentences.insert(at, Sentence(text, beat.name, "markov", how))
+                    untold = _tell(text, untold)
+            met = met or (who is not None and _first(sentences, {who}) is not None)
             beats.append(BeatText(beat.name, tuple(sentences)))
         return Dream(seed, tuple(beats), cast, self.grammar_sha256, self.corpus_sha256,
                      length=length, paragraphs=paragraphs,
@@ -329,16 +368,17 @@ class Dreamer:
             self._foreign = frozenset(heads - said)
         return self._foreign
 
-    def _spend(self, text, spent):
-        """Add the words of every once-only motif ``text`` says to ``spent``."""
+    def _spend(self, text, spent, beat):
+        """Add the words of every once-only motif ``text`` says in ``beat`` to ``spent``."""
         if self._once:
             words = {normalise(w) for w in text.split()}
-            for motif in self._once:
-                if words & motif:
+            at = self._beat_at.get(beat, 0)
+            for motif, first in self._once:
+                if first <= at and words & motif:
                     spent |= motif
 
     def _markov(self, beat, rng, exp, said, spent, steps=None, foreign=frozenset(),
-                filters=FILTERS, shown=None):
+                filters=FILTERS, shown=None, people=None, untold=frozenset()):
         """A new Markov sentence for ``beat`` and, when ``steps`` is a list, its trace."""
         models, s = self.models, self.settings
         forbidden = self._forbidden.get(beat, frozenset())
@@ -354,7 +394,8 @@ class Dreamer:
                 continue
             words = models.words(ids)
             candidate = Candidate(words, ids, beat, models, forbidden, s.min_words, s.max_words,
-                                  said, rng, spent, foreign=foreign, shown=shown)
+                                  said, rng, spent, foreign=foreign, shown=shown,
+                                  people=people, untold=untold)
             failed = first_failure(candidate, filters)
             if failed is not None:
                 self.rejections[failed.__name__] += 1
@@ -379,12 +420,32 @@ class Dreamer:
             said |= phrases(text)
             if shown is not None:
                 shown.update(normalise(w) for w in text.split())
-            self._spend(text, spent)
+            self._spend(text, spent, beat)
             self.markov_accepted += 1
             if steps is None:
                 return text, None
             return text, MarkovTrace(tuple(words), beat, walks, tuple(steps[start:]))
         return None, None
+
+
+def _forms(text):
+    return {normalise(w) for w in text.split()}
+
+
+def _tell(text, untold):
+    """``untold`` less the motifs ``text`` says."""
+    if not untold:
+        return untold
+    forms = _forms(text)
+    return [(m, says) for m, says in untold if not forms & says]
+
+
+def _first(sentences, words):
+    """The index of the first of ``sentences`` that says one of ``words``, or None."""
+    for i, s in enumerate(sentences):
+        if words & _forms(s.text):
+            return i
+    return None
 
 
 def _echoes(parts, said):

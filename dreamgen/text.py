@@ -2,9 +2,12 @@
 
 import re
 
-__all__ = ["FIRST_PERSON", "YOU", "second_person", "sentence_spans", "split_sentences"]
+__all__ = ["FIRST_PERSON", "FUNCTION_WORDS", "THEY", "YOU", "said_twice", "second_person",
+           "sentence_spans", "split_sentences"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z#])")
+# The words that point at people a sentence has not named (in normal form).
+THEY = frozenset({"they", "them", "their", "theirs", "themselves"})
 YOU = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
 # Hyphens count as word characters here, so "forget-me-nots" is not a narrator. A capital
 # opens a sentence ("My hands", "We stand"); "US" in capitals is a country.
@@ -98,3 +101,37 @@ def second_person(sentence):
 
 class _Unsafe(Exception):
     """A first-person word no rule rewords safely."""
+
+
+# Words a sentence may say twice whatever the corpus does: they carry grammar, not imagery.
+FUNCTION_WORDS = frozenset("""
+a an the of and or but yet so to in on at by for from with into onto over under through across
+along toward towards as like than that this these those it its you your yours they them their
+he she his her him is are was were be been not no all each every one both some more most very
+too just then there here up down out off back again until after before around about against
+among between beneath below above behind beyond within without inside upon where when while
+what which who how if once still now
+""".split())
+_JOINED_BY = frozenset({"and", "by", "to", "after", "upon", "or"})  # "hand to hand"
+_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "est", "ness")
+_EDGE = re.compile(r"^\W+|\W+$")
+
+
+def said_twice(sentence, allowed=frozenset()):
+    """The word ``sentence`` says twice where a reader would stop, or None: "a dull, dull jolt",
+    "the ruined ruin", "the hollowed ground ... a hollowed seed". A word of ``allowed`` (and a
+    function word) may repeat, as may "again and again", "hand to hand" and "gently, impossibly
+    gently"."""
+    forms = [_EDGE.sub("", w.lower()) for w in sentence.split()]
+    for a, b in zip(forms, forms[1:]):
+        short, long_ = sorted((a, b), key=len)
+        if len(short) >= 4 and (a == b or any(long_ == short + x for x in _SUFFIXES)):
+            return long_
+    last = {}
+    for i, f in enumerate(forms):
+        j = last.get(f)
+        if j is not None and f and f not in FUNCTION_WORDS and f not in allowed and not (
+                i - j == 2 and (forms[j + 1] in _JOINED_BY or forms[j + 1].endswith("ly"))):
+            return f
+        last[f] = i
+    return None

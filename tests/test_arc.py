@@ -1,5 +1,7 @@
 """The arc file and an overlay's "$arc" section."""
 
+import json
+
 import pytest
 
 from dreamgen.grammar import LENGTHS, apply_arc_overlay, arc_overlay_problems, load_arc
@@ -8,6 +10,7 @@ from dreamgen.grammar.load import load_grammar
 from dreamgen.resources import builtin_dir
 
 ARC = load_arc(builtin_dir("grammars") / "arc.json")
+ARC_TEXT = (builtin_dir("grammars") / "arc.json").read_text(encoding="utf-8")
 
 
 def test_entries_repoint_single_beats_and_keep_the_rest():
@@ -133,3 +136,26 @@ def test_the_fall_and_the_kneeling_are_told_once():
     once = {m.name: set(m.words) for m in ARC.motifs if m.once}
     assert {"slips", "drops", "plunges"} <= once["letting go"]
     assert "knees" in once["kneeling"] and "ear" in once["listening"]
+
+
+def test_flowers_wait_for_the_dream_and_the_fall_writes_what_brightens_first():
+    told = {m.name for m in ARC.motifs if m.told}
+    assert "blooming" in told
+    assert {b.name: b.markov_at for b in ARC.beats}["fall"] == "opening"
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"markov_at": "end"}, "beat 'omen': 'markov_at' is one of anywhere, opening"),
+])
+def test_a_bad_markov_place_is_named(write, change, message):
+    data = json.loads(ARC_TEXT)
+    data["beats"][2].update(change)
+    with pytest.raises(ArcError, match=message):
+        load_arc(str(write("arc.json", data)))
+
+
+def test_a_told_motif_is_true_or_false(write):
+    data = json.loads(ARC_TEXT)
+    data["motifs"][0]["told"] = "yes"
+    with pytest.raises(ArcError, match="'told' is true or false"):
+        load_arc(str(write("arc.json", data)))

@@ -231,3 +231,46 @@ def test_first_person_sentences_left_out_are_reported_once_a_file(write):
     text = " ".join(p.text for p in doc.paragraphs)
     assert text.startswith("You watch the #fallen# drop through the cold air tonight. You watch")
     assert "breath" not in text and "us." not in text
+
+
+def _in_order(dream):
+    return [s for beat in dream.beats for s in beat.sentences]
+
+
+def test_no_markov_sentence_says_they_before_the_witnesses_are_named(dreams200):
+    from dreamgen.markov.novelty import normalise
+    from dreamgen.text import THEY
+
+    for dream in dreams200:
+        who = normalise(dream.cast["witnesses"].split()[-1])
+        for s in _in_order(dream):
+            forms = {normalise(w) for w in s.text.split()}
+            if who in forms:
+                break
+            assert s.origin == "grammar" or not forms & THEY, (dream.seed, s.text)
+
+
+def test_no_markov_sentence_names_flowers_before_the_dream_has(dreamer, dreams200):
+    from dreamgen.compose import entry_head
+    from dreamgen.markov.novelty import normalise
+
+    blooming = next(m for m in dreamer.arc.motifs if m.name == "blooming")
+    for dream in dreams200:
+        says = set(blooming.words) | {normalise(entry_head(dream.cast["flowers"]))}
+        for s in _in_order(dream):
+            forms = {normalise(w) for w in s.text.split()}
+            assert s.origin == "grammar" or not forms & says, (dream.seed, s.text)
+            if forms & says:
+                break
+
+
+def test_the_falls_markov_sentences_follow_its_opening(dreams200):
+    from dreamgen.compose import _forms
+
+    # Right after what brightens, before what drops, unless they lean on a later sentence.
+    for dream in dreams200:
+        fall = next(b for b in dream.beats if b.name == "fall").sentences
+        for i, s in enumerate(fall):
+            if s.origin == "markov" and any(t.origin == "grammar" for t in fall[1:i]):
+                said = set().union(*(_forms(t.text) for t in fall[1:i] if t.origin == "grammar"))
+                assert _forms(s.text) & said - _forms(fall[0].text), (dream.seed, s.text)

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dreamgen.text import FIRST_PERSON, YOU, second_person, sentence_spans, split_sentences
+from dreamgen.text import (FIRST_PERSON, YOU, said_twice, second_person, sentence_spans,
+                          split_sentences)
 
 _WORDS = ["I", "me", "my", "mine", "myself", "My", "Me", "Mine", "I'm", "I’ve", "I'd", "I'll",
           "am", "was", "wasn't", "Was", "Am", "still", "too,", "we", "We", "us", "our", "ours",
@@ -89,3 +90,22 @@ def test_the_first_person_rule_sees_a_capital_but_not_a_country():
 def test_sentence_spans_are_the_split_sentences(text):
     text = text.strip()
     assert [text[a:b] for a, b in sentence_spans(text)] == split_sentences(text)
+
+
+@pytest.mark.parametrize("sentence, word", [
+    ("A thin chorus rises as a dull, dull jolt rolls past you.", "dull"),
+    ("You roam toward the ruined ruin, guided by a lantern.", "ruined"),
+    ("Beneath your palm, a flickering flicker wells up.", "flickering"),
+    ("At the centre of the hollowed ground you find a hollowed seed of jade.", "hollowed"),
+    ("Still stillness spreads from the river toward you.", "stillness"),
+    ("Again and again they cry out, passing it hand to hand.", None),
+    ("Gently, impossibly gently, the seal drops like a leaf.", None),
+    ("You look up, and the light is like a lamp, like coals under ash.", None),
+])
+def test_a_word_said_twice_where_a_reader_stops_is_found(sentence, word):
+    assert said_twice(sentence) == word
+
+
+def test_a_word_the_corpus_repeats_may_repeat():
+    assert said_twice("Let it mend, let it heal.") == "let"
+    assert said_twice("Let it mend, let it heal.", allowed={"let"}) is None

@@ -21,7 +21,10 @@ __all__ = [
     "load_arc",
 ]
 
-_BEAT_KEYS = {"name", "purpose", "entry", "markov"}
+_BEAT_KEYS = {"name", "purpose", "entry", "markov", "markov_at"}
+# Where a beat's Markov sentences go: anywhere after its opening sentence, or right after it
+# (the fall: what brightens comes before what drops, which the grammar's later sentences say).
+MARKOV_PLACES = ("anywhere", "opening")
 # "full" is the arc itself; the others are read from the arc file's "lengths".
 LENGTHS = ("micro", "short", "full")
 DEFAULT_LENGTH = "full"
@@ -39,6 +42,7 @@ class Beat:
     purpose: str
     entry: str
     markov: int = 0
+    markov_at: str = "anywhere"
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,8 @@ class Motif:
     A Markov sentence outside that stretch may not say them (nothing mends before the touch).
     ``None`` leaves that end open. A motif said ``once`` is said by one sentence of a dream at
     most: once a sentence has said it, no Markov sentence says it again (a second landing).
+    A motif ``told`` is said by a Markov sentence only once the dream has said it (flowers
+    only where the renewal made them bloom).
     """
 
     name: str
@@ -55,6 +61,7 @@ class Motif:
     first: str = None
     last: str = None
     once: bool = False
+    told: bool = False
 
 
 @dataclass(frozen=True)
@@ -212,8 +219,12 @@ def load_arc(path, *, data=None):
             raise ArcError(f"beat {b['name']!r}: 'markov' must be a whole number 0 to "
                            f"{MAX_MARKOV}",
                            path=path, beat=b["name"])
+        at = b.get("markov_at", "anywhere")
+        if at not in MARKOV_PLACES:
+            raise ArcError(f"beat {b['name']!r}: 'markov_at' is one of "
+                           f"{', '.join(MARKOV_PLACES)}", path=path, beat=b["name"])
         beats.append(Beat(b["name"], str(b.get("purpose", "")), str(b.get("entry") or b["name"]),
-                          markov))
+                          markov, at))
     names = [b.name for b in beats]
     if not beats or len(set(names)) != len(names):
         raise ArcError("the arc needs at least one beat, each with a unique name", path=path)
@@ -231,7 +242,7 @@ def load_arc(path, *, data=None):
 
 def _motifs(data, names, path):
     if not isinstance(data, list):
-        raise ArcError("'motifs' is a list of {name, words, from, until, once} objects",
+        raise ArcError("'motifs' is a list of {name, words, from, until, once, told} objects",
                        path=path)
     motifs = []
     for i, m in enumerate(data):
@@ -239,7 +250,7 @@ def _motifs(data, names, path):
                 and isinstance(m.get("words"), list)
                 and all(isinstance(w, str) for w in m["words"])):
             raise ArcError(f"motif {i} needs a 'name' and a list of 'words'", path=path)
-        extra = set(m) - {"name", "words", "from", "until", "once"}
+        extra = set(m) - {"name", "words", "from", "until", "once", "told"}
         if extra:
             raise ArcError(f"motif {m['name']!r} has unknown keys: {', '.join(sorted(extra))}",
                            path=path)
@@ -247,10 +258,11 @@ def _motifs(data, names, path):
             if m.get(end) is not None and m[end] not in names:
                 raise ArcError(f"motif {m['name']!r}: {end!r} names beat {m[end]!r}, which the "
                                f"arc does not have{did_you_mean(m[end], names)}", path=path)
-        if not isinstance(m.get("once", False), bool):
-            raise ArcError(f"motif {m['name']!r}: 'once' is true or false", path=path)
+        for flag in ("once", "told"):
+            if not isinstance(m.get(flag, False), bool):
+                raise ArcError(f"motif {m['name']!r}: {flag!r} is true or false", path=path)
         motifs.append(Motif(m["name"], tuple(w.lower() for w in m["words"]), m.get("from"),
-                            m.get("until"), m.get("once", False)))
+                            m.get("until"), m.get("once", False), m.get("told", False)))
     return tuple(motifs)
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ..errors import CorpusError
 from ..grammar.rules import TAG
+from ..text import FUNCTION_WORDS
 from .chain import build_chain
 from .classify import BeatClassifier
 from .novelty import DEFAULT_NOVELTY_WORDS, Novelty, normalise, run_hashes
@@ -33,7 +34,8 @@ DEFAULT_SCENE_BEATS = 1.4
 # Markov sentence may name it only once the dream has (see filters.names_only_what_is_shown).
 DEFAULT_LOCAL_SHARE = 0.15
 # So does a word this few vignettes name after a determiner, however often they say it
-# otherwise: "the falls" and "the pass" (1.5% each), while "falls" is in 80% of them.
+# otherwise: "the falls" and "the pass" (1.5% each), while "falls" is in 80% of them. Two
+# vignettes at least: one is a slip ("the in-between" makes nothing of "in").
 DEFAULT_RARE_NOUN_SHARE = 0.02
 # The words a thing is named after ("the pond", "your high branch"), and the words that may
 # stand between them and it ("the whole moraine"). Not "that": after a noun it opens a clause
@@ -53,7 +55,12 @@ of in into on onto upon over under across through toward towards against beneath
 above around with without from at by along among between behind beside past near inside
 within like and but
 """.split())
-FORMAT_VERSION = 8
+# A word may stand twice in a Markov sentence only when the corpus says it twice in at least
+# this share of its sentences that say it: "the", "your", "let it ..., let", "look up, and you
+# look up". Elsewhere a word said twice is a join ("Still a faint slow pulse still gleams"):
+# "still" is said twice in 0.4% of the corpus's sentences that say it (read in seed 10707).
+DEFAULT_REPEAT_SHARE = 0.03
+FORMAT_VERSION = 9
 _RESERVED = ("___BEGIN__", "___END__")
 _SHIELD = "\u01c2"  # a letter (so \w matches it) that corpus text never holds
 _CLAUSE_JOINS = ("and", "but")
@@ -120,6 +127,17 @@ def _verbs(sentences, vocab, norm):
                 if nxt[-1:].isalpha() and normalise(nxt) not in HINGE_WORDS | _SUBJECTS:
                     found[norm[toks[i + 1]]] += 1
     return {f for f, n in found.items() if n >= 2}
+
+
+def _repeatable(sentences, norm, share=DEFAULT_REPEAT_SHARE):
+    """Normal-form ids of the words the corpus says twice in one sentence in at least ``share``
+    of the sentences that say them (and in two sentences at least)."""
+    uses, twice = Counter(), Counter()
+    for toks in sentences:
+        counts = Counter(norm[t] for t in toks)
+        uses.update(counts.keys())
+        twice.update(f for f, n in counts.items() if n > 1)
+    return {f for f, n in twice.items() if n >= 2 and n >= share * uses[f]}
 
 
 def _beat_vocabulary(spread, share):
@@ -192,13 +210,16 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
     once = set()
     files, beats_in = Counter(), Counter()  # form -> files with it; -> beats summed over them
     named = Counter()  # form -> files that name it after a determiner (see named_at)
+    after_of = Counter()  # form -> files that say it right after "of" ("the smell of tar")
     naming = tuple(frozenset(form_ids[w] for w in words if w in form_ids)
                    for words in (DETERMINERS, BEFORE_NOUNS))
+    of = form_ids.get("of")
     for doc, found in zip(corpus.documents, doc_sentences):
-        seen, paragraphs, names = {}, {}, set()
+        seen, paragraphs, names, ofs = {}, {}, set(), set()
         for beat, toks, n in found:
             nf = [norm[t] for t in toks]
             names.update(nf[i] for i in named_at(nf, *naming))
+            ofs.update(b for a, b in zip(nf, nf[1:]) if a == of)
             if beat is None:
                 paragraphs.setdefault(n, []).append((toks, nf))
                 continue
@@ -213,6 +234,7 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         in_file = Counter(f for used in seen.values() for f in used)
         files.update(in_file.keys())
         named.update(names)
+        after_of.update(ofs)
         beats_in.update(in_file)
     classifier = BeatClassifier.train(beats, examples, n_forms)
     for para, user in untagged:
@@ -253,8 +275,9 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
                 own_chains[beat] = {name: _uints(getattr(c, name))
                                     for name in _CHAIN_ARRAYS + ("users",)}
                 vocabulary[beat] = _uints(sorted(set(vocabulary[beat]) | users))
-    verbs = _uints(sorted(_verbs([sent for found in doc_sentences for _, sent, _ in found], vocab,
-                                 norm)))
+    all_sentences = [sent for found in doc_sentences for _, sent, _ in found]
+    verbs = _uints(sorted(_verbs(all_sentences, vocab, norm)))
+    repeatable = _uints(sorted(_repeatable(all_sentences, norm)))
     k = settings.novelty_words
     hashes = set()
     for doc in corpus.documents:
@@ -286,8 +309,9 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         # The user's own words are theirs to say wherever their text goes. A walk names only
         # what the corpus names somewhere, so a word it never names need not be listed.
         "local": _uints(sorted(f for f in range(n_forms)
-                               if (files[f] < DEFAULT_LOCAL_SHARE * len(doc_sentences)
-                                   or 0 < named[f] < DEFAULT_RARE_NOUN_SHARE * len(doc_sentences))
+                               if forms[f] not in FUNCTION_WORDS and (
+                                   files[f] < DEFAULT_LOCAL_SHARE * len(doc_sentences)
+                                   or 2 <= named[f] < DEFAULT_RARE_NOUN_SHARE * len(doc_sentences))
                                and not any(f in m for m in mine.values()))),
         "chains": chains,
         "beats": list(beats),
@@ -296,6 +320,10 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         "ngrams": array("Q", sorted(hashes)),
         "shares": {},  # filled in by build_models from walks of the built chains
         "verbs": verbs,
+        "repeatable": repeatable,
+        # What two vignettes or more name after a determiner or "of": a thing, not a verb.
+        "nouns": _uints(sorted(set(f for f, n in named.items() if n >= 2)
+                               | set(f for f, n in after_of.items() if n >= 2))),
         "tags": tuple(sorted(tags)),
         "beats_used": tuple(sorted(beats_used)),
     }

@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from ..text import FIRST_PERSON
-from .build import named_at
+from ..text import FIRST_PERSON, FUNCTION_WORDS, THEY
+from .build import DETERMINERS, named_at
 from .novelty import normalise
 
 __all__ = ["DEFAULT_BEAT_MARGIN", "DEFAULT_ECHO_WORDS", "DEFAULT_MAX_SHARE", "DEFAULT_MAX_WORDS",
@@ -24,9 +24,9 @@ DEFAULT_MAX_WORDS = 16
 DEFAULT_BEAT_MARGIN = 2.0
 # A sentence may not repeat this many words in a row from one already in the dream.
 DEFAULT_ECHO_WORDS = 4
-# A sentence the chain says in more than this share of its walks is kept only that often:
-# stock phrases many vignettes share would otherwise turn up in dream after dream.
-DEFAULT_MAX_SHARE = 0.0005
+# A sentence the chain says in more than this share of the walks that pass is kept only that
+# often: stock phrases many vignettes share would otherwise turn up in dream after dream.
+DEFAULT_MAX_SHARE = 0.005
 _WELL_ENDED = re.compile(r"[^\W_#][.!?]$|#[.!?]$")
 _INNER_END = re.compile(r"[.!?] +[A-Z#]")
 _OPEN_CLOSE = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
@@ -72,6 +72,8 @@ class Candidate:
     expanded: str = None  # the text once its cast tags are filled in
     foreign: frozenset = frozenset()  # cast nouns of other dreams (lower case)
     shown: set = None  # the words (normal form) the dream and its cast have said so far
+    people: bool = None  # whether the dream has named its witnesses (None: not known)
+    untold: frozenset = frozenset()  # words of "told" motifs the dream has not said yet
 
     @property
     def text(self):
@@ -195,6 +197,58 @@ def verbs_agree(c):
     return True
 
 
+def no_word_twice(c):
+    """Says no word twice that the corpus rarely says twice in a sentence ("Still a faint slow
+    pulse still gleams", "Behind you, the glassblowers hold their breath behind you"): a join
+    of two vignettes' sentences that each had it. "Let it mend, you think, let ..." stays."""
+    if c.models is None:
+        return True
+    repeatable, seen = c.models.repeatable, set()
+    for f in c.forms:
+        if f in seen and f not in repeatable:
+            return False
+        seen.add(f)
+    return True
+
+
+def they_are_named(c):
+    """Says "they", "them" or "theirs" only once the dream has named who they are ("You lift
+    your eyes along with theirs" before anyone is there to look)."""
+    return c.people is None or c.people or not any(f in THEY for f in c.forms)
+
+
+_WHERE = frozenset({"where", "which", "who", "whose"})
+
+
+_PLACE_WORDS = frozenset({"past", "beyond", "beside", "behind", "below", "beneath", "above",
+                          "across", "along", "among", "around", "at", "by", "in", "inside",
+                          "near", "on", "over", "through", "under", "within"})
+
+
+_SUBORDINATORS = frozenset({"when", "while", "if", "because", "until", "although", "though",
+                            "once", "as", "before", "after", "since", "whenever"})
+
+
+def has_a_main_clause(c):
+    """Is more than a place and what is there ("Past the rain-slick gutter, where typesetters
+    stand in a row.") or than a clause that waits for one ("When they stand at your side and
+    leans against you."; "When you turn, and they draw close."): the corpus opens on "When"
+    or "As" only before a comma and the sentence's own clause."""
+    words = c.words
+    first = words[0].lower()
+    if first in _SUBORDINATORS:
+        for i, w in enumerate(words[:-1]):
+            if w.endswith(","):
+                return words[i + 1].lower() not in _CLAUSE_BREAKS
+        return False
+    if first not in _PLACE_WORDS:
+        return True
+    for i in range(1, len(words) - 1):
+        if words[i - 1].endswith(",") and words[i].lower() in _WHERE:
+            return any(w.endswith((",", ";")) for w in words[i:-1])
+    return True
+
+
 def one_gender(c):
     """A woman does not shake "his" head: a join between two vignettes' people."""
     lowered = set(c.forms)
@@ -232,6 +286,12 @@ def in_arc_order(c):
     return not any(f in forbidden for f in c.forms)
 
 
+def told_first(c):
+    """Says nothing the dream must say first ("the tiny white flowers" where none bloomed)."""
+    untold = c.untold
+    return not untold or not any(f in untold for f in c.forms)
+
+
 def in_its_beat(c):
     """The beat classifier finds no other beat far likelier for these words."""
     return c.models.beat_margin(c.ids, c.beat) <= DEFAULT_BEAT_MARGIN
@@ -266,12 +326,38 @@ def names_only_its_own_cast(c):
 
 
 def names_only_what_is_shown(c):
-    """Names no thing only some scenes have ("the pond", "the whole moraine", "the wreckage"
-    before the fall) until the dream has: a word few vignettes name after a determiner."""
+    """Names no thing only some scenes have ("the pond", "the whole moraine", "the broken
+    pillars", "the smell of eucalyptus", "the wreckage" before the fall) until the dream has:
+    a word few vignettes name, right after a determiner or as the noun its phrase ends on."""
     if c.shown is None:
         return True
     local, shown, forms = c.models.local, c.shown, c.forms
-    return not any(forms[i] in local and forms[i] not in shown for i in named_at(forms))
+    return not any(forms[i] in local and forms[i] not in shown for i in _named(c))
+
+
+_NAMING = DETERMINERS | {"of"}
+
+
+def _named(c):
+    """The positions of the words a sentence names things by: after a determiner (see
+    build.named_at), and the noun a phrase opened by a determiner or "of" ends on, past its
+    adjectives ("the warm grit", "its small smooth back"), where the corpus names it so."""
+    forms, words = c.forms, c.words
+    norm, verbs, nouns = c.models.norm, c.models.verbs, c.models.nouns
+    ids = c.ids if len(c.ids) == len(forms) else [0] * len(forms)  # (a test's bare words)
+    at = named_at(forms)
+    for i, f in enumerate(forms[:-1]):
+        if f in _NAMING and words[i][-1:].isalpha():
+            head = None
+            for j in range(i + 1, min(i + 4, len(forms))):
+                if forms[j] in FUNCTION_WORDS or norm[ids[j]] in verbs:
+                    break
+                head = j
+                if not words[j][-1:].isalpha():
+                    break
+            if head is not None and forms[head] in nouns:
+                at.append(head)
+    return at
 
 
 def no_echo(c):
@@ -283,14 +369,16 @@ def no_echo(c):
 # A beat's rare words and other vignettes' scene words need no filter: the chains are built
 # without them (see build.py), so no walk can say one.
 FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun, no_repeated_phrase,
-           one_gender, verbs_agree, one_verb_after_you_see, has_a_verb, every_clause_has_a_verb,
-           not_your_own_sentence, novel, in_arc_order, once_said, names_only_what_is_shown,
-           in_its_beat, not_too_likely)
+           no_word_twice, they_are_named, has_a_main_clause, one_gender, verbs_agree,
+           one_verb_after_you_see, has_a_verb, every_clause_has_a_verb, not_your_own_sentence,
+           novel, in_arc_order, once_said, told_first, names_only_what_is_shown, in_its_beat,
+           not_too_likely)
 TEXT_FILTERS = (novel_once_cast, names_only_its_own_cast, no_echo)
 # The filters that need nothing of a dream: a build samples the chain through them to learn
 # which sentences it says most often (see not_too_likely).
 SAMPLED_FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun,
-                   no_repeated_phrase, has_a_verb, not_your_own_sentence, novel, in_its_beat)
+                   no_repeated_phrase, no_word_twice, has_a_main_clause, has_a_verb,
+                   names_only_what_is_shown, not_your_own_sentence, novel, in_its_beat)
 
 
 def first_failure(candidate, filters=FILTERS):

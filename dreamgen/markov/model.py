@@ -40,6 +40,8 @@ class Models:
         self.scene = frozenset(payload["scene"])
         forms = payload["forms"].split("\n")
         self.local = frozenset(forms[f] for f in payload.get("local", ()))
+        self.repeatable = frozenset(forms[f] for f in payload.get("repeatable", ()))
+        self.nouns = frozenset(forms[f] for f in payload.get("nouns", ()))
         self.tags = payload.get("tags", ())
         self.beats_used = payload.get("beats_used", ())
         self.own_sentences = payload.get("own_sentences", ())  # sorted sentence hashes
@@ -77,7 +79,9 @@ class Models:
         pass the filters that need no dream: ``{beat: {"ids": hashes, "per": counts}}``.
 
         A fixed number of walks from a seed of the beat's own, so every build agrees; only
-        sentences said twice or more are kept, and a share is ``per / walks``.
+        sentences said twice or more are kept, and a share is ``per / passed``: of the walks
+        that pass. A dream's filters refuse most walks, so what it keeps is what passes, and a
+        sentence that names nothing a scene must show first passes far more often than most.
         """
         from collections import Counter
 
@@ -91,16 +95,19 @@ class Models:
             said = Counter()
             for _ in range(walks):
                 ids = self.walk_ids(beat, rng, DEFAULT_MIN_WORDS, DEFAULT_MAX_WORDS)
+                # As at a dream's start: nothing of any scene shown yet.
                 if ids is not None and first_failure(
-                        Candidate(self.words(ids), ids, beat, self), SAMPLED_FILTERS) is None:
+                        Candidate(self.words(ids), ids, beat, self, shown=set()),
+                        SAMPLED_FILTERS) is None:
                     said[sentence_hash(ids)] += 1
             common = sorted((h, n) for h, n in said.items() if n >= 2)
             out[beat] = {"ids": array("Q", [h for h, _ in common]),
-                         "per": array("I", [n for _, n in common])}
+                         "per": array("I", [n for _, n in common]),
+                         "passed": max(1, sum(said.values()))}
         return out
 
     def share(self, beat, ids):
-        """The share of ``beat``'s walks (as sampled when built) that say these ids."""
+        """The share of ``beat``'s passing walks (as sampled when built) that say these ids."""
         found = self._shares.get(beat)
         if not found:
             return 0.0
@@ -108,7 +115,7 @@ class Models:
         h = sentence_hash(ids)
         i = bisect_left(hashes, h)
         if i < len(hashes) and hashes[i] == h:
-            return found["per"][i] / DEFAULT_SAMPLE_WALKS
+            return found["per"][i] / found["passed"]
         return 0.0
 
     def words(self, ids):
