@@ -178,6 +178,10 @@ class Dreamer:
         self._once = [(frozenset(m.words), self._beat_at.get(m.first, 0))
                       for m in arc.motifs if m.once]
         self._told = [frozenset(m.words) for m in arc.motifs if m.told]
+        self._said_in = {}  # beat -> the words of the motifs its grammar always tells
+        for m in arc.motifs:
+            if m.said_in:
+                self._said_in[m.said_in] = self._said_in.get(m.said_in, frozenset()) | set(m.words)
         self._foreign = None  # see _cast_heads
 
     @property
@@ -319,6 +323,7 @@ class Dreamer:
                 shown.update(normalise(w) for w in s.text.split())
                 self._spend(s.text, spent, beat.name)
                 untold = _tell(s.text, untold)
+            spent |= self._said_in.get(beat.name, frozenset())
             for _ in range(beat.markov):
                 people = None if who is None else met or _first(sentences, {who}) is not None
                 text, how = self._markov(beat.name, rng, exp, said, spent, steps, foreign,

@@ -6,8 +6,9 @@ __all__ = ["FIRST_PERSON", "FUNCTION_WORDS", "THEY", "YOU", "said_twice", "secon
            "sentence_spans", "split_sentences"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z#])")
-# The words that point at people a sentence has not named (in normal form).
-THEY = frozenset({"they", "them", "their", "theirs", "themselves"})
+# The words that point at people a sentence has not named (in normal form): "You shade your
+# eyes and look up together" needs someone there.
+THEY = frozenset({"they", "them", "their", "theirs", "themselves", "together"})
 YOU = re.compile(r"\b(?:you|your|yours|yourself)\b", re.IGNORECASE)
 # Hyphens count as word characters here, so "forget-me-nots" is not a narrator. A capital
 # opens a sentence ("My hands", "We stand"); "US" in capitals is a country.

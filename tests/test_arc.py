@@ -159,3 +159,16 @@ def test_a_told_motif_is_true_or_false(write):
     data["motifs"][0]["told"] = "yes"
     with pytest.raises(ArcError, match="'told' is true or false"):
         load_arc(str(write("arc.json", data)))
+
+
+def test_what_a_beat_always_tells_is_said_in_it():
+    said_in = {m.name: m.said_in for m in ARC.motifs if m.said_in}
+    assert said_in["landing"] == "impact" and said_in["pleading"] == "approach"
+    assert said_in["made whole"] == "renewal" and said_in["touching"] == "touch"
+
+
+def test_a_motif_said_in_a_beat_the_arc_lacks_is_named(write):
+    data = json.loads(ARC_TEXT)
+    data["motifs"][0]["said_in"] = "omne"
+    with pytest.raises(ArcError, match="'said_in' names beat 'omne'.*did you mean 'omen'"):
+        load_arc(str(write("arc.json", data)))

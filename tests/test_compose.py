@@ -274,3 +274,18 @@ def test_the_falls_markov_sentences_follow_its_opening(dreams200):
             if s.origin == "markov" and any(t.origin == "grammar" for t in fall[1:i]):
                 said = set().union(*(_forms(t.text) for t in fall[1:i] if t.origin == "grammar"))
                 assert _forms(s.text) & said - _forms(fall[0].text), (dream.seed, s.text)
+
+
+def test_no_markov_sentence_tells_again_what_its_beat_told(dreamer, dreams200):
+    from dreamgen.compose import _forms
+
+    said_in = {}
+    for m in dreamer.arc.motifs:
+        if m.said_in:
+            said_in.setdefault(m.said_in, set()).update(m.words)
+    for dream in dreams200:
+        told = set()
+        for beat in dream.beats:
+            told |= said_in.get(beat.name, set())
+            for s in beat.sentences:
+                assert s.origin == "grammar" or not _forms(s.text) & told, (dream.seed, s.text)

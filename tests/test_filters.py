@@ -72,6 +72,12 @@ def test_a_sentence_needs_a_verb_the_corpus_uses(dreamer):
     ("What remains as you wake is a spark.", "What stays with you into the day."),
     ("Everything goes still, and even the drip from the gutters stops.",
      "Everything goes still, and even the drip from the gutters."),
+    ("The dream fades, and the sound of wind is still in your mouth.",
+     "The dream fades, and the sound of wind still in your mouth."),
+    ("The dream fades, and insects sing outside.",
+     "The dream fades, and the sound of insects singing outside."),
+    ("There is quiet hope in their faces, and it lights yours.",
+     "There is quiet hope in their faces, and into yours."),
 ])
 def test_every_clause_needs_a_verb_where_a_verb_can_stand(dreamer, good, bad):
     def c(text):
@@ -97,6 +103,8 @@ def test_a_verb_joined_to_one_in_s_agrees(dreamer):
 
     assert not verbs_agree(c("A plea rises from the wreck and drift like smoke."))
     assert verbs_agree(c("A plea rises from the wreck and drifts like smoke."))
+    # "curls" is in the corpus, though never after a subject.
+    assert not verbs_agree(c("A plea rises from the wreck and curl like smoke."))
     assert verbs_agree(c("The last image stays with you, clear and warm."))
     assert verbs_agree(c("The whole dream seems to lean in and wait with you."))
 

@@ -53,7 +53,9 @@ class Motif:
     ``None`` leaves that end open. A motif said ``once`` is said by one sentence of a dream at
     most: once a sentence has said it, no Markov sentence says it again (a second landing).
     A motif ``told`` is said by a Markov sentence only once the dream has said it (flowers
-    only where the renewal made them bloom).
+    only where the renewal made them bloom). A motif ``said_in`` a beat is one that beat's
+    grammar always tells, in whatever words: from there on no Markov sentence tells it again
+    (a second plea, the crack sealed twice).
     """
 
     name: str
@@ -62,6 +64,7 @@ class Motif:
     last: str = None
     once: bool = False
     told: bool = False
+    said_in: str = None
 
 
 @dataclass(frozen=True)
@@ -242,7 +245,8 @@ def load_arc(path, *, data=None):
 
 def _motifs(data, names, path):
     if not isinstance(data, list):
-        raise ArcError("'motifs' is a list of {name, words, from, until, once, told} objects",
+        raise ArcError("'motifs' is a list of {name, words, from, until, once, told, said_in} "
+                       "objects",
                        path=path)
     motifs = []
     for i, m in enumerate(data):
@@ -250,11 +254,11 @@ def _motifs(data, names, path):
                 and isinstance(m.get("words"), list)
                 and all(isinstance(w, str) for w in m["words"])):
             raise ArcError(f"motif {i} needs a 'name' and a list of 'words'", path=path)
-        extra = set(m) - {"name", "words", "from", "until", "once", "told"}
+        extra = set(m) - {"name", "words", "from", "until", "once", "told", "said_in"}
         if extra:
             raise ArcError(f"motif {m['name']!r} has unknown keys: {', '.join(sorted(extra))}",
                            path=path)
-        for end in ("from", "until"):
+        for end in ("from", "until", "said_in"):
             if m.get(end) is not None and m[end] not in names:
                 raise ArcError(f"motif {m['name']!r}: {end!r} names beat {m[end]!r}, which the "
                                f"arc does not have{did_you_mean(m[end], names)}", path=path)
@@ -262,7 +266,8 @@ def _motifs(data, names, path):
             if not isinstance(m.get(flag, False), bool):
                 raise ArcError(f"motif {m['name']!r}: {flag!r} is true or false", path=path)
         motifs.append(Motif(m["name"], tuple(w.lower() for w in m["words"]), m.get("from"),
-                            m.get("until"), m.get("once", False), m.get("told", False)))
+                            m.get("until"), m.get("once", False), m.get("told", False),
+                            m.get("said_in")))
     return tuple(motifs)
 
 

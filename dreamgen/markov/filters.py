@@ -132,9 +132,13 @@ def every_clause_has_a_verb(c):
             # So is the word after a plural ("your hands shake", "#flowers# pierce").
             bare = w.rstrip(".,;:!?").lower()
             prev = c.words[i - 1] if i else ""
-            found = found or norm[t] in verbs or bare.isalpha() and (
+            # "still" follows "you" as a verb does ("you still feel"), but says nothing alone:
+            # "The dream fades, and the sound of wind still in your mouth."
+            found = found or bare not in _ADVERBS and norm[t] in verbs or bare.isalpha() and (
                 len(bare) > 3 and bare.endswith("s") and not bare.endswith(("ss", "us", "is"))
-                or bare not in _NOT_A_VERB and not bare.endswith("ed") and prev[-1:] in ("s", "#")
+                and bare not in FUNCTION_WORDS
+                or bare not in _NOT_A_VERB and not bare.endswith(("ed", "ing"))
+                and prev[-1:] in ("s", "#")
                 and prev.lower() not in _NOT_A_VERB)
     # "What stays with you into the day." is the subject of a sentence never finished.
     return found and (c.words[0] != "What" or any(w in _IS for w in c.words))
@@ -190,9 +194,13 @@ def verbs_agree(c):
             said_s = False
         elif said_s and i and c.words[i - 1].lower() == "and" and w[-1].isalpha():
             # (a word that ends the sentence or a clause is an adjective: "clear and warm.")
+            # A word whose -s form the corpus has is a verb here too ("and curl like smoke":
+            # "curls" is in the corpus), unless a comma opened a clause of its own.
             bare = normalise(w)
             if not bare.endswith("s") and (known(bare + "s") in verbs
-                                           or known(bare + "es") in verbs):
+                                           or known(bare + "es") in verbs
+                                           or known(bare + "s") >= 0 and (
+                                               not c.words[i - 2].endswith(","))):
                 return False
     return True
 
