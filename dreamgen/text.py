@@ -128,11 +128,28 @@ def said_twice(sentence, allowed=frozenset()):
         short, long_ = sorted((a, b), key=len)
         if len(short) >= 4 and (a == b or any(long_ == short + x for x in _SUFFIXES)):
             return long_
-    last = {}
+    last, stems = {}, {}
     for i, f in enumerate(forms):
         j = last.get(f)
         if j is not None and f and f not in FUNCTION_WORDS and f not in allowed and not (
                 i - j == 2 and (forms[j + 1] in _JOINED_BY or forms[j + 1].endswith("ly"))):
             return f
         last[f] = i
+        # "a flickering shine flickers": one stem said twice as two words.
+        if len(f) >= 5 and f not in FUNCTION_WORDS:
+            stem = _stem(f)
+            if stems.get(stem, f) != f:
+                return f
+            stems[stem] = f
+    # "One by one ... one by one": three words said twice.
+    runs = list(zip(forms, forms[1:], forms[2:]))
+    if len(set(runs)) < len(runs):
+        return next(r for r in runs if runs.count(r) > 1)[0]
     return None
+
+
+def _stem(form):
+    for x in ("ing", "ed", "es", "s", "er"):
+        if form.endswith(x) and len(form) - len(x) >= 4:
+            return form[:-len(x)]
+    return form

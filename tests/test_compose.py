@@ -284,8 +284,11 @@ def test_no_markov_sentence_tells_again_what_its_beat_told(dreamer, dreams200):
         if m.said_in:
             said_in.setdefault(m.said_in, set()).update(m.words)
     for dream in dreams200:
+        # A cast tag's words are the cast's ("It trails #trail#": "loose fleece").
+        cast = set().union(*(_forms(v) for v in dream.cast.values() if isinstance(v, str)))
         told = set()
         for beat in dream.beats:
             told |= said_in.get(beat.name, set())
             for s in beat.sentences:
-                assert s.origin == "grammar" or not _forms(s.text) & told, (dream.seed, s.text)
+                assert s.origin == "grammar" or not _forms(s.text) & told - cast, (
+                    dream.seed, s.text)

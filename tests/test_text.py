@@ -98,6 +98,8 @@ def test_sentence_spans_are_the_split_sentences(text):
     ("Beneath your palm, a flickering flicker wells up.", "flickering"),
     ("At the centre of the hollowed ground you find a hollowed seed of jade.", "hollowed"),
     ("Still stillness spreads from the river toward you.", "stillness"),
+    ("Far down, a feeble, flickering shine flickers with a stutter.", "flickers"),
+    ("One by one the herders touch the quartz one by one, and you see them.", "one"),
     ("Again and again they cry out, passing it hand to hand.", None),
     ("Gently, impossibly gently, the seal drops like a leaf.", None),
     ("You look up, and the light is like a lamp, like coals under ash.", None),
