@@ -34,8 +34,8 @@ _CAST_HEADS = frozenset({"witnesses", "water", "flowers"})
 _WORD = re.compile(r"[a-z][a-z'-]*")
 # In a beat the user's corpus text writes, their sentences weigh this much against the
 # built-in corpus's: at 2, two in three of its Markov sentences start from the user's words.
-# At 1 a 694-word file gave a quarter of all Markov sentences a run of its words, just; at 2,
-# 30% (seeds 0-39, docs/examples/harbour-dream.txt).
+# At 1 a 694-word file gave 18% of all Markov sentences a run of its words; at 2, 25% (seeds
+# 0-39) and 30% (seeds 500-519, docs/examples/harbour-dream.txt).
 DEFAULT_CORPUS_WEIGHT = 2.0
 
 

@@ -114,6 +114,8 @@ among between beneath below above behind beyond within without inside upon where
 what which who how if once still now
 """.split())
 _JOINED_BY = frozenset({"and", "by", "to", "after", "upon", "or"})  # "hand to hand"
+_PLACE_WORDS = frozenset({"from", "over", "across", "through", "toward", "towards", "beneath",
+                          "into", "onto", "above", "below", "behind", "beyond", "around"})
 _SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "est", "ness")
 _EDGE = re.compile(r"^\W+|\W+$")
 
@@ -141,6 +143,10 @@ def said_twice(sentence, allowed=frozenset()):
             if stems.get(stem, f) != f:
                 return f
             stems[stem] = f
+    # "from the pool from the far shore", "over the basin over you": one place said twice.
+    for i, f in enumerate(forms):
+        if f in _PLACE_WORDS and f in forms[i + 1:i + 6] and "and" not in forms[i + 1:i + 6]:
+            return f
     # "One by one ... one by one": three words said twice.
     runs = list(zip(forms, forms[1:], forms[2:]))
     if len(set(runs)) < len(runs):
@@ -151,5 +157,6 @@ def said_twice(sentence, allowed=frozenset()):
 def _stem(form):
     for x in ("ing", "ed", "es", "s", "er"):
         if form.endswith(x) and len(form) - len(x) >= 4:
-            return form[:-len(x)]
-    return form
+            form = form[:-len(x)]
+            break
+    return form[:-1] if form.endswith("e") else form  # "flare", "flaring"
