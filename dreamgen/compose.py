@@ -181,7 +181,7 @@ class Dreamer:
         self._said_in = {}  # beat -> the words of the motifs its grammar always tells
         for m in arc.motifs:
             if m.said_in:
-                self._said_in[m.said_in] = self._said_in.get(m.said_in, frozenset()) | set(m.words)
+                self._said_in.setdefault(m.said_in, set()).update(m.words)
         self._foreign = None  # see _cast_heads
 
     @property
@@ -323,7 +323,7 @@ class Dreamer:
                 shown.update(normalise(w) for w in s.text.split())
                 self._spend(s.text, spent, beat.name)
                 untold = _tell(s.text, untold)
-            spent |= self._said_in.get(beat.name, frozenset())
+            spent |= self._said_in.get(beat.name, set())
             for _ in range(beat.markov):
                 people = None if who is None else met or _first(sentences, {who}) is not None
                 text, how = self._markov(beat.name, rng, exp, said, spent, steps, foreign,
@@ -337,9 +337,8 @@ class Dreamer:
                     if not met and who is not None and forms & (THEY | {who}):
                         needs.append({who})
                     # After the beat's opening sentence and all it leans on.
-                    first = max((_first(sentences, n) for n in needs), key=lambda i: -1
-                                if i is None else i, default=None)
-                    first = 1 if first is None else first + 1
+                    found = (_first(sentences, n) for n in needs)
+                    first = 1 + max((i for i in found if i is not None), default=0)
                     if not sentences:
                         at = 0
                     elif beat.markov_at == "opening":

@@ -114,7 +114,8 @@ among between beneath below above behind beyond within without inside upon where
 what which who how if once still now
 """.split())
 _JOINED_BY = frozenset({"and", "by", "to", "after", "upon", "or"})  # "hand to hand"
-_PLACE_WORDS = frozenset({"from", "over", "across", "through", "toward", "towards", "beneath",
+# Said twice within six words, one of these puts a thing in two places at once.
+_TWICE_PLACED = frozenset({"from", "over", "across", "through", "toward", "towards", "beneath",
                           "into", "onto", "above", "below", "behind", "beyond", "around"})
 _SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "est", "ness")
 _EDGE = re.compile(r"^\W+|\W+$")
@@ -145,7 +146,7 @@ def said_twice(sentence, allowed=frozenset()):
             stems[stem] = f
     # "from the pool from the far shore", "over the basin over you": one place said twice.
     for i, f in enumerate(forms):
-        if f in _PLACE_WORDS and f in forms[i + 1:i + 6] and "and" not in forms[i + 1:i + 6]:
+        if f in _TWICE_PLACED and f in forms[i + 1:i + 6] and "and" not in forms[i + 1:i + 6]:
             return f
     # "One by one ... one by one": three words said twice.
     runs = list(zip(forms, forms[1:], forms[2:]))

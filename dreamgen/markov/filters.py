@@ -226,13 +226,10 @@ def they_are_named(c):
 
 
 _WHERE = frozenset({"where", "which", "who", "whose"})
-
-
-_PLACE_WORDS = frozenset({"past", "beyond", "beside", "behind", "below", "beneath", "above",
-                          "across", "along", "among", "around", "at", "by", "in", "inside",
-                          "near", "on", "over", "through", "under", "within"})
-
-
+# The words a sentence that opens on a place begins with ("Past the gutter, where ...").
+_OPENING_PLACES = frozenset({"past", "beyond", "beside", "behind", "below", "beneath", "above",
+                             "across", "along", "among", "around", "at", "by", "in", "inside",
+                             "near", "on", "over", "through", "under", "within"})
 _SUBORDINATORS = frozenset({"when", "while", "if", "because", "until", "although", "though",
                             "once", "as", "before", "after", "since", "whenever"})
 
@@ -249,7 +246,7 @@ def has_a_main_clause(c):
             if w.endswith(","):
                 return words[i + 1].lower() not in _CLAUSE_BREAKS
         return False
-    if first not in _PLACE_WORDS:
+    if first not in _OPENING_PLACES:
         return True
     for i in range(1, len(words) - 1):
         if words[i - 1].endswith(",") and words[i].lower() in _WHERE:
@@ -352,7 +349,7 @@ def _named(c):
     adjectives ("the warm grit", "its small smooth back"), where the corpus names it so."""
     forms, words = c.forms, c.words
     norm, verbs, nouns = c.models.norm, c.models.verbs, c.models.nouns
-    ids = c.ids if len(c.ids) == len(forms) else [0] * len(forms)  # (a test's bare words)
+    ids = c.ids
     at = named_at(forms)
     for i, f in enumerate(forms[:-1]):
         if f in _NAMING and words[i][-1:].isalpha():
