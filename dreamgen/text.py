@@ -1,9 +1,10 @@
 """The text rules every module shares: sentence splitting, and who a sentence speaks of."""
 
 import re
+from functools import lru_cache
 
-__all__ = ["FIRST_PERSON", "FUNCTION_WORDS", "THEY", "YOU", "said_twice", "second_person",
-           "sentence_spans", "split_sentences"]
+__all__ = ["FIRST_PERSON", "FUNCTION_WORDS", "THEY", "YOU", "normalise", "said_twice",
+           "second_person", "sentence_spans", "split_sentences"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z#])")
 # The words that point at people a sentence has not named (in normal form): "You shade your
@@ -118,7 +119,14 @@ _JOINED_BY = frozenset({"and", "by", "to", "after", "upon", "or"})  # "hand to h
 _TWICE_PLACED = frozenset({"from", "over", "across", "through", "toward", "towards", "beneath",
                           "into", "onto", "above", "below", "behind", "beyond", "around"})
 _SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "est", "ness")
-_EDGE = re.compile(r"^\W+|\W+$")
+_PUNCT = re.compile(r"^[^\w#]+|[^\w#]+$")
+
+
+@lru_cache(maxsize=1 << 16)  # a dream's words come from a vocabulary of a few tens of thousands
+def normalise(word):
+    """The form of a word that every comparison uses: lower case, edge punctuation stripped
+    (a cast tag's "#" kept)."""
+    return _PUNCT.sub("", word.lower())
 
 
 def said_twice(sentence, allowed=frozenset()):
@@ -126,7 +134,7 @@ def said_twice(sentence, allowed=frozenset()):
     "the ruined ruin", "the hollowed ground ... a hollowed seed". A word of ``allowed`` (and a
     function word) may repeat, as may "again and again", "hand to hand" and "gently, impossibly
     gently"."""
-    forms = [_EDGE.sub("", w.lower()) for w in sentence.split()]
+    forms = [normalise(w) for w in sentence.split()]
     for a, b in zip(forms, forms[1:]):
         short, long_ = sorted((a, b), key=len)
         if len(short) >= 4 and (a == b or any(long_ == short + x for x in _SUFFIXES)):

@@ -5,23 +5,16 @@ Words are compared in normal form (lower case, edge punctuation stripped). Every
 collides can only make a new sentence look copied, never let a copy through.
 """
 
-import re
 from array import array
 from bisect import bisect_left
-from functools import lru_cache
+
+from ..text import normalise  # one normal form for the whole package (re-exported here)
 
 __all__ = ["DEFAULT_NOVELTY_WORDS", "Novelty", "normalise", "run_hashes"]
 
 DEFAULT_NOVELTY_WORDS = 8
-_PUNCT = re.compile(r"^[^\w#]+|[^\w#]+$")
 _MULT = 0x9E3779B97F4A7C15
 _MASK = (1 << 64) - 1
-
-
-@lru_cache(maxsize=1 << 16)  # a dream's words come from a vocabulary of a few tens of thousands
-def normalise(word):
-    """The form of a word that novelty compares: lower case, edge punctuation stripped."""
-    return _PUNCT.sub("", word.lower())
 
 
 def _hash(ids):
