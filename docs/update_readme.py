@@ -26,8 +26,9 @@ LIMIT_STOPS = {
     "max_grammar_bytes": "a larger grammar file (read no further)",
     "max_corpus_bytes": "a larger corpus, all files together",
     "state_size": "words of Markov context",
-    "markov_tries": "tries per Markov sentence before it is left out",
-    "max_words": "words per Markov sentence; a longer walk is a failed try",
+    "markov_tries": "draws (or walks) per Markov sentence before it is left out",
+    "max_words": ("words per Markov sentence; at another value the chains are walked, not drawn "
+                  "from the pools"),
 }
 
 

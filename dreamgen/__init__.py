@@ -10,8 +10,9 @@ from .version import __version__  # noqa: E402
 
 from .errors import (ArcError, CorpusError, DreamgenError, GrammarError, LimitError,  # noqa: E402
                      OutputError, SeedError, VerifyError, WorkerError)
-from .grammar import DEFAULT_LENGTH, LENGTHS  # noqa: E402
-from .compose import BeatText, Dream, Dreamer, Sentence, Settings  # noqa: E402
+from .grammar import LENGTHS  # noqa: E402
+from .settings import DEFAULT_LENGTH, Settings  # noqa: E402
+from .compose import BeatText, Dream, Dreamer, Sentence  # noqa: E402
 
 __all__ = [
     "__version__",

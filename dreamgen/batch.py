@@ -9,15 +9,12 @@ process are in flight at once, so memory stays flat however long the run.
 import signal
 from contextlib import contextmanager
 
-from .grammar import DEFAULT_LENGTH
 from .errors import DreamgenError, WorkerError
 from .output.render import render_one
+from .settings import DEFAULT_CHUNK, DEFAULT_LENGTH
 
 __all__ = ["DEFAULT_CHUNK", "chunks", "render_chunk", "render_run"]
 
-# Large enough that a worker's reply costs little next to its work, small enough that
-# output starts at once and progress moves smoothly.
-DEFAULT_CHUNK = 64
 # Chunks in flight per process: enough to keep every worker busy, few enough to bound memory.
 _AHEAD = 4
 

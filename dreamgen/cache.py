@@ -23,19 +23,17 @@ from . import bundle
 from .corpus import READ_VERSION, corpus_digest, corpus_files
 from .errors import CorpusError, OutputError
 from .files import atomic_writer
-from .grammar import DEFAULT_OVERLAY_WEIGHT
 from .markov import Models, store
-from .markov.build import FORMAT_VERSION, ModelSettings, build_payload
+from .markov.build import FORMAT_VERSION, build_payload
 from .resources import builtin_path, cache_path, grammar_paths
+from .settings import (DEFAULT_CACHE_MAX_BYTES, DEFAULT_CACHE_MAX_ENTRIES, DEFAULT_OVERLAY_WEIGHT,
+                       ModelSettings)
 from .version import __version__
 
 __all__ = ["DEFAULT_CACHE_MAX_BYTES", "DEFAULT_CACHE_MAX_ENTRIES", "GRAMMAR", "MODEL", "Entry",
            "Inputs", "cached_models", "clear", "entries", "key", "load", "load_models",
            "model_key", "path", "prune", "save", "touch", "write"]
 
-# About eight corpus-and-grammar edits' worth: a model is about 5.5 MB, a bundle 0.7 MB.
-DEFAULT_CACHE_MAX_ENTRIES = 16
-DEFAULT_CACHE_MAX_BYTES = 50_000_000
 MODEL, GRAMMAR = "model", "grammar"  # the kinds of artefact, each its file name's start
 _KINDS = (MODEL + "-", GRAMMAR + "-")
 _TEMPORARIES = tuple("." + kind for kind in _KINDS)  # as atomic_writer names them

@@ -10,16 +10,10 @@ import time
 
 import click
 
-from .cache import DEFAULT_CACHE_MAX_BYTES, DEFAULT_CACHE_MAX_ENTRIES
 from .version import __version__
-from .compose import DEFAULT_CORPUS_WEIGHT, Dreamer, Settings
+from .compose import Dreamer
 from .errors import DreamgenError
-from .grammar import (DEFAULT_LENGTH, DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH,
-                      DEFAULT_MAX_GRAMMAR_BYTES, DEFAULT_MAX_NODES, DEFAULT_OVERLAY_WEIGHT,
-                      DEPTH_CEILING, LENGTHS, Limits)
-from .corpus import DEFAULT_MAX_CORPUS_BYTES
-from .markov import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_STATE_SIZE, DEFAULT_TRIES,
-                     ModelSettings)
+from .grammar import LENGTHS
 from .files import atomic_writer, check_target
 from .output import notes
 from .output.beats import BEATS_FORMATS
@@ -28,8 +22,13 @@ from .output.expand import EXPAND_FORMATS
 from .output.explain import EXPLAIN_FORMATS
 from .output.render import FORMATS, SEPARATOR, render_end
 from .output.stats import STATS_FORMATS
-from .resume import DEFAULT_CHECKPOINT_SECONDS
 from .rng import SEED_RANGE
+from .settings import (DEFAULT_CACHE_MAX_BYTES, DEFAULT_CACHE_MAX_ENTRIES,
+                       DEFAULT_CHECKPOINT_SECONDS, DEFAULT_CORPUS_WEIGHT, DEFAULT_LENGTH,
+                       DEFAULT_MAX_CHARS, DEFAULT_MAX_CORPUS_BYTES, DEFAULT_MAX_DEPTH,
+                       DEFAULT_MAX_GRAMMAR_BYTES, DEFAULT_MAX_NODES, DEFAULT_MAX_WORDS,
+                       DEFAULT_MIN_WORDS, DEFAULT_OVERLAY_WEIGHT, DEFAULT_STATE_SIZE,
+                       DEFAULT_TRIES, DEPTH_CEILING, Limits, ModelSettings, Settings)
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

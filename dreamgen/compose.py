@@ -1,20 +1,18 @@
 """Compose dreams: pick the cast, then write each beat from grammar and Markov sentences."""
 
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from .corpus import DEFAULT_MAX_CORPUS_BYTES
 from .corpus_lint import (beat_sentences, contribution, tag_names, tag_problems, typical_beat,
                           variables)
 from .errors import CorpusError
-from .grammar import (DEFAULT_LENGTH, DEFAULT_MAX_GRAMMAR_BYTES, DEFAULT_OVERLAY_WEIGHT, MARKUP,
-                      Expander, Limits, RuleSyntaxError, TracingExpander, compile_rule)
-from .markov import (DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_TRIES, FILTERS, Candidate,
-                     ModelSettings, normalise)
-from .markov.filters import TEXT_FILTERS, first_failure, phrases
+from .grammar import MARKUP, Expander, RuleSyntaxError, TracingExpander, compile_rule
+from .markov import FILTERS, Candidate, normalise
+from .markov.filters import DREAM_FILTERS, TEXT_FILTERS, first_failure, phrases
 from .rng import check_seed, dream_random
+from .settings import (DEFAULT_CORPUS_WEIGHT, DEFAULT_LENGTH, DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS,
+                       DEFAULT_TRIES, Settings)
 from .text import FUNCTION_WORDS, THEY, said_twice, split_sentences
 from .version import __version__
 
@@ -28,38 +26,12 @@ GRAMMAR_TRIES = 20
 # small grammar still ends.
 GRAMMAR_ECHO_TRIES = 10
 GRAMMAR_ECHO_WORDS = 5
+# Who and what a dream is about: naming them again is a reference, not a second description.
+_NAMED_CAST = frozenset({"fallen", "witnesses", "flowers"})
 _CAST_PUSH = re.compile(r"\[(\w+):#(\w+)#\]")
 # Not what falls: other dreams' fallen things make fine similes ("like a spoon on crystal").
 _CAST_HEADS = frozenset({"witnesses", "water", "flowers"})
 _WORD = re.compile(r"[a-z][a-z'-]*")
-# In a beat the user's corpus text writes, their sentences weigh this much against the
-# built-in corpus's: at 2, two in three of its Markov sentences start from the user's words.
-# At 1 a 694-word file gave 18% of all Markov sentences a run of its words; at 2, 25% (seeds
-# 0-39) and 30% (seeds 500-519, docs/examples/harbour-dream.txt).
-DEFAULT_CORPUS_WEIGHT = 2.0
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Every setting that changes what a dream says, with defaults."""
-
-    model: ModelSettings = ModelSettings()
-    limits: Limits = Limits()
-    markov_tries: int = DEFAULT_TRIES
-    min_words: int = DEFAULT_MIN_WORDS
-    max_words: int = DEFAULT_MAX_WORDS
-    max_grammar_bytes: int = DEFAULT_MAX_GRAMMAR_BYTES
-    max_corpus_bytes: int = DEFAULT_MAX_CORPUS_BYTES
-    corpus_weight: float = DEFAULT_CORPUS_WEIGHT
-    # What your overlays append with "+key" is drawn this many times as often, as a group, as
-    # the built-in entries (see dreamgen.grammar.layers.appended_weights).
-    overlay_weight: float = DEFAULT_OVERLAY_WEIGHT
-
-    def __post_init__(self):
-        for name in ("overlay_weight", "corpus_weight"):
-            w = getattr(self, name)
-            if isinstance(w, bool) or not isinstance(w, (int, float)) or not 0 <= w < math.inf:
-                raise ValueError(f"{name} must be a finite number 0 or more, not {w!r}")
 
 
 @dataclass(frozen=True)
@@ -283,6 +255,7 @@ class Dreamer:
         said = set()  # phrases of the dream so far, which no Markov sentence may echo
         said_long = set()  # their runs of GRAMMAR_ECHO_WORDS, which grammar sentences avoid
         shown = {normalise(w) for v in cast.values() if isinstance(v, str) for w in v.split()}
+        cast_forms = frozenset(shown)
         spent = set()  # words of the once-only motifs the dream has said
         # Who "they" are: the witnesses' head noun, and whether an earlier beat has named them.
         who = cast.get("witnesses")
@@ -324,15 +297,25 @@ class Dreamer:
                 self._spend(s.text, spent, beat.name)
                 untold = _tell(s.text, untold)
             spent |= self._said_in.get(beat.name, set())
+            # What this beat has said, which its Markov sentences may not name again.
+            beat_said = {f for s in sentences for f in _forms(s.text)} - cast_forms
+            # The cast its grammar has described here ("in oilskins and knitted caps"), which a
+            # Markov sentence of the beat would only describe again.
+            text = " ".join(s.text for s in sentences)
+            described = frozenset(f"#{name}#" for name, value in cast.items()
+                                  if name not in _NAMED_CAST and isinstance(value, str)
+                                  and value.strip() and value in text)
             for _ in range(beat.markov):
                 people = None if who is None else met or _first(sentences, {who}) is not None
                 text, how = self._markov(beat.name, rng, exp, said, spent, steps, foreign,
                                          shown=shown, people=people,
-                                         untold=frozenset().union(*(m for m, _ in untold)))
+                                         untold=frozenset().union(*(m for m, _ in untold)),
+                                         beat_said=beat_said, described=described)
                 if text is not None:
                     forms = _forms(text)
                     needs = [says for m, says in untold_before if forms & says]
-                    needs += [{f} for f in forms & self.models.local - shown_before
+                    # (forms & local) first: local is thousands of words, forms a dozen.
+                    needs += [{f} for f in (forms & self.models.local) - shown_before
                               - FUNCTION_WORDS]
                     if not met and who is not None and forms & (THEY | {who}):
                         needs.append({who})
@@ -343,9 +326,12 @@ class Dreamer:
                         at = 0
                     elif beat.markov_at == "opening":
                         at = first
+                    elif beat.markov_at == "closing":
+                        at = len(sentences)
                     else:
                         at = first + rng.index(len(sentences) - first + 1)
                     sentences.insert(at, Sentence(text, beat.name, "markov", how))
+                    beat_said |= forms - cast_forms
                     untold = _tell(text, untold)
             met = met or (who is not None and _first(sentences, {who}) is not None)
             beats.append(BeatText(beat.name, tuple(sentences)))
@@ -382,24 +368,42 @@ class Dreamer:
                     spent |= motif
 
     def _markov(self, beat, rng, exp, said, spent, steps=None, foreign=frozenset(),
-                filters=FILTERS, shown=None, people=None, untold=frozenset()):
-        """A new Markov sentence for ``beat`` and, when ``steps`` is a list, its trace."""
+                filters=None, shown=None, people=None, untold=frozenset(),
+                beat_said=frozenset(), described=frozenset()):
+        """A new Markov sentence for ``beat`` and, when ``steps`` is a list, its trace.
+
+        Drawn evenly from the beat's pool (see Models.sample_pools), through the filters
+        that need the dream; a beat with no pool, or given ``filters``, walks its chain.
+        """
         models, s = self.models, self.settings
         forbidden = self._forbidden.get(beat, frozenset())
         # Drawn only where the user's text is, so a dream without it says what it always has.
         own = models.has_own(beat) and rng.random() * (1 + s.corpus_weight) >= 1
+        # The pools hold sentences of the default lengths; other lengths are walked for.
+        pooled = filters is None and (s.min_words, s.max_words) == (DEFAULT_MIN_WORDS,
+                                                                    DEFAULT_MAX_WORDS)
+        pool = models.pool(beat) if pooled else ()
+        # Half the tries draw from the user's text; a beat it cannot write falls back.
+        mine = models.pool(beat, own=True) if pooled and own else ()
+        if filters is None:
+            filters = DREAM_FILTERS if pool else FILTERS
         for walks in range(1, s.markov_tries + 1):
             self.markov_attempts += 1
-            # Half the tries walk the user's text; a beat it cannot write falls back.
-            ids = models.walk_ids(beat, rng, s.min_words, s.max_words,
-                                  own and 2 * walks <= s.markov_tries)
+            if pool:
+                draw = mine if mine and 2 * walks <= s.markov_tries else pool
+                ids = draw[rng.index(len(draw))]
+            else:
+                # Half the tries walk the user's text; a beat it cannot write falls back.
+                ids = models.walk_ids(beat, rng, s.min_words, s.max_words,
+                                      own and 2 * walks <= s.markov_tries)
             if ids is None:
                 self.rejections["walk"] += 1
                 continue
             words = models.words(ids)
             candidate = Candidate(words, ids, beat, models, forbidden, s.min_words, s.max_words,
                                   said, rng, spent, foreign=foreign, shown=shown,
-                                  people=people, untold=untold)
+                                  people=people, untold=untold, beat_said=beat_said,
+                                  described=described)
             failed = first_failure(candidate, filters)
             if failed is not None:
                 self.rejections[failed.__name__] += 1
@@ -549,10 +553,8 @@ def _probe_markov(dreamer, docs, *, builtin):
     rng = dream_random(0)
     exp = Expander(dreamer.grammar, rng, s.limits)
     exp.symbol(dreamer.arc.cast)
-    # Whether the corpus can make a sentence at all: not_too_likely only thins the sentences
-    # a big corpus says often, and in a small one every sentence is said often.
-    usable = tuple(f for f in FILTERS if f.__name__ != "not_too_likely")
-    if probe._markov(beats[0], rng, exp, set(), set(), filters=usable)[0] is not None:
+    # Whether the chain can make a sentence at all, walked as a dream walks a beat with no pool.
+    if probe._markov(beats[0], rng, exp, set(), set(), filters=FILTERS)[0] is not None:
         return None
     where = docs[0].path if len(docs) == 1 and not builtin else "the corpus"
     if not builtin and not any(p.beat is not None for d in docs for p in d.paragraphs):

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import CorpusError, did_you_mean
 from .files import decode_utf8, read_limited
+from .settings import DEFAULT_MAX_CORPUS_BYTES
 from .text import FIRST_PERSON, second_person, sentence_spans
 
 __all__ = [
@@ -31,7 +32,6 @@ __all__ = [
     "read_document",
 ]
 
-DEFAULT_MAX_CORPUS_BYTES = 20_000_000
 # ``:: *`` marks untagged text in a tagged file: the model places it, or (fitting no beat)
 # it feeds only what is the whole corpus's (see markov.build).
 ANY_BEAT = "*"

@@ -9,30 +9,20 @@ little.
 
 from dataclasses import dataclass
 
-from .corpus import DEFAULT_MAX_CORPUS_BYTES, read_document
+from .corpus import read_document
 from .errors import CorpusError, did_you_mean
 from .files import read_limited
 from .grammar import MODIFIERS, TAG, Problem
-from .markov import DEFAULT_MIN_WORDS, DEFAULT_STATE_SIZE
 from .markov.build import sentences
 from .markov.chain import BEGIN
+from .settings import (DEFAULT_MAX_CORPUS_BYTES, DEFAULT_MIN_OWN_WORDS, DEFAULT_MIN_SHARE,
+                       DEFAULT_MIN_WORDS, DEFAULT_STATE_SIZE)
 from .text import FIRST_PERSON, sentence_spans
 
 __all__ = ["DEFAULT_MIN_OWN_WORDS", "DEFAULT_MIN_SHARE", "Contribution", "CorpusReport", "beat_sentences", "check_file",
            "contribution", "tag_names", "tag_problems", "typical_beat",
            "variables"]
 
-# A file counts from this share of the sentences of the beats it writes (all beats, for
-# untagged text, which is placed where it reads like one). Measured by holding vignettes out
-# of the built-in corpus and adding them back as one file, over dreams 0-99: at 0.3% of the
-# sentences (one vignette) no Markov sentence drew on it; at 1.1% 1.5% of the Markov sentences
-# did, in 25 dreams of 100 (27 untagged); at 4.6%, 7.3% in 77 dreams.
-DEFAULT_MIN_SHARE = 0.01
-# At a --corpus-weight of 1 or more the user's words start their own walks, so a file counts
-# by its size, not its share. Measured with the first paragraphs of docs/examples/
-# harbour-dream.txt at weight 2, dreams 700-719: 47 words gave 4+ of its words in a row to 3%
-# of the Markov sentences, 87 words 9%, 161 words 17%, 332 words 26%, all 694 words 30%.
-DEFAULT_MIN_OWN_WORDS = 150
 # Words a sentence has when the file has none to measure by: the built-in corpus's mean.
 _MEAN_WORDS = 12.6
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from .corpus import TEXT_SUFFIXES
 from .errors import CorpusError
-from .grammar import DEFAULT_OVERLAY_WEIGHT
+from .settings import (DEFAULT_MAX_MINE_BYTES, DEFAULT_OVERLAY_WEIGHT, DEFAULT_REACH_DREAMS,
+                       DEFAULT_REACH_SAMPLES)
 
 __all__ = [
     "DEFAULT_MAX_MINE_BYTES",
@@ -27,17 +28,12 @@ __all__ = [
     "to_yaml",
 ]
 
-DEFAULT_MAX_MINE_BYTES = 20_000_000
 # Mined entries stay short enough to sit inside a beat's sentence (a Markov sentence's own
-# limit is markov.DEFAULT_MAX_WORDS).
+# limit is settings.DEFAULT_MAX_WORDS).
 MAX_FIND_WORDS = 9
-# How reach is judged: an entry should show in at least one of this many dreams...
-DEFAULT_REACH_DREAMS = 20
-# ... measured over this many dreams of the grammar alone (under 1 ms each) ...
-DEFAULT_REACH_SAMPLES = 1000
-# ... and is marked rare when a run of DEFAULT_REACH_DREAMS dreams misses it at least this
-# often (1 in 50), taking its share of dreams two standard errors below the measured one: an
-# entry in 17% of dreams (a 1 in 40 miss) was missing from dreams 0 to 28.
+# An entry is marked rare when a run of DEFAULT_REACH_DREAMS dreams (settings.py) misses it at
+# least this often (1 in 50), taking its share of dreams two standard errors below the measured
+# one: an entry in 17% of dreams (a 1 in 40 miss) was missing from dreams 0 to 28.
 RARE_MISS = 0.02
 
 # What each pattern finds, in the order the output lists them.

@@ -12,16 +12,13 @@ import os
 import time
 from pathlib import Path
 
-from .grammar import DEFAULT_LENGTH
 from .version import __version__
 from .errors import OutputError
 from .files import check_target, file_mode
+from .settings import DEFAULT_CHECKPOINT_SECONDS, DEFAULT_LENGTH
 
 __all__ = ["DEFAULT_CHECKPOINT_SECONDS", "Resumable", "finished", "partial_path", "run_state",
            "state_path"]
-
-# Work lost to a kill is at most this much (plus one chunk); each checkpoint costs an fsync.
-DEFAULT_CHECKPOINT_SECONDS = 1.0
 
 
 def partial_path(path):
@@ -72,6 +69,7 @@ class Resumable:
         # assignments can never checkpoint dreams without their bytes.
         self.mark = (0, 0)
         self.file = None
+        self.first = True
 
     @property
     def done(self):
@@ -130,7 +128,10 @@ class Resumable:
         self.file.write(data)
         if n:
             self.mark = (self.mark[0] + n, self.mark[1] + len(data))
-            if self.clock() - self.last >= self.every:
+            # The first chunk always: a disk that fills within the first interval would
+            # otherwise leave a checkpoint of none, and the next run would make them all again.
+            if self.clock() - self.last >= self.every or self.first:
+                self.first = False
                 self._checkpoint()
 
     def _checkpoint(self):

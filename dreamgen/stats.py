@@ -6,8 +6,8 @@ import re
 from collections import Counter
 from itertools import combinations
 
-from .grammar import (DEFAULT_LENGTH, DEFAULT_OVERLAY_WEIGHT, TAG, Action, Tag, is_lexicon,
-                      reachable)
+from .grammar import TAG, Action, Tag, is_lexicon, reachable
+from .settings import DEFAULT_LENGTH, DEFAULT_OVERLAY_WEIGHT, DEFAULT_OWN_RUN
 from .text import split_sentences
 
 # A run of words stops at the end of a sentence or clause, and at a tag (made one such end).
@@ -15,9 +15,6 @@ _BREAK = re.compile(r"[.!?;:](?:\s|$)")
 
 __all__ = ["beat_reach", "diversity", "markov_share", "novelty", "overlay_entries", "report",
            "user_corpus"]
-
-# A Markov sentence takes the user's words when it says this many of them in a row.
-DEFAULT_OWN_RUN = 4
 
 
 def _words(text):
@@ -51,6 +48,31 @@ def diversity(dreams, *, skip_beats=("invocation",)):
         "max_sentence_share": top_n / len(dreams) if dreams else 0.0,
         "most_shared_sentence": top,
     }
+
+
+def template_share(dreams):
+    """The share of dreams the most shared Markov template is in: its words as the chain gave
+    them, whatever cast fills them in (needs dreams made with a trace)."""
+    said = Counter()
+    for d in dreams:
+        said.update(dict.fromkeys([" ".join(s.trace.template) for b in d.beats
+                                   for s in b.sentences
+                                   if s.origin == "markov" and s.trace is not None], 1))
+    top, top_n = (said.most_common(1) or [("", 0)])[0]
+    return {"max_template_share": top_n / len(dreams) if dreams else 0.0,
+            "most_shared_template": top}
+
+
+def pool_figures(models):
+    """What the build's walks made of each beat's pool: walks, sentences kept, and each pool
+    filter's share of the walks it refused ("walk": none found, "again": said already)."""
+    counts = dict(models.pool_counts)
+    walks = counts.pop("walks", 0)
+    kept = counts.pop("kept", 0)
+    return {"pool_walks": walks, "pool_sentences": kept,
+            "pool_rejections": {name: n / walks for name, n in
+                                sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))}
+            if walks else {}}
 
 
 def novelty(dreams, models):
@@ -226,6 +248,8 @@ def report(dreamer, *, start=0, count=200, length=DEFAULT_LENGTH):
         **diversity(dreams),
         **novelty(dreams, dreamer.models),
         **markov_share(dreams),
+        **template_share(dreams),
+        **pool_figures(dreamer.models),
         "markov_attempts_per_sentence": (dreamer.markov_attempts / dreamer.markov_accepted
                                          if dreamer.markov_accepted else None),
         # Each filter's share of all candidates refused ("walk": no sentence found).

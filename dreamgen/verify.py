@@ -8,15 +8,12 @@ byte. Dream ``n`` is the same wherever it is made, so any difference is a fault.
 from dataclasses import dataclass
 
 from .errors import VerifyError
-from .grammar import DEFAULT_LENGTH
 from .output.render import SEPARATOR, render_end, render_one
 from .rng import dream_random
+from .settings import DEFAULT_LENGTH, DEFAULT_VERIFY_SAMPLE
 
 __all__ = ["DEFAULT_VERIFY_SAMPLE", "Verified", "records", "verify"]
 
-# Records made again besides the first and last: about a second of work, and a record
-# corrupted in one place in a hundred is found with odds of 1 - 0.99**100, about 63%.
-DEFAULT_VERIFY_SAMPLE = 100
 _BLOCK = 1 << 20
 
 # The text that starts every record after the first (see render_one); none of them can occur

@@ -145,7 +145,7 @@ def test_flowers_wait_for_the_dream_and_the_fall_writes_what_brightens_first():
 
 
 @pytest.mark.parametrize("change, message", [
-    ({"markov_at": "end"}, "beat 'omen': 'markov_at' is one of anywhere, opening"),
+    ({"markov_at": "end"}, "beat 'omen': 'markov_at' is one of anywhere, opening, closing"),
 ])
 def test_a_bad_markov_place_is_named(write, change, message):
     data = json.loads(ARC_TEXT)

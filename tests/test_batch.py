@@ -153,8 +153,9 @@ def _wait(until, proc, tries=1200):
 @pytest.mark.parametrize("after_bytes", [0, 1, 150_000])  # at start-up, mid-way, late
 def test_a_killed_worker_of_a_real_run_is_replaced(tmp_path, after_bytes, dreamer):
     out = tmp_path / "d.jsonl"
+    # 600 dreams: at about 180 a second a core, 200 could end before a worker is killed.
     proc = subprocess.Popen([sys.executable, "-m", "dreamgen", "generate", "--seed", "0",
-                             "--count", "200", "--format", "jsonl", "--jobs", "2", "--out",
+                             "--count", "600", "--format", "jsonl", "--jobs", "2", "--out",
                              str(out)], cwd=ROOT, stderr=subprocess.PIPE)
     _wait(lambda: len(children(proc.pid)) == 2, proc)
     _wait(lambda: sum(p.stat().st_size for p in tmp_path.iterdir()) >= after_bytes, proc)
@@ -163,5 +164,5 @@ def test_a_killed_worker_of_a_real_run_is_replaced(tmp_path, after_bytes, dreame
     os.kill(workers[-1], signal.SIGKILL)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
-    assert out.read_text() == _text(render_run(dreamer, 0, 200, "jsonl"))
+    assert out.read_text() == _text(render_run(dreamer, 0, 600, "jsonl"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.jsonl"]

@@ -276,6 +276,61 @@ def test_the_falls_markov_sentences_follow_its_opening(dreams200):
                 assert _forms(s.text) & said - _forms(fall[0].text), (dream.seed, s.text)
 
 
+def test_the_wakings_markov_sentence_comes_last(dreamer, dreams200):
+    assert {b.name: b.markov_at for b in dreamer.arc.beats}["waking"] == "closing"
+    for dream in dreams200:
+        waking = next(b for b in dream.beats if b.name == "waking").sentences
+        assert all(s.origin == "grammar" for s in waking[:-1]), dream.seed
+
+
+def test_every_markov_sentence_is_drawn_from_its_beats_pool(dreamer):
+    models = dreamer.models
+    for seed in range(20):
+        for beat in dreamer.dream(seed, trace=True).beats:
+            pool = {tuple(models.words(ids)) for ids in models.pool(beat.name)}
+            for s in beat.sentences:
+                if s.origin == "markov":
+                    assert s.trace.template in pool, (seed, s.text)
+
+
+def test_the_pools_are_the_same_when_rebuilt(dreamer, rebuilt):
+    for beat in dreamer.models.chains:
+        assert dreamer.models.pool(beat) == rebuilt.models.pool(beat), beat
+
+
+def test_no_markov_sentence_names_again_what_its_beats_grammar_named(dreamer):
+    from dreamgen.compose import _forms
+    from dreamgen.markov import normalise
+    from dreamgen.markov.filters import Candidate, _heads
+
+    models = dreamer.models
+    for seed in range(60):
+        dream = dreamer.dream(seed, trace=True)
+        cast = {normalise(w) for v in dream.cast.values() for w in str(v).split()}
+        for beat in dream.beats:
+            said = set().union(*(_forms(s.text) for s in beat.sentences if s.origin == "grammar"))
+            for s in beat.sentences:
+                if s.origin == "markov":
+                    c = Candidate(list(s.trace.template), [], beat.name, models)
+                    heads = {c.forms[i] for i in _heads(c)}
+                    assert not heads & (said - cast), (seed, s.text)
+
+
+def test_no_markov_sentence_describes_the_cast_its_beat_has_described(dreamer):
+    from dreamgen.compose import _NAMED_CAST
+
+    for seed in range(60):
+        dream = dreamer.dream(seed, trace=True)
+        for beat in dream.beats:
+            text = " ".join(s.text for s in beat.sentences if s.origin == "grammar")
+            described = {name for name, v in dream.cast.items()
+                         if name not in _NAMED_CAST and isinstance(v, str) and v in text}
+            for s in beat.sentences:
+                if s.origin == "markov":
+                    tags = {w.strip(".,;:!?").strip("#") for w in s.trace.template if "#" in w}
+                    assert not tags & described, (seed, s.text)
+
+
 def test_no_markov_sentence_tells_again_what_its_beat_told(dreamer, dreams200):
     from dreamgen.compose import _forms
 
@@ -292,3 +347,18 @@ def test_no_markov_sentence_tells_again_what_its_beat_told(dreamer, dreams200):
             for s in beat.sentences:
                 assert s.origin == "grammar" or not _forms(s.text) & told - cast, (
                     dream.seed, s.text)
+
+
+def test_another_max_words_walks_the_chains_and_keeps_to_it(dreamer):
+    from dataclasses import replace
+
+    short = Dreamer(dreamer.grammar, dreamer.arc, dreamer.models, dreamer.corpus_sha256,
+                    replace(dreamer.settings, min_words=5, max_words=9), corpus=dreamer.corpus)
+    markov = [s for seed in range(5) for b in short.dream(seed, trace=True).beats
+              for s in b.sentences if s.origin == "markov"]
+    assert len(markov) >= 40
+    # Counted as the chain gave them: a cast tag is one word until it is filled in.
+    assert all(5 <= len(s.trace.template) <= 9 for s in markov)
+    pooled = {tuple(dreamer.models.words(ids)) for b in dreamer.models.chains
+              for ids in dreamer.models.pool(b)}
+    assert any(s.trace.template not in pooled for s in markov)

@@ -63,6 +63,12 @@ def test_tracing_changes_nothing_in_the_dream(dreamer, seed):
     assert all(s.trace is not None for b in traced.beats for s in b.sentences)
 
 
+@pytest.mark.parametrize("seed", [0, 7, 1000])
+def test_a_dreams_own_index_finds_what_the_whole_corpus_index_finds(dreamer, index, seed):
+    # Without an index, explain indexes only the runs that start on the dream's Markov words.
+    assert explain(dreamer, seed) == explain(dreamer, seed, index=index)
+
+
 def test_same_seed_grammar_and_corpus_give_the_same_record(dreamer, rebuilt, index, record42):
     assert explain(dreamer, 42, index=index) == record42
     assert explain(rebuilt, 42) == record42

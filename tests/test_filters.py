@@ -10,7 +10,10 @@ from dreamgen.markov.filters import (TEXT_FILTERS, first_failure, in_arc_order,
                                      one_verb_after_you_see, names_only_its_own_cast,
                                      names_only_what_is_shown, verbs_agree,
                                      whole_sentence, once_said, no_word_twice, they_are_named,
-                                     has_a_main_clause, told_first)
+                                     has_a_main_clause, told_first, kept_from,
+                                     names_something_new, told_first_once_cast,
+                                     no_contrast_with_nothing, material_names_no_part,
+                                     shares_what_is_shared, describes_nothing_again)
 
 
 def cand(text, models=None, **kw):
@@ -269,3 +272,60 @@ def test_the_noun_after_its_adjectives_is_a_scene_thing_too(dreamer):
         assert not names_only_what_is_shown(c), text
         c.shown = {"grit", "pond"}
         assert names_only_what_is_shown(c), text
+
+
+def test_a_heart_is_kept_from_breaking_not_filled_from_it():
+    assert kept_from(cand("Something steady keeps your heart from shaking."))
+    assert not kept_from(cand("A quiet steadiness fills your heart from shaking."))
+    # Not an object: eyes that water from looking need no keeping.
+    assert kept_from(cand("The light grows brighter until your eyes water from looking."))
+
+
+def test_a_thing_its_beat_has_named_is_not_named_again(dreamer):
+    models = dreamer.models
+    assert "hope" in models.nouns
+    c = walked(models, "In every face you see a calm, bright hope.", "communion")
+    assert names_something_new(c)
+    c.beat_said = frozenset({"quiet", "hope", "share"})
+    assert not names_something_new(c)
+    c.beat_said = frozenset({"see", "calm"})  # a verb, and an adjective before the noun
+    assert names_something_new(c)
+    c.beat_said = frozenset({"face"})  # "every face" ends a phrase too
+    assert not names_something_new(c)
+
+
+def test_a_told_motif_waits_for_the_cast_filled_in_too():
+    c = cand("The damp air smells of #scent#, and the sky is green.",
+             untold=frozenset({"blossom"}))
+    assert told_first(c)
+    c.expanded = "The damp air smells of plum blossom, and the sky is green."
+    assert not told_first_once_cast(c)
+    c.untold = frozenset()
+    assert told_first_once_cast(c)
+
+
+def test_no_sentence_opens_on_a_contrast_with_nothing():
+    for text in ("Yet you stay still and calm on the step.", "But the light holds.",
+                 "And yet you stand steady in the wind.", "Still, you stand calm among them."):
+        assert not no_contrast_with_nothing(cand(text)), text
+    assert no_contrast_with_nothing(cand("You stay still and calm among the weeping."))
+    assert no_contrast_with_nothing(cand("Still warm, the light rests in your hands."))
+
+
+def test_the_material_names_no_part_of_another_shape():
+    assert material_names_no_part(cand("Its #material# skin is split along its creases."))
+    assert not material_names_no_part(cand("Its #material# pillar is split with fractures."))
+
+
+def test_a_shared_hope_is_not_also_yours():
+    assert not shares_what_is_shared(cand("You share a quiet hope that matches your own."))
+    assert not shares_what_is_shared(cand("Together you share a quiet hope that mirrors yours."))
+    assert shares_what_is_shared(cand("Together you share a quiet hope that needs no words."))
+    assert shares_what_is_shared(cand("You see a hope like yours in every face."))
+
+
+def test_the_cast_its_beat_described_is_not_described_again():
+    text = "Far across the pond, #witnesses# in #garments# stand beside the press."
+    assert describes_nothing_again(cand(text))
+    assert not describes_nothing_again(cand(text, described=frozenset({"#garments#"})))
+    assert describes_nothing_again(cand(text, described=frozenset({"#scent#"})))

@@ -106,7 +106,7 @@ def test_readme_figures_are_the_codes():
     readme = _flat("README.md")
     for claim in [
         f"keeps the same {words[len(arc.beats)]}-beat arc",
-        f"`dreamgen beats` lists them",
+        "`dreamgen beats` lists them",
         f"keeps the {CACHE_LIMITS[0]} most recently used entries and at most "
         f"{CACHE_LIMITS[1] // 10**6} MB",
         f"makes chunks of {DEFAULT_CHUNK} dreams",
@@ -195,12 +195,12 @@ def test_readme_gives_one_sentence_length_everywhere():
     assert len(spans) >= 2 and set(spans) == {(str(DEFAULT_MIN_WORDS), str(DEFAULT_MAX_WORDS))}
 
 
-def test_readme_chain_and_filter_figures_are_the_codes(builtin_report):
+def test_readme_chain_and_filter_figures_are_the_codes(builtin_report, dreamer):
     import signal
 
     from dreamgen.cli import expand
     from dreamgen.corpus import corpus_files
-    from dreamgen.markov.build import DEFAULT_MIN_SPREAD, DEFAULT_STATE_SIZE
+    from dreamgen.settings import DEFAULT_MIN_SPREAD, DEFAULT_SAMPLE_WALKS, DEFAULT_STATE_SIZE
     from dreamgen.markov.filters import DEFAULT_ECHO_WORDS
     from dreamgen.markov.novelty import DEFAULT_NOVELTY_WORDS
     from dreamgen.resources import builtin_path
@@ -212,6 +212,7 @@ def test_readme_chain_and_filter_figures_are_the_codes(builtin_report):
     depth = next(p for p in expand.params if p.name == "max_depth").type.max
     vignettes = len(list(corpus_files(builtin_path("corpus"))))
     walks = builtin_report["markov_attempts_per_sentence"]
+    pools = [n for n in map(len, map(dreamer.models.pool, dreamer.models.chains)) if n]
     readme = _flat("README.md")
     # The chain's context is --state-size words after a hinge word and one more elsewhere.
     for claim in [
@@ -226,7 +227,9 @@ def test_readme_chain_and_filter_figures_are_the_codes(builtin_report):
         "SIGINT, SIGTERM or SIGHUP ({SIGINT}, {SIGTERM}, {SIGHUP})".format(**codes),
         f"`bench/naive.py`: {WORDS[len(naive.beat_entries()[1])]} beats, each one pytracery flatten and "
         f"{WORDS[naive.SENTENCES_PER_BEAT]} compiled-markovify sentences",
-        f"about {round(walks)} backed-up walks each",
+        f"about {round(walks)} draws from its beat's pool each",
+        f"walks each beat's chain {DEFAULT_SAMPLE_WALKS:,} times",
+        f"({min(pools)} to {max(pools)} a beat)",
     ]:
         assert claim in readme, claim
 

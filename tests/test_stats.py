@@ -91,10 +91,11 @@ def test_built_in_grammar_meets_the_diversity_targets(builtin_report):
     assert r["repeats_in_dream"] == 0
     assert r["distinct_pair_ratio"] >= 0.25
     assert r["mean_trigram_jaccard"] <= 0.05
-    # The target is 2%; the built-in corpus does not meet it yet (7.5% over dreams
-    # 0-199: the once-only motifs leave the waking and the fall few sentences to choose from),
-    # so this holds the line.
+    # The target is 2%; the built-in corpus does not meet it yet (9.5% over dreams
+    # 0-199: a dream's filters leave a beat 20 to 40 of its pool), so this holds the line,
+    # for the sentence and for its template with any cast.
     assert r["max_sentence_share"] <= 0.10
+    assert r["max_template_share"] <= 0.10
     assert r["markov_sentence_share_min"] >= 1 / 3
 
 
@@ -150,3 +151,14 @@ def test_an_overlays_share_of_its_lists_follows_its_weight(write):
         assert mine["draws"] <= mine["draws_of_its_lists"] > 0
         shares.append(mine["draw_share"])
     assert shares[0] < 0.25 < shares[1] < 0.75 < shares[2]
+
+
+def test_the_pools_figures_add_up(builtin_report):
+    r = builtin_report
+    assert 0 < r["pool_sentences"] < r["pool_walks"]
+    from dreamgen.markov.filters import POOL_FILTERS
+
+    assert set(r["pool_rejections"]) <= {f.__name__ for f in POOL_FILTERS} | {"walk", "again"}
+    # Every walk is kept, said already, found nothing, or refused by one filter.
+    refused = sum(r["pool_rejections"].values()) * r["pool_walks"]
+    assert refused + r["pool_sentences"] == pytest.approx(r["pool_walks"])

@@ -6,16 +6,16 @@ Data flows one way: read -> rules -> layers -> lint -> load; arc, modifiers and 
 beside them and import only from upstream.
 """
 
-from .arc import (ARC_OVERLAY_KEYS, DEFAULT_LENGTH, DEFAULT_TITLE, LENGTHS, MAX_MARKOV, Arc,
-                  Beat, Motif, apply_arc_overlay, arc_overlay_problems, length_problems,
-                  load_arc)
-from .expand import (DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, DEPTH_CEILING,
-                     Expander, Limits, Step, TracingExpander)
-from .layers import (DEFAULT_OVERLAY_WEIGHT, Grammar, Layering, appended_weights, layered,
-                     reachable)
+from ..settings import (DEFAULT_LENGTH, DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH,
+                        DEFAULT_MAX_GRAMMAR_BYTES, DEFAULT_MAX_NODES, DEFAULT_OVERLAY_WEIGHT,
+                        DEFAULT_TITLE, DEPTH_CEILING, Limits)
+from .arc import (ARC_OVERLAY_KEYS, LENGTHS, MAX_MARKOV, Arc, Beat, Motif, apply_arc_overlay,
+                  arc_overlay_problems, length_problems, load_arc)
+from .expand import Expander, Step, TracingExpander
+from .layers import Grammar, Layering, appended_weights, layered, reachable
 from .lint import CHECKS, build_grammar, check_layers
 from .modifiers import MODIFIERS
-from .read import APPEND_PREFIX, ARC_KEY, DEFAULT_MAX_GRAMMAR_BYTES, Layer, Problem, read_layer
+from .read import APPEND_PREFIX, ARC_KEY, Layer, Problem, read_layer
 from .rules import (MARKUP, TAG, Action, RuleSyntaxError, Tag, compile_rule, is_lexicon,
                     markup_errors, walk)
 

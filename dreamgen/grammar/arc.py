@@ -5,6 +5,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import ArcError, did_you_mean
+from ..settings import DEFAULT_LENGTH, DEFAULT_TITLE
 
 __all__ = [
     "ARC_OVERLAY_KEYS",
@@ -22,13 +23,12 @@ __all__ = [
 ]
 
 _BEAT_KEYS = {"name", "purpose", "entry", "markov", "markov_at"}
-# Where a beat's Markov sentences go: anywhere after its opening sentence, or right after it
-# (the fall: what brightens comes before what drops, which the grammar's later sentences say).
-MARKOV_PLACES = ("anywhere", "opening")
+# Where a beat's Markov sentences go: anywhere after its opening sentence, right after it
+# (the fall: what brightens comes before what drops, which the grammar's later sentences say),
+# or after its last (the waking: "You keep it close as you dress" before "You lie still").
+MARKOV_PLACES = ("anywhere", "opening", "closing")
 # "full" is the arc itself; the others are read from the arc file's "lengths".
 LENGTHS = ("micro", "short", "full")
-DEFAULT_LENGTH = "full"
-DEFAULT_TITLE = "The {fallen} over the {water}"
 # Markov sentences a beat may ask for.
 MAX_MARKOV = 10
 _LENGTH_KEYS = ("paragraphs", "entries", "markov")

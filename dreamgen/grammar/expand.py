@@ -2,10 +2,11 @@
 
 import sys
 from bisect import bisect_right
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..errors import DreamgenError, GrammarError, LimitError
+from ..settings import (DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, DEPTH_CEILING,
+                        Limits)
 from .modifiers import MODIFIERS
 from .rules import Tag
 
@@ -20,31 +21,8 @@ __all__ = [
     "TracingExpander",
 ]
 
-DEFAULT_MAX_DEPTH = 100
-DEFAULT_MAX_NODES = 20_000
-DEFAULT_MAX_CHARS = 100_000
-# Each level of depth costs at most three Python frames; the expander raises Python's
-# recursion limit to fit, and this ceiling keeps that safe for the C stack too.
-DEPTH_CEILING = 2_000
 _FRAMES_PER_LEVEL = 4
 _FRAME_MARGIN = 400
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-dream limits on expansion depth, tags expanded and characters produced."""
-
-    max_depth: int = DEFAULT_MAX_DEPTH
-    max_nodes: int = DEFAULT_MAX_NODES
-    max_chars: int = DEFAULT_MAX_CHARS
-
-    def __post_init__(self):
-        for name in ("max_depth", "max_nodes", "max_chars"):
-            value = getattr(self, name)
-            if type(value) is not int or value < 1:
-                raise ValueError(f"{name} must be a whole number of at least 1, not {value!r}")
-        if self.max_depth > DEPTH_CEILING:
-            raise ValueError(f"max_depth can be at most {DEPTH_CEILING}")
 
 
 def _ensure_stack(max_depth):

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 
+from ..settings import DEFAULT_OVERLAY_WEIGHT
 from .read import APPEND_PREFIX
 from .rules import Tag, compile_rule, walk
 
@@ -14,9 +15,6 @@ from .rules import Tag, compile_rule, walk
 __all__ = ["DEFAULT_OVERLAY_WEIGHT", "Grammar", "Layering", "appended_weights", "layered",
            "reachable"]
 
-# Where an overlay appends with "+key", its entries as a group are drawn this many times as
-# often as the entries the symbol had before; 0 is plain appending (every entry alike).
-DEFAULT_OVERLAY_WEIGHT = 1.0
 # A weight is used as a fraction with at most this denominator (0.3 is 3/10, not the float's
 # 5404319552844595/18014398509481984), so the integer weights stay small.
 _WEIGHT_DENOMINATOR = 1000

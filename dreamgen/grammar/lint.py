@@ -9,8 +9,9 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from ..errors import did_you_mean
+from ..settings import DEFAULT_OVERLAY_WEIGHT
 from ..text import FIRST_PERSON, YOU
-from .layers import DEFAULT_OVERLAY_WEIGHT, Layering, layered, reachable
+from .layers import Layering, layered, reachable
 from .modifiers import MODIFIERS
 from .read import APPEND_PREFIX, Problem
 from .rules import (MARKUP, Action, RuleSyntaxError, Tag, compile_rule, is_lexicon,

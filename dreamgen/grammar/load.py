@@ -8,10 +8,11 @@ from pathlib import Path
 
 from ..errors import ArcError, GrammarError, did_you_mean
 from ..resources import grammar_paths
+from ..settings import DEFAULT_MAX_GRAMMAR_BYTES, DEFAULT_OVERLAY_WEIGHT
 from .arc import apply_arc_overlay, arc_overlay_problems, load_arc
-from .layers import DEFAULT_OVERLAY_WEIGHT, Layering
+from .layers import Layering
 from .lint import build_grammar, check_layers, settle
-from .read import ARC_KEY, DEFAULT_MAX_GRAMMAR_BYTES, Problem, read_layer
+from .read import ARC_KEY, Problem, read_layer
 from .rules import is_lexicon
 
 __all__ = ["STANDALONE_ROOT", "Report", "check_files", "load_grammar", "overlay_notes"]

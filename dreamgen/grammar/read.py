@@ -8,12 +8,12 @@ from dataclasses import dataclass
 
 from ..errors import GrammarError
 from ..files import decode_utf8, read_limited
+from ..settings import DEFAULT_MAX_GRAMMAR_BYTES
 
 
 __all__ = ["APPEND_PREFIX", "ARC_KEY", "DEFAULT_MAX_GRAMMAR_BYTES", "Layer", "Problem",
            "read_layer"]
 
-DEFAULT_MAX_GRAMMAR_BYTES = 2_000_000
 APPEND_PREFIX = "+"
 ARC_KEY = "$arc"
 # A tag cannot name these; ":" it can (#V:TRA# works in both references), so it is allowed.

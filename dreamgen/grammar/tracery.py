@@ -11,14 +11,12 @@ from dataclasses import dataclass, replace
 
 from ..errors import GrammarError
 from ..rng import dream_random
-from .expand import Expander, Limits, Step, TracingExpander
+from ..settings import DEFAULT_MAX_GRAMMAR_BYTES, DEFAULT_SYMBOL, Limits
+from .expand import Expander, Step, TracingExpander
 from .lint import build_grammar, check_layers, settle
-from .read import DEFAULT_MAX_GRAMMAR_BYTES, read_layer
+from .read import read_layer
 
 __all__ = ["DEFAULT_SYMBOL", "Loaded", "expand", "load", "trace"]
-
-# Tracery's own convention: a plain grammar starts at "origin".
-DEFAULT_SYMBOL = "origin"
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,12 @@ which beat a sentence belongs to; ``filters`` is the list of checks a candidate 
 ``store`` turns built models into bytes and back.
 """
 
-from .build import (DEFAULT_MIN_SPREAD, DEFAULT_STATE_SIZE, HINGE_WORDS, ModelSettings,
-                    build_models)
-from .filters import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, FILTERS, Candidate
+from ..settings import (DEFAULT_MAX_WORDS, DEFAULT_MIN_SPREAD, DEFAULT_MIN_WORDS,
+                        DEFAULT_NOVELTY_WORDS, DEFAULT_STATE_SIZE, DEFAULT_TRIES, ModelSettings)
+from .build import HINGE_WORDS, build_models
+from .filters import FILTERS, Candidate
 from .model import Models
-from .novelty import DEFAULT_NOVELTY_WORDS, normalise
-
-DEFAULT_TRIES = 300
+from .novelty import normalise
 
 __all__ = ["DEFAULT_MAX_WORDS", "DEFAULT_MIN_SPREAD", "DEFAULT_MIN_WORDS", "DEFAULT_NOVELTY_WORDS",
            "DEFAULT_STATE_SIZE", "DEFAULT_TRIES", "FILTERS", "HINGE_WORDS", "Candidate",

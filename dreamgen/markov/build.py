@@ -9,34 +9,20 @@ import hashlib
 import sys
 from array import array
 from collections import Counter
-from dataclasses import dataclass
 
 from ..errors import CorpusError
 from ..grammar.rules import TAG
+from ..settings import (DEFAULT_GENERIC_SHARE, DEFAULT_LOCAL_SHARE, DEFAULT_MIN_SPREAD,
+                        DEFAULT_RARE_NOUN_SHARE, DEFAULT_REPEAT_SHARE, DEFAULT_SCENE_BEATS,
+                        DEFAULT_STATE_SIZE, ModelSettings)
 from ..text import FUNCTION_WORDS
 from .chain import build_chain
 from .classify import BeatClassifier
-from .novelty import DEFAULT_NOVELTY_WORDS, Novelty, normalise, run_hashes
+from .novelty import normalise, run_hashes
 
 __all__ = ["DEFAULT_MIN_SPREAD", "DEFAULT_STATE_SIZE", "HINGE_WORDS", "ModelSettings",
            "build_models", "build_payload", "sentences"]
 
-# Three words of context after a hinge, four elsewhere: see HINGE_WORDS.
-DEFAULT_STATE_SIZE = 3
-# A word may stand in a beat's Markov sentence when this share of the files that write the
-# beat use it there: "ground" and "cry" in the impact, not one vignette's "playground".
-DEFAULT_MIN_SPREAD = 0.003
-# A word in this share of the files is everyone's; a rarer one said in this many beats of a
-# file, on average, belongs to that file's scene (see _scene_words).
-DEFAULT_GENERIC_SHARE = 0.25
-DEFAULT_SCENE_BEATS = 1.4
-# A noun fewer vignettes than this share use belongs to some scenes, not to every dream: a
-# Markov sentence may name it only once the dream has (see filters.names_only_what_is_shown).
-DEFAULT_LOCAL_SHARE = 0.15
-# So does a word this few vignettes name after a determiner, however often they say it
-# otherwise: "the falls" and "the pass" (1.5% each), while "falls" is in 80% of them. Two
-# vignettes at least: one is a slip ("the in-between" makes nothing of "in").
-DEFAULT_RARE_NOUN_SHARE = 0.02
 # The words a thing is named after ("the pond", "your high branch"), and the words that may
 # stand between them and it ("the whole moraine"). Not "that": after a noun it opens a clause
 # ("sparks that hiss"), and the verb after it is no thing of a scene.
@@ -44,8 +30,6 @@ DETERMINERS = frozenset({"the", "a", "an", "your", "its", "their", "his", "her",
                          "these", "those", "every", "each", "some"})
 BEFORE_NOUNS = frozenset({"whole", "entire", "same", "other", "high", "low", "far", "little",
                           "old", "long", "wide", "great"})
-# Walks a build takes per beat to find the sentences its chain says most often.
-DEFAULT_SAMPLE_WALKS = 2000
 # The words after which a sentence may turn into another: articles, possessives,
 # prepositions, "like" and "and" open a phrase whose shape the next few words settle, so a
 # join there reads. A join after a noun or verb ("beneath your feet | quivers") rarely does.
@@ -55,12 +39,7 @@ of in into on onto upon over under across through toward towards against beneath
 above around with without from at by along among between behind beside past near inside
 within like and but
 """.split())
-# A word may stand twice in a Markov sentence only when the corpus says it twice in at least
-# this share of its sentences that say it: "the", "your", "let it ..., let", "look up, and you
-# look up". Elsewhere a word said twice is a join ("Still a faint slow pulse still gleams"):
-# "still" is said twice in 0.4% of the corpus's sentences that say it (read in seed 10707).
-DEFAULT_REPEAT_SHARE = 0.03
-FORMAT_VERSION = 9
+FORMAT_VERSION = 14
 _RESERVED = ("___BEGIN__", "___END__")
 _SHIELD = "\u01c2"  # a letter (so \w matches it) that corpus text never holds
 _CLAUSE_JOINS = ("and", "but")
@@ -68,15 +47,6 @@ _CHAIN_ARRAYS = ("tokens", "cls", "starts", "members", "ahead", "dup")
 _SUBJECTS = frozenset({"you", "it", "they", "she", "he"})
 _CLAUSE_OPENERS = frozenset({"and", "but", "then", "as", "when", "while", "until", "yet", "so",
                              "where", "before", "after"})
-
-
-@dataclass(frozen=True)
-class ModelSettings:
-    """Everything besides the corpus that changes the model (all part of the cache key)."""
-
-    state_size: int = DEFAULT_STATE_SIZE
-    novelty_words: int = DEFAULT_NOVELTY_WORDS
-    min_spread: float = DEFAULT_MIN_SPREAD
 
 
 def sentences(paragraph_text):
@@ -318,7 +288,7 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         "class_counts": classifier.counts,
         "class_totals": classifier.totals,
         "ngrams": array("Q", sorted(hashes)),
-        "shares": {},  # filled in by build_models from walks of the built chains
+        "pools": {},  # filled in below from walks of the built chains
         "verbs": verbs,
         "repeatable": repeatable,
         # What two vignettes or more name after a determiner or "of": a thing, not a verb.
@@ -334,7 +304,9 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
         payload["own_chains"] = own_chains
     from .model import Models
 
-    payload["shares"] = Models(payload).sample_shares()
+    payload["pools"], own_pools, payload["pool_counts"] = Models(payload).sample_pools()
+    if own_pools:
+        payload["own_pools"] = own_pools
     return payload
 
 

@@ -12,15 +12,13 @@ rest), and the chain may change its source sentence only where the context allow
 from array import array
 from collections import Counter
 
+from ..settings import DEFAULT_BUDGET, DEFAULT_RETRIES
+
 __all__ = ["BEGIN", "END", "Chain", "build_chain"]
 
 BEGIN, END = 0, 1
 # A walk of the user's own text (``own``) takes their members for this many words.
 OWN_WORDS = 4
-# Steps a walk may take, backing up included, before it gives up; and how many members
-# of one class it tries before backing up further. Past these a fresh walk does better.
-DEFAULT_BUDGET = 40
-DEFAULT_RETRIES = 3
 
 
 class Chain:

@@ -3,12 +3,9 @@
 import math
 from array import array
 
-__all__ = ["DEFAULT_PLACE_MARGIN", "DEFAULT_SMOOTHING", "BeatClassifier"]
+from ..settings import DEFAULT_PLACE_MARGIN, DEFAULT_SMOOTHING
 
-# Add-half smoothing: an unseen word costs a beat about as much as a word seen once elsewhere.
-DEFAULT_SMOOTHING = 0.5
-# Untagged text is placed on the beat the classifier picks when it leads by this many nats.
-DEFAULT_PLACE_MARGIN = 1.0
+__all__ = ["DEFAULT_PLACE_MARGIN", "DEFAULT_SMOOTHING", "BeatClassifier"]
 
 
 class BeatClassifier:

@@ -8,25 +8,16 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from ..settings import (DEFAULT_BEAT_MARGIN, DEFAULT_ECHO_WORDS,
+                        DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS)
 from ..text import FIRST_PERSON, FUNCTION_WORDS, THEY
 from .build import DETERMINERS, named_at
 from .novelty import normalise
 
-__all__ = ["DEFAULT_BEAT_MARGIN", "DEFAULT_ECHO_WORDS", "DEFAULT_MAX_SHARE", "DEFAULT_MAX_WORDS",
+__all__ = ["DEFAULT_BEAT_MARGIN", "DEFAULT_ECHO_WORDS", "DEFAULT_MAX_WORDS",
            "DEFAULT_MIN_WORDS",
-           "FILTERS", "SAMPLED_FILTERS", "TEXT_FILTERS", "Candidate", "first_failure", "phrases"]
+           "FILTERS", "DREAM_FILTERS", "POOL_FILTERS", "TEXT_FILTERS", "Candidate", "first_failure", "phrases"]
 
-# Short sentences have few joins, and every join is a place a sentence can stop making sense.
-DEFAULT_MIN_WORDS = 7
-DEFAULT_MAX_WORDS = 16
-# A candidate stays while no other beat explains its words this much better than its own
-# (in nats, about a factor of e**2): neighbouring beats share words, distant ones do not.
-DEFAULT_BEAT_MARGIN = 2.0
-# A sentence may not repeat this many words in a row from one already in the dream.
-DEFAULT_ECHO_WORDS = 4
-# A sentence the chain says in more than this share of the walks that pass is kept only that
-# often: stock phrases many vignettes share would otherwise turn up in dream after dream.
-DEFAULT_MAX_SHARE = 0.005
 _WELL_ENDED = re.compile(r"[^\W_#][.!?]$|#[.!?]$")
 _INNER_END = re.compile(r"[.!?] +[A-Z#]")
 _OPEN_CLOSE = (("(", ")"), ("[", "]"), ("\u201c", "\u201d"))
@@ -74,6 +65,8 @@ class Candidate:
     shown: set = None  # the words (normal form) the dream and its cast have said so far
     people: bool = None  # whether the dream has named its witnesses (None: not known)
     untold: frozenset = frozenset()  # words of "told" motifs the dream has not said yet
+    beat_said: frozenset = frozenset()  # words its beat has said, less the cast's
+    described: frozenset = frozenset()  # cast tags ("#garments#") its beat has described
 
     @property
     def text(self):
@@ -205,6 +198,50 @@ def verbs_agree(c):
     return True
 
 
+_KEPT_FROM = re.compile(r"\b(?:your|their|its|his|her|the) [a-z]+ from [a-z]+ing\b")
+_KEEP = frozenset({"keep", "keeps", "kept", "keeping", "stop", "stops", "stopped", "save",
+                   "saves", "saved", "hold", "holds", "held", "spare", "spares", "guard",
+                   "guards", "shield", "shields", "protect", "protects", "stay", "stays"})
+
+
+def kept_from(c):
+    """Says "your heart from breaking" only after a verb that takes it ("keeps"): a join
+    writes "A quiet steadiness fills your heart from shaking"."""
+    text = c.text.lower()
+    return _KEPT_FROM.search(text) is None or not _KEEP.isdisjoint(c.forms)
+
+
+_CONTRASTS = (("yet",), ("but",), ("and", "yet"), ("even", "so"), ("still,",))
+
+
+def no_contrast_with_nothing(c):
+    """Does not open on "Yet" or "But": set among a beat's sentences at random, it follows
+    nothing it could contrast with ("Yet you stay still and calm on the step")."""
+    first = [w.lower() for w in c.words[:2]]
+    return not any(first[:len(w)] == list(w) for w in _CONTRASTS)
+
+
+# What a thing of any shape has: "Its #material# pillar is split" after "a broken lantern of
+# mother-of-pearl" names a part of some other vignette's fallen thing.
+_ANY_SHAPE = frozenset({"skin", "face", "surface", "form", "shell", "body", "side", "edge",
+                        "edges", "heart", "crust", "rim", "lining", "glow", "light"})
+
+
+def material_names_no_part(c):
+    """Says of the fallen thing's material only what a thing of any shape has ("Its
+    #material# skin", not "Its #material# pillar")."""
+    words = c.words
+    return all(w != "#material#" or normalise(words[i + 1]) in _ANY_SHAPE
+               for i, w in enumerate(words[:-1]))
+
+
+def shares_what_is_shared(c):
+    """Does not share a thing with the others that then matches "yours": "You share a quiet
+    hope that matches your own" says the hope twice."""
+    forms = c.forms
+    return "share" not in forms or not ("yours" in forms or "own" in forms)
+
+
 def no_word_twice(c):
     """Says no word twice that the corpus rarely says twice in a sentence ("Still a faint slow
     pulse still gleams", "Behind you, the glassblowers hold their breath behind you"): a join
@@ -267,13 +304,6 @@ def no_repeated_phrase(c):
     return len(set(trigrams)) == len(trigrams)
 
 
-def not_too_likely(c):
-    """A sentence the chain says often is kept only as often as a rare one."""
-    share = c.models.share(c.beat, c.ids)
-    return share <= DEFAULT_MAX_SHARE or c.rng is None or c.rng.random() * share < \
-        DEFAULT_MAX_SHARE
-
-
 def no_loose_pronoun(c):
     """Does not open on "They", "He" or "She": out of its vignette, nobody knows who."""
     return c.words[0] not in _LOOSE
@@ -295,6 +325,52 @@ def told_first(c):
     """Says nothing the dream must say first ("the tiny white flowers" where none bloomed)."""
     untold = c.untold
     return not untold or not any(f in untold for f in c.forms)
+
+
+def names_something_new(c):
+    """Names no thing another Markov sentence of its beat has named: "In every face you see a
+    calm, bright hope" after "Together you share a quiet hope" says the same thing twice."""
+    said = c.beat_said
+    return not said or not any(c.forms[i] in said for i in _heads(c))
+
+
+def _heads(c):
+    """The positions of the nouns its determiners' phrases end on, past adjectives and
+    commas: "hope" of "a calm, bright hope", "stones" of "the cold stones"."""
+    forms, nouns, words = c.forms, c.models.nouns, c.words
+    at = []
+    for i, f in enumerate(forms[:-1]):
+        if f not in DETERMINERS:
+            continue
+        for j in range(i + 1, min(i + 4, len(forms))):
+            if "#" in words[j] or forms[j] in FUNCTION_WORDS:
+                break  # a cast tag names the thing itself; "you" or "from" ends the phrase
+            if forms[j] not in nouns:
+                continue
+            if j + 1 == len(forms) or forms[j + 1] not in nouns or forms[j + 1] in FUNCTION_WORDS:
+                at.append(j)
+                break
+            # "calm, bright hope.": a comma between adjectives, the noun two words on.
+            if not words[j][-1:].isalpha() and not (
+                    j + 2 < len(forms) and forms[j + 2] in nouns and (
+                        j + 3 == len(forms) or not words[j + 2][-1:].isalpha())):
+                at.append(j)
+                break
+    return at
+
+
+def describes_nothing_again(c):
+    """Describes no one of the cast its beat has described: "rice farmers in #garments# stand
+    beside the press" after the omen's "rice farmers in donkey jackets and oil-dark caps"."""
+    described = c.described
+    return not described or not any(w.strip(".,;:!?") in described for w in c.words)
+
+
+def told_first_once_cast(c):
+    """Still says nothing the dream must say first once the cast is filled in (a scent of
+    "plum blossom" before anything has bloomed)."""
+    untold = c.untold
+    return not untold or not any(normalise(w) in untold for w in c.expanded.split())
 
 
 def in_its_beat(c):
@@ -374,16 +450,19 @@ def no_echo(c):
 # A beat's rare words and other vignettes' scene words need no filter: the chains are built
 # without them (see build.py), so no walk can say one.
 FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun, no_repeated_phrase,
-           no_word_twice, they_are_named, has_a_main_clause, one_gender, verbs_agree,
+           no_word_twice, kept_from, no_contrast_with_nothing, material_names_no_part,
+           shares_what_is_shared, they_are_named, has_a_main_clause, one_gender, verbs_agree,
            one_verb_after_you_see, has_a_verb, every_clause_has_a_verb, not_your_own_sentence,
-           novel, in_arc_order, once_said, told_first, names_only_what_is_shown, in_its_beat,
-           not_too_likely)
-TEXT_FILTERS = (novel_once_cast, names_only_its_own_cast, no_echo)
-# The filters that need nothing of a dream: a build samples the chain through them to learn
-# which sentences it says most often (see not_too_likely).
-SAMPLED_FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun,
-                   no_repeated_phrase, no_word_twice, has_a_main_clause, has_a_verb,
-                   names_only_what_is_shown, not_your_own_sentence, novel, in_its_beat)
+           novel, in_arc_order, once_said, told_first, names_only_what_is_shown,
+           names_something_new, describes_nothing_again, in_its_beat)
+TEXT_FILTERS = (novel_once_cast, names_only_its_own_cast, told_first_once_cast, no_echo)
+# The filters that need nothing of a dream: a build walks each chain through them once and
+# keeps what passes as the beat's pool (see Models.sample_pools), so a dream runs only the
+# rest. A filter that reads nothing of a dream belongs here.
+POOL_FILTERS = tuple(f for f in FILTERS if f not in {
+    they_are_named, in_arc_order, once_said, told_first, names_only_what_is_shown,
+    names_something_new, describes_nothing_again})
+DREAM_FILTERS = tuple(f for f in FILTERS if f not in POOL_FILTERS)
 
 
 def first_failure(candidate, filters=FILTERS):

@@ -4,10 +4,10 @@ import hashlib
 from array import array
 from bisect import bisect_left
 
-from .build import DEFAULT_SAMPLE_WALKS, ModelSettings, sentence_hash
+from ..settings import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_SAMPLE_WALKS, ModelSettings
+from .build import sentence_hash
 from .chain import Chain
 from .classify import BeatClassifier
-from .filters import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS
 from .novelty import Novelty
 
 __all__ = ["Models"]
@@ -35,7 +35,10 @@ class Models:
         self._allowed = {}  # beat -> frozenset of its common forms, made on first use
         self.classifier = BeatClassifier(payload["beats"], payload["class_counts"],
                                          payload["class_totals"], payload["classifier_forms"])
-        self._shares = payload["shares"]
+        self._pools = payload["pools"]
+        self._own_pools = payload.get("own_pools", {})
+        self._pool_ids = {}  # (beat, own) -> tuple of id lists, made on first use
+        self.pool_counts = payload.get("pool_counts", {})
         self.verbs = frozenset(payload["verbs"])
         self.scene = frozenset(payload["scene"])
         forms = payload["forms"].split("\n")
@@ -74,49 +77,75 @@ class Models:
         """True when the user's own text writes some of ``beat``'s chain."""
         return beat in self.own_chains
 
-    def sample_shares(self, walks=DEFAULT_SAMPLE_WALKS):
-        """How often each beat's chain says its commonest sentences, among the walks that
-        pass the filters that need no dream: ``{beat: {"ids": hashes, "per": counts}}``.
+    def sample_pools(self, walks=DEFAULT_SAMPLE_WALKS):
+        """Walk each beat's chain ``walks`` times from a seed of the beat's own and keep, in
+        the order first found, the distinct sentences that pass ``POOL_FILTERS``:
+        ``({beat: {"ids": flat ids, "ends": where each ends}}, own pools, counts)``.
 
-        A fixed number of walks from a seed of the beat's own, so every build agrees; only
-        sentences said twice or more are kept, and a share is ``per / passed``: of the walks
-        that pass. A dream's filters refuse most walks, so what it keeps is what passes, and a
-        sentence that names nothing a scene must show first passes far more often than most.
+        A dream draws from a pool evenly, not as often as the chain says each sentence: the
+        chain says its stock lines (a corpus phrase with one word changed) tens of times as
+        often as most, so drawn by walks one sentence was in 9.5% of dreams 0-199.
         """
         from collections import Counter
 
         from ..rng import DreamRandom
-        from .filters import SAMPLED_FILTERS, Candidate, first_failure
+        from .filters import POOL_FILTERS, Candidate, first_failure
 
-        out = {}
-        for beat in self.chains:
-            seed = int.from_bytes(hashlib.sha256(beat.encode()).digest()[:8], "big")
+        counts = Counter()
+
+        def pool(beat, own):
+            seed = int.from_bytes(hashlib.sha256(
+                (("own:" if own else "") + beat).encode()).digest()[:8], "big")
             rng = DreamRandom(seed)
-            said = Counter()
+            found = {}
             for _ in range(walks):
-                ids = self.walk_ids(beat, rng, DEFAULT_MIN_WORDS, DEFAULT_MAX_WORDS)
-                # As at a dream's start: nothing of any scene shown yet.
-                if ids is not None and first_failure(
-                        Candidate(self.words(ids), ids, beat, self, shown=set()),
-                        SAMPLED_FILTERS) is None:
-                    said[sentence_hash(ids)] += 1
-            common = sorted((h, n) for h, n in said.items() if n >= 2)
-            out[beat] = {"ids": array("Q", [h for h, _ in common]),
-                         "per": array("I", [n for _, n in common]),
-                         "passed": max(1, sum(said.values()))}
-        return out
+                counts["walks"] += 1
+                ids = self.walk_ids(beat, rng, DEFAULT_MIN_WORDS, DEFAULT_MAX_WORDS, own=own)
+                if ids is None:
+                    counts["walk"] += 1
+                    continue
+                key = tuple(ids)
+                if key in found:
+                    counts["again"] += 1
+                    continue
+                failed = first_failure(Candidate(self.words(ids), ids, beat, self),
+                                       POOL_FILTERS)
+                if failed is None:
+                    found[key] = True
+                else:
+                    counts[failed.__name__] += 1
+                    found[key] = False
+            kept = [k for k, ok in found.items() if ok]
+            counts["kept"] += len(kept)
+            flat = [i for k in kept for i in k]
+            ends, at = [], 0
+            for k in kept:
+                at += len(k)
+                ends.append(at)
+            return {"ids": array("I", flat), "ends": array("I", ends)}
 
-    def share(self, beat, ids):
-        """The share of ``beat``'s passing walks (as sampled when built) that say these ids."""
-        found = self._shares.get(beat)
-        if not found:
-            return 0.0
-        hashes = found["ids"]
-        h = sentence_hash(ids)
-        i = bisect_left(hashes, h)
-        if i < len(hashes) and hashes[i] == h:
-            return found["per"][i] / found["passed"]
-        return 0.0
+        pools = {beat: pool(beat, False) for beat in self.chains}
+        own = {beat: pool(beat, True) for beat in self.own_chains}
+        return pools, own, dict(sorted(counts.items()))
+
+    def pool(self, beat, own=False):
+        """The distinct sentences (token id tuples) a build found for ``beat`` that need no
+        dream to pass the filters; ``own``: those that start from the user's words."""
+        cache = self._pool_ids
+        key = (beat, own)
+        found = cache.get(key)
+        if found is None:
+            stored = (self._own_pools if own else self._pools).get(beat)
+            found = ()
+            if stored is not None:
+                flat, start = list(stored["ids"]), 0
+                out = []
+                for end in stored["ends"]:
+                    out.append(flat[start:end])
+                    start = end
+                found = tuple(out)
+            cache[key] = found
+        return found
 
     def words(self, ids):
         vocab = self.vocab

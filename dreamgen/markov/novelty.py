@@ -8,11 +8,11 @@ collides can only make a new sentence look copied, never let a copy through.
 from array import array
 from bisect import bisect_left
 
+from ..settings import DEFAULT_NOVELTY_WORDS
 from ..text import normalise  # one normal form for the whole package (re-exported here)
 
 __all__ = ["DEFAULT_NOVELTY_WORDS", "Novelty", "normalise", "run_hashes"]
 
-DEFAULT_NOVELTY_WORDS = 8
 _MULT = 0x9E3779B97F4A7C15
 _MASK = (1 << 64) - 1
 

@@ -6,7 +6,7 @@ Each returns the text to show, ending in a newline; the command line decides whe
 import os
 import time
 
-from ..grammar import DEFAULT_LENGTH
+from ..settings import DEFAULT_LENGTH, DEFAULT_REACH_DREAMS
 
 __all__ = ["MAX_WARNINGS_SHOWN", "cache_cleared", "cache_listing", "mined", "nothing_mined",
            "overlay_note", "resume_complete", "seed_note", "tracery_seed_note", "verified",
@@ -79,8 +79,6 @@ def mined(overlay, unplaced, reaches, path=None, *, each=False):
                 else "")]
     rare = [r for r in reaches if r.rare]
     if rare:
-        from ..mine import DEFAULT_REACH_DREAMS
-
         weight = rare[0].overlay_weight
         lines.append(f"note: {len(rare)} of them may be missing from a run of "
                      f"{DEFAULT_REACH_DREAMS} dreams at --overlay-weight {weight:g}"

@@ -2,7 +2,7 @@
 
 import math
 
-from ..grammar import DEFAULT_LENGTH
+from ..settings import DEFAULT_LENGTH
 
 __all__ = ["STATS_FORMATS", "readable_count", "render", "render_markdown", "render_text"]
 
@@ -36,6 +36,8 @@ def _rows(r):
         ("mean trigram Jaccard between two dreams", f"{r['mean_trigram_jaccard']:.4f}",
          "<= 0.05"),
         ("dreams the most shared sentence is in", f"{r['max_sentence_share']:.1%}", "<= 2%"),
+        ("dreams the most shared Markov template is in",
+         f"{r.get('max_template_share', 0.0):.1%}", ""),
         ("Markov attempts per accepted sentence",
          "n/a" if attempts is None else f"{attempts:.2f}", ""),
         ("words from grammar / Markov",
@@ -56,6 +58,10 @@ def render_text(r, *, unused=False):
     lines += [f"{a:<{width}}  {b:>{vwidth}}  {c}".rstrip() for a, b, c in rows]
     lines += ["", "Markov candidates refused, by filter (share of all candidates):"]
     lines += [f"  {name:<20} {share:.1%}" for name, share in r["filter_rejections"].items()]
+    if r.get("pool_walks"):
+        lines += ["", f"pools: {r['pool_sentences']:,} sentences kept of {r['pool_walks']:,} "
+                      "walks; refused when built, by filter (share of all walks):"]
+        lines += [f"  {name:<20} {share:.1%}" for name, share in r["pool_rejections"].items()]
     lines += ["", "distinct grammar outputs per beat (one cast):"]
     lines += [f"  {name:<11} {readable_count(n)}" for name, n in r["beat_reach"].items()]
     for o in r.get("overlays", ()):
