@@ -261,6 +261,38 @@ def score(args):
             print(_row(kind, fig))
 
 
+_NUMBERED = re.compile(r"\[(\d+)\] (.*?)(?= \[\d+\] |$)")
+
+
+def sheet_sentences(text):
+    """``{label: {number: sentence}}`` from a reading sheet."""
+    out = {}
+    for part in text.split("\n## Text ")[1:]:
+        label, _, body = part.partition("\n")
+        out[label.strip()] = {int(n): s for line in body.splitlines()
+                              for n, s in _NUMBERED.findall(line)}
+    return out
+
+
+def marked(args):
+    with open(args.key, encoding="utf-8") as f:
+        key = json.load(f)
+    with open(args.sheet, encoding="utf-8") as f:
+        sentences = sheet_sentences(f.read())
+    for path in args.marks:
+        with open(path, encoding="utf-8") as f:
+            marks = parse_marks(f.read())
+        print(f"\n# {os.path.basename(path)}")
+        for label, info in key["texts"].items():
+            if info["kind"] != args.kind or label not in marks:
+                continue
+            for what in ("broken", "out"):
+                for n in sorted(marks[label][what]):
+                    origin = info["origins"].get(str(n), "?")
+                    print(f"{info['name']} [{n}] {what} {origin}: "
+                          f"{sentences.get(label, {}).get(n, '?')}")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -275,8 +307,13 @@ def main(argv=None):
     s = sub.add_parser("score", help="score readers' marks files against the key")
     s.add_argument("key")
     s.add_argument("marks", nargs="+")
+    k = sub.add_parser("marked", help="list every marked sentence with its origin")
+    k.add_argument("sheet")
+    k.add_argument("key")
+    k.add_argument("marks", nargs="+")
+    k.add_argument("--kind", default="dreamgen", help="which texts (default: dreamgen)")
     args = p.parse_args(argv)
-    (make if args.command == "make" else score)(args)
+    {"make": make, "score": score, "marked": marked}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from .markov.filters import DREAM_FILTERS, TEXT_FILTERS, first_failure, phrases
 from .rng import check_seed, dream_random
 from .settings import (DEFAULT_CORPUS_WEIGHT, DEFAULT_LENGTH, DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS,
                        DEFAULT_TRIES, Settings)
-from .text import FUNCTION_WORDS, THEY, said_twice, split_sentences
+from .text import FUNCTION_WORDS, THEY, said_twice, says_series, series, split_sentences
 from .version import __version__
 
 __all__ = ["DEFAULT_CORPUS_WEIGHT", "BeatText", "Dream", "Dreamer", "GrammarTrace", "MarkovTrace",
@@ -319,6 +319,10 @@ class Dreamer:
                               - FUNCTION_WORDS]
                     if not met and who is not None and forms & (THEY | {who}):
                         needs.append({who})
+                    # "Each beat is fainter than the last" after the heartbeat it counts.
+                    noun = series(text)
+                    if noun:
+                        needs.append(says_series(beat_said, noun))
                     # After the beat's opening sentence and all it leans on.
                     found = (_first(sentences, n) for n in needs)
                     first = 1 + max((i for i in found if i is not None), default=0)

@@ -4,7 +4,7 @@ import re
 from functools import lru_cache
 
 __all__ = ["FIRST_PERSON", "FUNCTION_WORDS", "THEY", "YOU", "normalise", "said_twice",
-           "second_person", "sentence_spans", "split_sentences"]
+           "says_series", "second_person", "sentence_spans", "series", "split_sentences"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z#])")
 # The words that point at people a sentence has not named (in normal form): "You shade your
@@ -169,3 +169,24 @@ def _stem(form):
             form = form[:-len(x)]
             break
     return form[:-1] if form.endswith("e") else form  # "flare", "flaring"
+
+
+_THAN_BEFORE = re.compile(r"\bthan (?:the|its|their) (?:last|one before|ones? before|first)\b",
+                          re.IGNORECASE)
+_EACH = re.compile(r"\b(?:each|every) (\w+)", re.IGNORECASE)
+
+
+def series(sentence):
+    """What a comparison with "the last" counts on having been said: "beat" of "Each beat is
+    fainter than the last"; "" when it compares with nothing it names ("a thready beating,
+    softer than the last"); None when it compares with nothing earlier."""
+    if not _THAN_BEFORE.search(sentence):
+        return None
+    each = _EACH.search(sentence)
+    return normalise(each.group(1)) if each else ""
+
+
+def says_series(forms, noun):
+    """The words of ``forms`` that say ``noun`` ("beat": "beat", "beats", "heartbeat")."""
+    return {f for f in forms if noun and (f.endswith(noun) or (
+        f.startswith(noun) and f[len(noun):] in _SUFFIXES))}

@@ -10,7 +10,7 @@ from functools import cached_property
 
 from ..settings import (DEFAULT_BEAT_MARGIN, DEFAULT_ECHO_WORDS,
                         DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS)
-from ..text import FIRST_PERSON, FUNCTION_WORDS, THEY
+from ..text import FIRST_PERSON, FUNCTION_WORDS, THEY, says_series, series
 from .build import DETERMINERS, named_at
 from .novelty import normalise
 
@@ -366,6 +366,13 @@ def describes_nothing_again(c):
     return not described or not any(w.strip(".,;:!?") in described for w in c.words)
 
 
+def counts_on_what_is_said(c):
+    """Compares with "the last" only of what its beat has said: "Each beat is fainter than the
+    last" needs a heartbeat, not the basin of tin the wound beat showed."""
+    noun = series(c.text)
+    return noun is None or bool(says_series(c.beat_said, noun))
+
+
 def told_first_once_cast(c):
     """Still says nothing the dream must say first once the cast is filled in (a scent of
     "plum blossom" before anything has bloomed)."""
@@ -431,13 +438,16 @@ def _named(c):
         if f in _NAMING and words[i][-1:].isalpha():
             head = None
             for j in range(i + 1, min(i + 4, len(forms))):
-                if forms[j] in FUNCTION_WORDS or norm[ids[j]] in verbs:
+                if forms[j] in FUNCTION_WORDS or norm[ids[j]] in verbs and j > i + 1:
                     break
                 head = j
-                if not words[j][-1:].isalpha():
+                # "a round, handled shape": a comma between adjectives goes on to the noun.
+                if not words[j][-1:].isalpha() and not (
+                        words[j][-1] == "," and j + 2 < len(forms) and forms[j + 2] in nouns):
                     break
             if head is not None and forms[head] in nouns:
-                at.append(head)
+                # Its modifiers too: "a round, handled shape" names a jug's handles.
+                at.extend(range(i + 1, head + 1))
     return at
 
 
@@ -454,14 +464,14 @@ FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun, no_repeate
            shares_what_is_shared, they_are_named, has_a_main_clause, one_gender, verbs_agree,
            one_verb_after_you_see, has_a_verb, every_clause_has_a_verb, not_your_own_sentence,
            novel, in_arc_order, once_said, told_first, names_only_what_is_shown,
-           names_something_new, describes_nothing_again, in_its_beat)
+           names_something_new, describes_nothing_again, counts_on_what_is_said, in_its_beat)
 TEXT_FILTERS = (novel_once_cast, names_only_its_own_cast, told_first_once_cast, no_echo)
 # The filters that need nothing of a dream: a build walks each chain through them once and
 # keeps what passes as the beat's pool (see Models.sample_pools), so a dream runs only the
 # rest. A filter that reads nothing of a dream belongs here.
 POOL_FILTERS = tuple(f for f in FILTERS if f not in {
     they_are_named, in_arc_order, once_said, told_first, names_only_what_is_shown,
-    names_something_new, describes_nothing_again})
+    names_something_new, describes_nothing_again, counts_on_what_is_said})
 DREAM_FILTERS = tuple(f for f in FILTERS if f not in POOL_FILTERS)
 
 
