@@ -8,7 +8,7 @@ from itertools import combinations
 
 from .grammar import TAG, Action, Tag, is_lexicon, reachable
 from .settings import DEFAULT_LENGTH, DEFAULT_OVERLAY_WEIGHT, DEFAULT_OWN_RUN
-from .text import split_sentences
+from .text import normalise, split_sentences
 
 # A run of words stops at the end of a sentence or clause, and at a tag (made one such end).
 _BREAK = re.compile(r"[.!?;:](?:\s|$)")
@@ -59,8 +59,21 @@ def template_share(dreams):
                                    for s in b.sentences
                                    if s.origin == "markov" and s.trace is not None], 1))
     top, top_n = (said.most_common(1) or [("", 0)])[0]
+    # A family: the templates that differ in one word ("It bobs there in the wind, ready to
+    # be kindled again" and "It glows there ..."), which a reader hears as one stock line.
+    family = Counter()
+    for d in dreams:
+        keys = set()
+        for b in d.beats:
+            for s in b.sentences:
+                if s.origin == "markov" and s.trace is not None:
+                    forms = [normalise(w) for w in s.trace.template]
+                    keys |= {(i, *forms[:i], *forms[i + 1:]) for i in range(len(forms))}
+        family.update(keys)
+    top_family = max(family.values(), default=0)
     return {"max_template_share": top_n / len(dreams) if dreams else 0.0,
-            "most_shared_template": top}
+            "most_shared_template": top,
+            "max_family_share": top_family / len(dreams) if dreams else 0.0}
 
 
 def pool_figures(models):

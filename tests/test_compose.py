@@ -293,6 +293,19 @@ def test_every_markov_sentence_is_drawn_from_its_beats_pool(dreamer):
                     assert s.trace.template in pool, (seed, s.text)
 
 
+def test_a_pool_keeps_one_of_the_sentences_that_differ_in_one_word(dreamer):
+    models = dreamer.models
+    for beat in models.chains:
+        seen = {}
+        for ids in models.pool(beat):
+            forms = models.norm_ids(ids)
+            for i in range(len(forms)):
+                key = (i, *forms[:i], *forms[i + 1:])
+                assert key not in seen, (beat, models.words(ids), seen[key])
+                seen[key] = models.words(ids)
+    assert dreamer.models.pool_counts["one_word_changed"] > 0
+
+
 def test_the_pools_are_the_same_when_rebuilt(dreamer, rebuilt):
     for beat in dreamer.models.chains:
         assert dreamer.models.pool(beat) == rebuilt.models.pool(beat), beat

@@ -99,6 +99,10 @@ def test_what_you_see_takes_no_second_verb(dreamer):
     assert not one_verb_after_you_see(c("Inside you see a faint slow pulse still stirs."))
     assert one_verb_after_you_see(c("You feel the hush press against your eardrums."))
     assert not one_verb_after_you_see(c("You feel a faint slow pulse goes on."))
+    # What anyone looks up at is an object too.
+    assert not one_verb_after_you_see(c("The #witnesses# look up at one point of light shines alone."))
+    assert one_verb_after_you_see(c("The #witnesses# look up at one point of light, hot and steady."))
+    assert one_verb_after_you_see(c("The #witnesses# look up at the sky."))
 
 
 def test_a_verb_joined_to_one_in_s_agrees(dreamer):

