@@ -115,6 +115,8 @@ def test_a_verb_joined_to_one_in_s_agrees(dreamer):
     assert not verbs_agree(c("A plea rises from the wreck and curl like smoke."))
     assert verbs_agree(c("The last image stays with you, clear and warm."))
     assert verbs_agree(c("The whole dream seems to lean in and wait with you."))
+    assert not verbs_agree(c("A plea rises from the wreck as you pass, then let go."))
+    assert verbs_agree(c("A plea rises from the wreck as you pass, then lets go."))
 
 
 def test_another_dreams_cast_is_not_named(dreamer):

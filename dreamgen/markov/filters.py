@@ -176,12 +176,13 @@ def one_verb_after_you_see(c):
 
 
 def verbs_agree(c):
-    """A verb joined by "and" to one in -s takes -s too ("A plea rises from the wreck and
-    drift like smoke" joins two vignettes' subjects)."""
+    """A verb joined by "and" (or ", then") to one in -s takes -s too ("A plea rises from the
+    wreck and drift like smoke", "The light bends toward you as you pass, then let go" join
+    two vignettes' subjects)."""
     if c.models is None:
         return True
     norm, verbs, known = c.models.norm, c.models.verbs, c.models.novelty.form_id
-    said_s = False
+    said_s = then = False
     for i, (w, t) in enumerate(zip(c.words, c.ids)):
         lw = w.lower()
         if lw.endswith("s") and not lw.endswith("ss") and norm[t] in verbs and (
@@ -189,7 +190,9 @@ def verbs_agree(c):
             said_s = True
         elif lw == "to":  # "seems to lean in and wait"
             said_s = False
-        elif said_s and i and c.words[i - 1].lower() == "and" and w[-1].isalpha():
+        elif said_s and i and w[-1].isalpha() and (
+                c.words[i - 1].lower() == "and" or (then := (
+                    c.words[i - 1].lower() == "then" and c.words[i - 2].endswith(",")))):
             # (a word that ends the sentence or a clause is an adjective: "clear and warm.")
             # A word whose -s form the corpus has is a verb here too ("and curl like smoke":
             # "curls" is in the corpus), unless a comma opened a clause of its own.
@@ -197,7 +200,7 @@ def verbs_agree(c):
             if not bare.endswith("s") and (known(bare + "s") in verbs
                                            or known(bare + "es") in verbs
                                            or known(bare + "s") >= 0 and (
-                                               not c.words[i - 2].endswith(","))):
+                                               then or not c.words[i - 2].endswith(","))):
                 return False
     return True
 
