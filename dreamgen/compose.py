@@ -177,7 +177,7 @@ class Dreamer:
                               user_overlays=user_overlays,
                               max_grammar_bytes=settings.max_grammar_bytes,
                               max_corpus_bytes=settings.max_corpus_bytes,
-                              overlay_weight=settings.overlay_weight)
+                              overlay_weight=settings.overlay_weight, digests=use_cache)
         dreamer = None
         if use_cache:
             found = cache.load(inputs, settings)
@@ -216,6 +216,8 @@ class Dreamer:
         from .grammar.load import load_grammar
 
         # Each file is parsed from the bytes inputs read and hashed: read once, keyed right.
+        if use_cache:
+            inputs.read_all()
         arc, grammar = load_grammar(grammars, user_overlays=user_overlays,
                                     max_bytes=settings.max_grammar_bytes, data=inputs.data,
                                     overlay_weight=settings.overlay_weight)
