@@ -4,8 +4,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from .corpus_lint import (beat_sentences, contribution, tag_names, tag_problems, typical_beat,
-                          variables)
 from .errors import CorpusError
 from .grammar import MARKUP, Expander, RuleSyntaxError, TracingExpander, compile_rule
 from .markov import FILTERS, Candidate, normalise
@@ -213,6 +211,7 @@ class Dreamer:
     def _load_cold(cls, inputs, grammars, *, settings, user_overlays, use_cache, warn):
         from . import cache
         from .corpus import read_corpus
+        from .corpus_lint import tag_names, variables
         from .grammar.load import load_grammar
 
         # Each file is parsed from the bytes inputs read and hashed: read once, keyed right.
@@ -513,6 +512,8 @@ class _CorpusLoader:
 
 def _check_corpus_tags(corpus, known, cast=()):
     """Raise the first unknown tag, unknown modifier or unbalanced '#' in the corpus."""
+    from .corpus_lint import tag_names, tag_problems, variables
+
     if not isinstance(known, (set, frozenset)):
         known, cast = tag_names(known), variables(known)  # a Grammar
     for para in corpus.paragraphs():
@@ -524,6 +525,8 @@ def _check_corpus_tags(corpus, known, cast=()):
 def _corpus_warnings(docs, models, weight):
     """One line for each of the user's files that adds little at --corpus-weight ``weight``,
     and one for each that has first-person sentences left out."""
+    from .corpus_lint import beat_sentences, contribution, typical_beat
+
     counts = beat_sentences(models)
     for doc in docs:
         said = contribution(doc, counts, weight=weight).warning(typical_beat(counts))

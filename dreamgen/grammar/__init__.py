@@ -3,7 +3,8 @@ check them (lint), load what ``generate`` dreams from (load), the arc (arc), and
 (expand), plus the plain Tracery runner behind ``dreamgen expand`` (tracery).
 
 Data flows one way: read -> rules -> layers -> lint -> load; arc, modifiers and expand sit
-beside them and import only from upstream.
+beside them and import only from upstream. The checker's names are imported on first use: a
+warm start dreams from a checked grammar and never needs them.
 """
 
 from ..settings import (DEFAULT_LENGTH, DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH,
@@ -13,7 +14,6 @@ from .arc import (ARC_OVERLAY_KEYS, LENGTHS, MAX_MARKOV, Arc, Beat, Motif, apply
                   arc_overlay_problems, length_problems, load_arc)
 from .expand import Expander, Step, TracingExpander
 from .layers import Grammar, Layering, appended_weights, layered, reachable
-from .lint import CHECKS, build_grammar, check_layers
 from .modifiers import MODIFIERS
 from .read import APPEND_PREFIX, ARC_KEY, Layer, Problem, read_layer
 from .rules import (MARKUP, TAG, Action, RuleSyntaxError, Tag, compile_rule, is_lexicon,
@@ -30,3 +30,14 @@ __all__ = [
     "arc_overlay_problems", "build_grammar", "check_layers", "compile_rule", "is_lexicon",
     "layered", "length_problems", "load_arc", "markup_errors", "reachable", "read_layer", "walk",
 ]
+
+
+_LINT = frozenset({"CHECKS", "build_grammar", "check_layers"})
+
+
+def __getattr__(name):
+    if name in _LINT:
+        from . import lint
+
+        return getattr(lint, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
