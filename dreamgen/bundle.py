@@ -8,6 +8,7 @@ no parser.
 """
 
 import marshal
+from collections.abc import Sequence
 from dataclasses import fields
 from hashlib import sha256
 
@@ -15,15 +16,19 @@ from .grammar import Action, Arc, Beat, Grammar, Layer, Motif, Tag
 
 __all__ = ["BUNDLE_FORMAT", "dumps", "loads", "pack", "unpack"]
 
-BUNDLE_FORMAT = 4
+BUNDLE_FORMAT = 5
 _MAGIC = b"DGG1"
 _TAG, _ACTION = 0, 1
 
 
 # -- packing: marshal holds only plain values, so Tag and Action become tagged tuples ---------
 
+def _plain(rule):
+    return all(item.__class__ is str for item in rule)
+
+
 def _pack_rule(rule):
-    if all(item.__class__ is str for item in rule):
+    if _plain(rule):
         return rule
     return tuple(item if item.__class__ is str else _pack_node(item) for item in rule)
 
@@ -36,7 +41,7 @@ def _pack_node(node):
 
 
 def _unpack_rule(rule):
-    if all(item.__class__ is str for item in rule):
+    if _plain(rule):
         return rule
     return tuple(item if item.__class__ is str else _unpack_node(item) for item in rule)
 
@@ -58,19 +63,53 @@ def _build(cls, stored):
     return cls(**stored)
 
 
+class _Layers(Sequence):
+    """The grammar's layers, unpacked from the bundle on first use: only the location of an
+    error needs them, and they are most of its bytes."""
+
+    def __init__(self, packed):
+        self._packed, self._layers = packed, None
+
+    def _unpacked(self):
+        if self._layers is None:
+            self._layers = tuple(Layer(**lay) for lay in marshal.loads(self._packed))
+        return self._layers
+
+    def __getitem__(self, index):
+        return self._unpacked()[index]
+
+    def __len__(self):
+        return len(self._unpacked())
+
+    def __eq__(self, other):
+        return self._unpacked() == (other._unpacked() if isinstance(other, _Layers) else other)
+
+    def __repr__(self):
+        return repr(self._unpacked())
+
+
 def pack(arc, grammar, known, key):
     """The storable form of a checked arc and grammar (``known``: every name a tag may use)."""
+    compiled, nodes = {}, {}
+    for symbol, rules in grammar.compiled.items():
+        compiled[symbol] = tuple(_pack_rule(r) for r in rules)
+        # Most rules are plain text, as marshal gives them back; only these need unpacking.
+        at = tuple(i for i, r in enumerate(rules) if not _plain(r))
+        if at:
+            nodes[symbol] = at
     return {
         "format": BUNDLE_FORMAT,
         "key": key,
         "arc": (arc.path, arc.cast, tuple(_fields(b) for b in arc.beats), arc.lengths,
                 arc.title_template, tuple(_fields(m) for m in arc.motifs)),
-        # Every field, so error locations and columns are as right as after a cold load.
-        "layers": tuple(_fields(lay) for lay in grammar.layers),
+        # Every field, so error locations and columns are as right as after a cold load;
+        # marshalled apart, as they are unpacked apart.
+        "layer_fields": tuple(f.name for f in fields(Layer)),
+        "layers": marshal.dumps(tuple(_fields(lay) for lay in grammar.layers)),
         "rules": grammar.rules,
         "origin": grammar.origin,
-        "compiled": {s: tuple(_pack_rule(r) for r in rules)
-                     for s, rules in grammar.compiled.items()},
+        "compiled": compiled,
+        "nodes": nodes,
         "sha256": grammar.sha256,
         "weights": grammar.weights,
         "known": tuple(sorted(known)),
@@ -83,11 +122,18 @@ def unpack(payload):
     arc = Arc(beats=tuple(_build(Beat, b) for b in beats), cast=cast, path=path,
               lengths=lengths, title_template=title,
               motifs=tuple(_build(Motif, m) for m in motifs))
-    layers = tuple(_build(Layer, lay) for lay in payload["layers"])
-    compiled = {s: tuple(_unpack_rule(r) for r in rules)
-                for s, rules in payload["compiled"].items()}
+    if set(payload["layer_fields"]) != {f.name for f in fields(Layer)}:
+        raise ValueError("stale Layer")
+    compiled = payload["compiled"]
+    for symbol, at in payload["nodes"].items():
+        rules = list(compiled[symbol])
+        for i in at:
+            rules[i] = tuple(item if item.__class__ is str else _unpack_node(item)
+                             for item in rules[i])
+        compiled[symbol] = tuple(rules)
     grammar = Grammar(rules=payload["rules"], origin=payload["origin"], compiled=compiled,
-                      sha256=payload["sha256"], layers=layers, weights=payload["weights"])
+                      sha256=payload["sha256"], layers=_Layers(payload["layers"]),
+                      weights=payload["weights"])
     return arc, grammar, frozenset(payload["known"])
 
 

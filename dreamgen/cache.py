@@ -14,8 +14,10 @@ removed is simply skipped. A reader that loses a file to another process's evict
 cache miss and rebuilds it.
 """
 
+import gc
 import hashlib
 import marshal
+import mmap
 import os
 import sys
 import time
@@ -383,6 +385,18 @@ def _read(file):
         return None
 
 
+def _map(file):
+    """A model file's bytes, mapped rather than read, or None when it cannot be opened."""
+    try:
+        with open(file, "rb") as f:
+            if os.fstat(f.fileno()).st_size == 0:
+                return b""  # no mapping of nothing: still a damaged file, not a missing one
+            # Read through the mapping, each array is copied once, from the page cache.
+            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    except OSError:
+        return None
+
+
 def _checked(file, data, key):
     """The models in cache file ``file`` (read as ``data``), validated unless this exact
     content was validated before.
@@ -409,7 +423,7 @@ def cached_models(corpus_sha256, beats, settings=ModelSettings()):
     """The cached models for a corpus of this content hash, or None (missing or unusable)."""
     k = model_key(corpus_sha256, beats, settings, FORMAT_VERSION)
     file = path(MODEL, k)
-    data = _read(file)
+    data = _map(file)
     if data is None:
         return None
     try:
@@ -428,7 +442,7 @@ def load_models(corpus, beats, settings=ModelSettings(), *, use_cache=True, warn
     k = model_key(corpus.sha256, beats, settings, FORMAT_VERSION)
     file = path(MODEL, k)
     # A file another process evicted before it could be opened is a plain miss, not damage.
-    data = _read(file)
+    data = _map(file)
     if data is not None:
         try:
             return _checked(file, data, k)
@@ -453,6 +467,18 @@ def load(inputs, settings):
     """``(arc, grammar, models)`` from the caches, or None for the cold path to take over."""
     if not inputs.usable:
         return None
+    # What is unpacked here is acyclic and kept, so a collection meanwhile (a few ms of them
+    # in a warm start, as the objects pile up) could free nothing.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(inputs, settings)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load(inputs, settings):
     k = inputs.grammar_key
     file = path(GRAMMAR, k)
     try:

@@ -1,4 +1,8 @@
-"""Built models as bytes: magic, the sha256 of the body, and a marshal body, checked when read.
+"""Built models as bytes: magic, the sha256 of the body, and a body checked when read.
+
+The body is the length of a marshal head, the head (the payload with each array replaced by
+a reference to its bytes), then every array's bytes. The arrays come after the head, so a
+reader that maps the file copies each array once, straight from the mapping.
 
 Where the bytes are kept, and under which key, is :mod:`dreamgen.cache`'s job.
 """
@@ -12,42 +16,58 @@ from .build import FORMAT_VERSION
 
 __all__ = ["dumps", "loads"]
 
-_MAGIC = b"DGM4"
+_MAGIC = b"DGM5"
+_HEAD = 36  # magic and digest; the body follows
 
 
-def _arrays_to_bytes(value):
-    # marshal stores no arrays: each becomes bytes, its type code first.
-    if value.__class__ is dict:
-        return {k: _arrays_to_bytes(v) for k, v in value.items()}
-    if value.__class__ is array:
-        return value.typecode.encode() + value.tobytes()
-    return value
-
-
-def _bytes_to_arrays(value):
-    if value.__class__ is dict:
-        return {k: _bytes_to_arrays(v) for k, v in value.items()}
-    if value.__class__ is bytes:
-        a = array(chr(value[0]))
-        a.frombytes(memoryview(value)[1:])
-        return a
-    return value
+def _ref(typecode, start, size):
+    # marshal stores no arrays: each is bytes of its type code, start and size in the body.
+    return typecode.encode() + start.to_bytes(8, "little") + size.to_bytes(8, "little")
 
 
 def dumps(payload):
     """The stored form of a payload (as :func:`~dreamgen.markov.build.build_payload` makes)."""
-    body = marshal.dumps(_arrays_to_bytes(payload))
+    blobs, at = [], 0
+
+    def refs(value):
+        nonlocal at
+        if value.__class__ is dict:
+            return {k: refs(v) for k, v in value.items()}
+        if value.__class__ is array:
+            raw = value.tobytes()
+            blobs.append(raw)
+            at += len(raw)
+            return _ref(value.typecode, at - len(raw), len(raw))
+        return value
+
+    head = marshal.dumps(refs(payload))
+    body = b"".join([len(head).to_bytes(8, "little"), head, *blobs])
     return _MAGIC + hashlib.sha256(body).digest() + body
 
 
 def loads(data, key):
-    """``(payload, digest)`` from :func:`dumps`'s form; ValueError for damage or another key."""
-    if not data.startswith(_MAGIC) or len(data) < 36:
+    """``(payload, digest)`` from :func:`dumps`'s form (bytes, or a mapped file); ValueError for
+    damage or another key."""
+    data = memoryview(data)
+    if len(data) < _HEAD + 8 or data[:4] != _MAGIC:
         raise ValueError("not a dreamgen model file")
-    digest, body = data[4:36], data[36:]
+    digest, body = bytes(data[4:_HEAD]), data[_HEAD:]
     if hashlib.sha256(body).digest() != digest:
         raise ValueError("checksum mismatch (truncated or damaged)")
-    payload = _bytes_to_arrays(marshal.loads(body))
+    size = int.from_bytes(body[:8], "little")
+    blobs = body[8 + size:]
+
+    def arrays(value):
+        if value.__class__ is dict:
+            return {k: arrays(v) for k, v in value.items()}
+        if value.__class__ is bytes:
+            start = int.from_bytes(value[1:9], "little")
+            a = array(chr(value[0]))
+            a.frombytes(blobs[start:start + int.from_bytes(value[9:17], "little")])
+            return a
+        return value
+
+    payload = arrays(marshal.loads(body[8:8 + size]))
     if (not isinstance(payload, dict) or payload.get("format") != FORMAT_VERSION
             or payload.get("byteorder") != sys.byteorder):
         raise ValueError("another format version")
