@@ -142,9 +142,13 @@ def _load(kw, quiet=False, note=True):
     user_overlays = not kw.pop("no_user_grammars")
     if user_overlays and note:
         _note_user_overlays()
-    return Dreamer.load(kw.pop("grammars"), kw.pop("corpora"), settings=settings,
-                        user_overlays=user_overlays,
-                        builtin_corpus=not kw.pop("no_builtin_corpus"), warn=warn)
+    dreamer = Dreamer.load(kw.pop("grammars"), kw.pop("corpora"), settings=settings,
+                           user_overlays=user_overlays,
+                           builtin_corpus=not kw.pop("no_builtin_corpus"), warn=warn)
+    # What the load made lives as long as the process: out of the collector's sight, the
+    # first dreams no longer pay to walk it (about 4 ms in a one-dream run).
+    gc.freeze()
+    return dreamer
 
 
 def _note_user_overlays():
