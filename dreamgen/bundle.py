@@ -16,7 +16,7 @@ from .grammar import Action, Arc, Beat, Grammar, Layer, Motif, Tag
 
 __all__ = ["BUNDLE_FORMAT", "dumps", "loads", "pack", "unpack"]
 
-BUNDLE_FORMAT = 5
+BUNDLE_FORMAT = 6
 _MAGIC = b"DGG1"
 _TAG, _ACTION = 0, 1
 
@@ -88,8 +88,10 @@ class _Layers(Sequence):
         return repr(self._unpacked())
 
 
-def pack(arc, grammar, known, key):
-    """The storable form of a checked arc and grammar (``known``: every name a tag may use)."""
+def pack(arc, grammar, facts, key):
+    """The storable form of a checked arc and grammar, and ``facts``: sets of names made from
+    them alone (``known``, every name a corpus tag may use, and what the loader adds), kept
+    so a warm start need not make them again."""
     compiled, nodes = {}, {}
     for symbol, rules in grammar.compiled.items():
         compiled[symbol] = tuple(_pack_rule(r) for r in rules)
@@ -112,12 +114,12 @@ def pack(arc, grammar, known, key):
         "nodes": nodes,
         "sha256": grammar.sha256,
         "weights": grammar.weights,
-        "known": tuple(sorted(known)),
+        "facts": {name: tuple(sorted(names)) for name, names in facts.items()},
     }
 
 
 def unpack(payload):
-    """``(arc, grammar, known)`` from :func:`pack`'s form."""
+    """``(arc, grammar, facts)`` from :func:`pack`'s form."""
     path, cast, beats, lengths, title, motifs = payload["arc"]
     arc = Arc(beats=tuple(_build(Beat, b) for b in beats), cast=cast, path=path,
               lengths=lengths, title_template=title,
@@ -134,19 +136,20 @@ def unpack(payload):
     grammar = Grammar(rules=payload["rules"], origin=payload["origin"], compiled=compiled,
                       sha256=payload["sha256"], layers=_Layers(payload["layers"]),
                       weights=payload["weights"])
-    return arc, grammar, frozenset(payload["known"])
+    return arc, grammar, {name: frozenset(names) for name, names in payload["facts"].items()}
 
 
 # -- the file: magic, sha256 of the body, marshal body --------------------------------------
 
-def dumps(arc, grammar, known, key):
-    """The stored form of a checked arc and grammar; ValueError for a value marshal refuses."""
-    body = marshal.dumps(pack(arc, grammar, known, key))
+def dumps(arc, grammar, facts, key):
+    """The stored form of a checked arc and grammar and their ``facts`` (see :func:`pack`);
+    ValueError for a value marshal refuses."""
+    body = marshal.dumps(pack(arc, grammar, facts, key))
     return _MAGIC + sha256(body).digest() + body
 
 
 def loads(data, key):
-    """``(arc, grammar, known)`` from :func:`dumps`'s form, or None when it is damaged, stale
+    """``(arc, grammar, facts)`` from :func:`dumps`'s form, or None when it is damaged, stale
     or for another key."""
     body = data[36:]
     if data[:4] != _MAGIC or sha256(body).digest() != data[4:36]:

@@ -464,7 +464,8 @@ def load_models(corpus, beats, settings=ModelSettings(), *, use_cache=True, warn
 # -- grammar bundles: packed by dreamgen.bundle ------------------------------------------------
 
 def load(inputs, settings):
-    """``(arc, grammar, models)`` from the caches, or None for the cold path to take over."""
+    """``(arc, grammar, models, facts)`` from the caches (``facts``: see :func:`save`), or None
+    for the cold path to take over."""
     if not inputs.usable:
         return None
     # What is unpacked here is acyclic and kept, so a collection meanwhile (a few ms of them
@@ -488,28 +489,30 @@ def _load(inputs, settings):
         return None
     if found is None:
         return None
-    arc, grammar, known = found
+    arc, grammar, facts = found
     models = cached_models(inputs.corpus_sha256, arc.names, settings.model)
     if models is None:
         return None
     # The corpus was checked against another grammar or arc when its model was built.
-    if not known.issuperset(models.tags) or not set(arc.names).issuperset(models.beats_used):
+    if not facts["known"].issuperset(models.tags) \
+            or not set(arc.names).issuperset(models.beats_used):
         return None
     touch(file, _model_file(inputs.corpus_sha256, arc.names, settings.model))
-    return arc, grammar, models
+    return arc, grammar, models, facts
 
 
-def save(inputs, arc, grammar, known, corpus_sha256, settings):
+def save(inputs, arc, grammar, facts, corpus_sha256, settings):
     """Remember a cold load that passed every check, then prune the cache.
 
-    The grammar bundle (``known``: every name a tag may use) is written only when ``inputs``
+    The grammar bundle, with ``facts`` (sets of names made from the grammar and arc alone;
+    ``facts["known"]``: every name a corpus tag may use), is written only when ``inputs``
     holds the bytes that ``grammar`` was parsed from; the model is already stored.
     """
     keep = [_model_file(corpus_sha256, arc.names, settings.model)]
     if inputs.usable and inputs.corpus_sha256 == corpus_sha256:
         k = inputs.grammar_key
         try:
-            data = bundle.dumps(arc, grammar, known, k)
+            data = bundle.dumps(arc, grammar, facts, k)
         except ValueError:  # marshal meets a value it cannot store
             data = None
         if data is not None and write(path(GRAMMAR, k), data):
