@@ -3,21 +3,20 @@
 A cold :meth:`Dreamer.load` reads, checks and parses every grammar file; a warm one takes the
 parsed grammar from a bundle that :mod:`dreamgen.cache` keyed by the files' content hashes:
 nothing is parsed or checked again, because the same bytes were parsed and checked when the
-bundle was written. Only ``marshal`` and ``hashlib`` are needed here, so a warm start imports
-no parser.
+bundle was written. Only ``marshal`` is needed here, so a warm start imports no parser.
 """
 
 import marshal
 from collections.abc import Sequence
 from dataclasses import fields
-from hashlib import sha256
 
+from .files import sealed, unsealed
 from .grammar import Action, Arc, Beat, Grammar, Layer, Motif, Tag
 
 __all__ = ["BUNDLE_FORMAT", "dumps", "loads", "pack", "unpack"]
 
-BUNDLE_FORMAT = 6
-_MAGIC = b"DGG1"
+BUNDLE_FORMAT = 7
+_MAGIC = b"DGG2"
 _TAG, _ACTION = 0, 1
 
 
@@ -139,23 +138,19 @@ def unpack(payload):
     return arc, grammar, {name: frozenset(names) for name, names in payload["facts"].items()}
 
 
-# -- the file: magic, sha256 of the body, marshal body --------------------------------------
+# -- the file: sealed (magic, CRC-32 of the body) marshal body ---------------------------------
 
 def dumps(arc, grammar, facts, key):
     """The stored form of a checked arc and grammar and their ``facts`` (see :func:`pack`);
     ValueError for a value marshal refuses."""
-    body = marshal.dumps(pack(arc, grammar, facts, key))
-    return _MAGIC + sha256(body).digest() + body
+    return sealed(_MAGIC, marshal.dumps(pack(arc, grammar, facts, key)))
 
 
 def loads(data, key):
     """``(arc, grammar, facts)`` from :func:`dumps`'s form, or None when it is damaged, stale
     or for another key."""
-    body = data[36:]
-    if data[:4] != _MAGIC or sha256(body).digest() != data[4:36]:
-        return None
     try:
-        payload = marshal.loads(body)
+        payload = marshal.loads(unsealed(_MAGIC, data, "grammar bundle")[0])
     except (EOFError, ValueError, TypeError):
         return None
     if not isinstance(payload, dict) or payload.get("format") != BUNDLE_FORMAT \

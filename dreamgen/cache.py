@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 from . import bundle
 from .corpus import READ_VERSION, corpus_digest, corpus_files
 from .errors import CorpusError, OutputError
-from .files import atomic_writer
+from .files import atomic_writer, sealed, unsealed
 from .markov import Models, store
 from .markov.build import FORMAT_VERSION, build_payload
 from .resources import builtin_path, cache_path, grammar_paths
@@ -104,7 +104,7 @@ class _Unusual(Exception):
 
 # -- the digest memo: a file unchanged since it was hashed is not read again -----------------
 
-_MEMO_MAGIC = b"DGD1"
+_MEMO_MAGIC = b"DGD2"
 # A file changed this recently may change again within its clock's resolution (whole seconds
 # on some file systems, two on FAT) and keep its timestamps, so it is not remembered yet.
 _SETTLE_NS = 3_000_000_000
@@ -124,11 +124,10 @@ def read_memo():
     """``path -> (size, inode, device, mtime_ns, ctime_ns, sha256)`` of the files hashed
     before; {} when the memo is missing or damaged (every file is then hashed again)."""
     data = _read(_memo_path())
-    if data is None or data[:4] != _MEMO_MAGIC \
-            or hashlib.sha256(data[36:]).digest() != data[4:36]:
+    if data is None:
         return {}
     try:
-        memo = marshal.loads(data[36:])
+        memo = marshal.loads(unsealed(_MEMO_MAGIC, data, "digest memo")[0])
     except (EOFError, ValueError, TypeError):
         return {}
     return memo if memo.__class__ is dict else {}
@@ -138,8 +137,7 @@ def write_memo(memo):
     """Store ``memo`` (as :func:`read_memo` gives it) whole or not at all; False if it cannot."""
     if len(memo) > _MEMO_MAX_FILES:
         memo = dict(list(memo.items())[-_MEMO_MAX_FILES:])
-    body = marshal.dumps(memo)
-    return write(_memo_path(), _MEMO_MAGIC + hashlib.sha256(body).digest() + body)
+    return write(_memo_path(), sealed(_MEMO_MAGIC, marshal.dumps(memo)))
 
 
 class Inputs:
@@ -455,7 +453,7 @@ def load_models(corpus, beats, settings=ModelSettings(), *, use_cache=True, warn
     models.validate()
     data = store.dumps(payload)
     if write(file, data, sync=True):
-        write(file + ".ok", data[4:36])
+        write(file + ".ok", store.digest(data))
     elif warn is not None:
         warn(f"{file}: cannot write model cache; continuing without it")
     return models

@@ -226,7 +226,7 @@ def test_a_damaged_memo_is_hashed_past_and_written_again(dreamer, monkeypatch):
     assert read_memo()
     damaged = bytearray(whole)
     damaged[len(damaged) // 2] ^= 0xFF
-    for data in (bytes(damaged), whole[:len(whole) // 2], b"", b"DGD1" + b"\0" * 40):
+    for data in (bytes(damaged), whole[:len(whole) // 2], b"", b"DGD2" + b"\0" * 40):
         with open(memo, "wb") as f:
             f.write(data)
         assert read_memo() == {}

@@ -1,4 +1,4 @@
-"""Built models as bytes: magic, the sha256 of the body, and a body checked when read.
+"""Built models as bytes: sealed (magic, the body's CRC-32, the body) and checked when read.
 
 The body is the length of a marshal head, the head (the payload with each array replaced by
 a reference to its bytes), then every array's bytes. The arrays come after the head, so a
@@ -7,17 +7,16 @@ reader that maps the file copies each array once, straight from the mapping.
 Where the bytes are kept, and under which key, is :mod:`dreamgen.cache`'s job.
 """
 
-import hashlib
 import marshal
 import sys
 from array import array
 
+from ..files import sealed, unsealed
 from .build import FORMAT_VERSION
 
-__all__ = ["dumps", "loads"]
+__all__ = ["digest", "dumps", "loads"]
 
-_MAGIC = b"DGM5"
-_HEAD = 36  # magic and digest; the body follows
+_MAGIC = b"DGM6"
 
 
 def _ref(typecode, start, size):
@@ -41,19 +40,14 @@ def dumps(payload):
         return value
 
     head = marshal.dumps(refs(payload))
-    body = b"".join([len(head).to_bytes(8, "little"), head, *blobs])
-    return _MAGIC + hashlib.sha256(body).digest() + body
+    return sealed(_MAGIC, b"".join([len(head).to_bytes(8, "little"), head, *blobs]))
 
 
 def loads(data, key):
     """``(payload, digest)`` from :func:`dumps`'s form (bytes, or a mapped file); ValueError for
-    damage or another key."""
-    data = memoryview(data)
-    if len(data) < _HEAD + 8 or data[:4] != _MAGIC:
-        raise ValueError("not a dreamgen model file")
-    digest, body = bytes(data[4:_HEAD]), data[_HEAD:]
-    if hashlib.sha256(body).digest() != digest:
-        raise ValueError("checksum mismatch (truncated or damaged)")
+    damage or another key. The digest (the checksum) names the content, for
+    :func:`dreamgen.cache.load_models` to remember it validated."""
+    body, digest = unsealed(_MAGIC, data, "model")
     size = int.from_bytes(body[:8], "little")
     blobs = body[8 + size:]
 
@@ -74,3 +68,8 @@ def loads(data, key):
     if payload.get("key") != key:
         raise ValueError("built for another corpus or settings")
     return payload, digest
+
+
+def digest(data):
+    """The digest :func:`loads` gives with the payload of ``data``, :func:`dumps`'s form."""
+    return unsealed(_MAGIC, data, "model")[1]
