@@ -73,8 +73,8 @@ class _Layers(Sequence):
         if self._layers is None:
             from .grammar.read import Layer  # here: a warm start reads no grammar file
 
-            # A bundle of a build whose Layer had other fields raises here, where only an
-            # error's location is lost; such a change bumps BUNDLE_FORMAT.
+            # Checked by no field list at load: a change to Layer's fields bumps BUNDLE_FORMAT,
+            # as a change to how Tag and Action are packed does.
             self._layers = tuple(Layer(**lay) for lay in marshal.loads(self._packed))
         return self._layers
 
