@@ -3,10 +3,12 @@
 A cold :meth:`Dreamer.load` reads, checks and parses every grammar file; a warm one takes the
 parsed grammar from a bundle that :mod:`dreamgen.cache` keyed by the files' content hashes:
 nothing is parsed or checked again, because the same bytes were parsed and checked when the
-bundle was written. Only ``marshal`` is needed here, so a warm start imports no parser.
+bundle was written. Only ``marshal`` and ``zlib`` are needed here, so a warm start imports no
+parser.
 """
 
 import marshal
+import zlib
 from collections.abc import Sequence
 from dataclasses import fields
 
@@ -15,7 +17,7 @@ from .grammar import Action, Arc, Beat, Grammar, Motif, Tag
 
 __all__ = ["BUNDLE_FORMAT", "dumps", "loads", "pack", "unpack"]
 
-BUNDLE_FORMAT = 7
+BUNDLE_FORMAT = 8
 _MAGIC = b"DGG2"
 _TAG, _ACTION = 0, 1
 
@@ -75,7 +77,8 @@ class _Layers(Sequence):
 
             # Checked by no field list at load: a change to Layer's fields bumps BUNDLE_FORMAT,
             # as a change to how Tag and Action are packed does.
-            self._layers = tuple(Layer(**lay) for lay in marshal.loads(self._packed))
+            self._layers = tuple(Layer(**lay)
+                                 for lay in marshal.loads(zlib.decompress(self._packed)))
         return self._layers
 
     def __getitem__(self, index):
@@ -108,8 +111,9 @@ def pack(arc, grammar, facts, key):
         "arc": (arc.path, arc.cast, tuple(_fields(b) for b in arc.beats), arc.lengths,
                 arc.title_template, tuple(_fields(m) for m in arc.motifs)),
         # Every field, so error locations and columns are as right as after a cold load;
-        # marshalled apart, as they are unpacked apart.
-        "layers": marshal.dumps(tuple(_fields(lay) for lay in grammar.layers)),
+        # marshalled apart, as they are unpacked apart, and compressed: a warm start reads
+        # them without unpacking them, and they are most of the bundle.
+        "layers": zlib.compress(marshal.dumps(tuple(_fields(lay) for lay in grammar.layers))),
         "rules": grammar.rules,
         "origin": grammar.origin,
         "compiled": compiled,
