@@ -172,11 +172,11 @@ class Inputs:
                                  for p in self.layer_paths]
             if not self.corpus_sources:
                 return
-            digests, user, total = [], [], 0
+            hashes, user, total = [], [], 0
             for n, source in enumerate(self.corpus_sources):
                 for f in corpus_files(source):
                     digest, size = self._hash(f, max_corpus_bytes - total, memo)
-                    digests.append(digest)
+                    hashes.append(digest)
                     user.append(n >= self.user_from)
                     total += size
         except (OSError, CorpusError, _Unusual):
@@ -186,7 +186,7 @@ class Inputs:
                 memo.update(self._learnt)
                 write_memo(memo)
         # The same digest read_corpus gives: the hash of the files' hashes, in order.
-        self.corpus_sha256 = corpus_digest(digests, user)
+        self.corpus_sha256 = corpus_digest(hashes, user)
         self.usable = True
 
     def _hash(self, path, max_bytes, memo):
