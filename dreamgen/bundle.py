@@ -3,27 +3,33 @@
 A cold :meth:`Dreamer.load` reads, checks and parses every grammar file; a warm one takes the
 parsed grammar from a bundle that :mod:`dreamgen.cache` keyed by the files' content hashes:
 nothing is parsed or checked again, because the same bytes were parsed and checked when the
-bundle was written. Only ``marshal`` and ``hashlib`` are needed here, so a warm start imports
-no parser.
+bundle was written. Only ``marshal`` and ``zlib`` are needed here, so a warm start imports no
+parser.
 """
 
 import marshal
+import zlib
+from collections.abc import Sequence
 from dataclasses import fields
-from hashlib import sha256
 
-from .grammar import Action, Arc, Beat, Grammar, Layer, Motif, Tag
+from .files import sealed, unsealed
+from .grammar import Action, Arc, Beat, Grammar, Motif, Tag
 
 __all__ = ["BUNDLE_FORMAT", "dumps", "loads", "pack", "unpack"]
 
-BUNDLE_FORMAT = 4
-_MAGIC = b"DGG1"
+BUNDLE_FORMAT = 8
+_MAGIC = b"DGG2"
 _TAG, _ACTION = 0, 1
 
 
 # -- packing: marshal holds only plain values, so Tag and Action become tagged tuples ---------
 
+def _plain(rule):
+    return all(item.__class__ is str for item in rule)
+
+
 def _pack_rule(rule):
-    if all(item.__class__ is str for item in rule):
+    if _plain(rule):
         return rule
     return tuple(item if item.__class__ is str else _pack_node(item) for item in rule)
 
@@ -36,7 +42,7 @@ def _pack_node(node):
 
 
 def _unpack_rule(rule):
-    if all(item.__class__ is str for item in rule):
+    if _plain(rule):
         return rule
     return tuple(item if item.__class__ is str else _unpack_node(item) for item in rule)
 
@@ -58,55 +64,98 @@ def _build(cls, stored):
     return cls(**stored)
 
 
-def pack(arc, grammar, known, key):
-    """The storable form of a checked arc and grammar (``known``: every name a tag may use)."""
+class _Layers(Sequence):
+    """The grammar's layers, unpacked from the bundle on first use: only the location of an
+    error needs them, and they are most of its bytes."""
+
+    def __init__(self, packed):
+        self._packed, self._layers = packed, None
+
+    def _unpacked(self):
+        if self._layers is None:
+            from .grammar.read import Layer  # here: a warm start reads no grammar file
+
+            # Checked by no field list at load: a change to Layer's fields bumps BUNDLE_FORMAT,
+            # as a change to how Tag and Action are packed does.
+            self._layers = tuple(Layer(**lay)
+                                 for lay in marshal.loads(zlib.decompress(self._packed)))
+        return self._layers
+
+    def __getitem__(self, index):
+        return self._unpacked()[index]
+
+    def __len__(self):
+        return len(self._unpacked())
+
+    def __eq__(self, other):
+        return self._unpacked() == (other._unpacked() if isinstance(other, _Layers) else other)
+
+    def __repr__(self):
+        return repr(self._unpacked())
+
+
+def pack(arc, grammar, facts, key):
+    """The storable form of a checked arc and grammar, and ``facts``: sets of names made from
+    them alone (``known``, every name a corpus tag may use, and what the loader adds), kept
+    so a warm start need not make them again."""
+    compiled, nodes = {}, {}
+    for symbol, rules in grammar.compiled.items():
+        compiled[symbol] = tuple(_pack_rule(r) for r in rules)
+        # Most rules are plain text, as marshal gives them back; only these need unpacking.
+        at = tuple(i for i, r in enumerate(rules) if not _plain(r))
+        if at:
+            nodes[symbol] = at
     return {
         "format": BUNDLE_FORMAT,
         "key": key,
         "arc": (arc.path, arc.cast, tuple(_fields(b) for b in arc.beats), arc.lengths,
                 arc.title_template, tuple(_fields(m) for m in arc.motifs)),
-        # Every field, so error locations and columns are as right as after a cold load.
-        "layers": tuple(_fields(lay) for lay in grammar.layers),
+        # Every field, so error locations and columns are as right as after a cold load;
+        # marshalled apart, as they are unpacked apart, and compressed: a warm start reads
+        # them without unpacking them, and they are most of the bundle.
+        "layers": zlib.compress(marshal.dumps(tuple(_fields(lay) for lay in grammar.layers))),
         "rules": grammar.rules,
         "origin": grammar.origin,
-        "compiled": {s: tuple(_pack_rule(r) for r in rules)
-                     for s, rules in grammar.compiled.items()},
+        "compiled": compiled,
+        "nodes": nodes,
         "sha256": grammar.sha256,
         "weights": grammar.weights,
-        "known": tuple(sorted(known)),
+        "facts": {name: tuple(sorted(names)) for name, names in facts.items()},
     }
 
 
 def unpack(payload):
-    """``(arc, grammar, known)`` from :func:`pack`'s form."""
+    """``(arc, grammar, facts)`` from :func:`pack`'s form."""
     path, cast, beats, lengths, title, motifs = payload["arc"]
     arc = Arc(beats=tuple(_build(Beat, b) for b in beats), cast=cast, path=path,
               lengths=lengths, title_template=title,
               motifs=tuple(_build(Motif, m) for m in motifs))
-    layers = tuple(_build(Layer, lay) for lay in payload["layers"])
-    compiled = {s: tuple(_unpack_rule(r) for r in rules)
-                for s, rules in payload["compiled"].items()}
+    compiled = payload["compiled"]
+    for symbol, at in payload["nodes"].items():
+        rules = list(compiled[symbol])
+        for i in at:
+            rules[i] = tuple(item if item.__class__ is str else _unpack_node(item)
+                             for item in rules[i])
+        compiled[symbol] = tuple(rules)
     grammar = Grammar(rules=payload["rules"], origin=payload["origin"], compiled=compiled,
-                      sha256=payload["sha256"], layers=layers, weights=payload["weights"])
-    return arc, grammar, frozenset(payload["known"])
+                      sha256=payload["sha256"], layers=_Layers(payload["layers"]),
+                      weights=payload["weights"])
+    return arc, grammar, {name: frozenset(names) for name, names in payload["facts"].items()}
 
 
-# -- the file: magic, sha256 of the body, marshal body --------------------------------------
+# -- the file: sealed (magic, CRC-32 of the body) marshal body ---------------------------------
 
-def dumps(arc, grammar, known, key):
-    """The stored form of a checked arc and grammar; ValueError for a value marshal refuses."""
-    body = marshal.dumps(pack(arc, grammar, known, key))
-    return _MAGIC + sha256(body).digest() + body
+def dumps(arc, grammar, facts, key):
+    """The stored form of a checked arc and grammar and their ``facts`` (see :func:`pack`);
+    ValueError for a value marshal refuses."""
+    return sealed(_MAGIC, marshal.dumps(pack(arc, grammar, facts, key)))
 
 
 def loads(data, key):
-    """``(arc, grammar, known)`` from :func:`dumps`'s form, or None when it is damaged, stale
+    """``(arc, grammar, facts)`` from :func:`dumps`'s form, or None when it is damaged, stale
     or for another key."""
-    body = data[36:]
-    if data[:4] != _MAGIC or sha256(body).digest() != data[4:36]:
-        return None
     try:
-        payload = marshal.loads(body)
+        payload = marshal.loads(unsealed(_MAGIC, data, "grammar bundle")[0])
     except (EOFError, ValueError, TypeError):
         return None
     if not isinstance(payload, dict) or payload.get("format") != BUNDLE_FORMAT \

@@ -4,7 +4,8 @@ An entry is one cached artefact, stored under :func:`path`: a model (``model-*.b
 :mod:`dreamgen.markov`, stored by :mod:`dreamgen.markov.store`, and its ``.ok`` note) or a
 grammar bundle (``grammar-*.bin``, packed by :mod:`dreamgen.bundle`). Each is named by
 :func:`key` over the content hashes of the files it was made from, which :class:`Inputs`
-reads once per load.
+finds once per load: from the digest memo (``digests.memo``) for a file unchanged since it was
+hashed, so a warm start opens no grammar or corpus file, else by reading it.
 
 Using an entry touches its file, so its modification time says when it was last used. Several
 processes may share the folder: files are only ever renamed into place whole (see
@@ -13,7 +14,10 @@ removed is simply skipped. A reader that loses a file to another process's evict
 cache miss and rebuilds it.
 """
 
+import gc
 import hashlib
+import marshal
+import mmap
 import os
 import sys
 import time
@@ -22,7 +26,7 @@ from dataclasses import asdict, dataclass
 from . import bundle
 from .corpus import READ_VERSION, corpus_digest, corpus_files
 from .errors import CorpusError, OutputError
-from .files import atomic_writer
+from .files import atomic_writer, sealed, unsealed
 from .markov import Models, store
 from .markov.build import FORMAT_VERSION, build_payload
 from .resources import builtin_path, cache_path, grammar_paths
@@ -30,13 +34,15 @@ from .settings import (DEFAULT_CACHE_MAX_BYTES, DEFAULT_CACHE_MAX_ENTRIES, DEFAU
                        ModelSettings)
 from .version import __version__
 
-__all__ = ["DEFAULT_CACHE_MAX_BYTES", "DEFAULT_CACHE_MAX_ENTRIES", "GRAMMAR", "MODEL", "Entry",
-           "Inputs", "cached_models", "clear", "entries", "key", "load", "load_models",
-           "model_key", "path", "prune", "save", "touch", "write"]
+__all__ = ["DEFAULT_CACHE_MAX_BYTES", "DEFAULT_CACHE_MAX_ENTRIES", "GRAMMAR", "MEMO", "MODEL",
+           "Entry", "Inputs", "cached_models", "clear", "entries", "key", "load", "load_models",
+           "model_key", "path", "prune", "read_memo", "save", "touch", "write", "write_memo"]
 
 MODEL, GRAMMAR = "model", "grammar"  # the kinds of artefact, each its file name's start
 _KINDS = (MODEL + "-", GRAMMAR + "-")
-_TEMPORARIES = tuple("." + kind for kind in _KINDS)  # as atomic_writer names them
+MEMO = "digests.memo"  # the digest memo (see Inputs), beside the entries
+# As atomic_writer names them: the entries', and the memo's.
+_TEMPORARIES = (*("." + kind for kind in _KINDS), f".{MEMO}.")
 # A temporary file this old belongs to a writer that died; a live one renames within seconds.
 _STALE_TMP_SECONDS = 3600
 
@@ -96,46 +102,139 @@ class _Unusual(Exception):
     """Something only the cold path handles (and reports)."""
 
 
-class Inputs:
-    """Every file a load reads, listed once, read once: paths, bytes and content hashes.
+# -- the digest memo: a file unchanged since it was hashed is not read again -----------------
 
-    ``data`` maps each path read whole and within its limit to its bytes, for the cold path to
-    parse. ``usable`` is False when a file is missing or over a limit: only the cold path says
-    what is wrong.
+_MEMO_MAGIC = b"DGD2"
+# A file changed this recently may change again within its clock's resolution (whole seconds
+# on some file systems, two on FAT) and keep its timestamps, so it is not remembered yet.
+_SETTLE_NS = 3_000_000_000
+# Five times the built-in corpus; past it the files remembered longest ago are forgotten, so
+# reading the memo stays a small part of a warm start.
+_MEMO_MAX_FILES = 2_000
+
+
+def _stamp(st):
+    # Any write moves ctime, even one that sets mtime back; a file replaced is another inode.
+    return (st.st_size, st.st_ino, st.st_dev, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def _memo_path():
+    return os.path.join(cache_path(), MEMO)
+
+
+def read_memo():
+    """``path -> (size, inode, device, mtime_ns, ctime_ns, sha256)`` of the files hashed
+    before; {} when the memo is missing or damaged (every file is then hashed again)."""
+    data = _read(_memo_path())
+    if data is None:
+        return {}
+    try:
+        memo = marshal.loads(unsealed(_MEMO_MAGIC, data, "digest memo")[0])
+    except (EOFError, ValueError, TypeError):
+        return {}
+    return memo if memo.__class__ is dict else {}
+
+
+def write_memo(memo):
+    """Store ``memo`` (as :func:`read_memo` gives it) whole or not at all; False if it cannot."""
+    if len(memo) > _MEMO_MAX_FILES:
+        memo = dict(list(memo.items())[-_MEMO_MAX_FILES:])
+    return write(_memo_path(), sealed(_MEMO_MAGIC, marshal.dumps(memo)))
+
+
+class Inputs:
+    """Every file a load reads, listed once: paths and content hashes, each file read at most
+    once.
+
+    A file unchanged since a load hashed it takes its hash from the memo and is not opened;
+    any other is read and hashed, and ``data`` keeps its bytes for the cold path to parse
+    (:meth:`read_all` reads the rest). ``usable`` is False when a file is missing or over a
+    limit: only the cold path says what is wrong. With ``digests=False`` (a load that uses no
+    cache) only the paths are listed.
     """
 
     def __init__(self, grammars=(), corpora=(), *, builtin_corpus=True, user_overlays=True,
-                 max_grammar_bytes, max_corpus_bytes, overlay_weight=DEFAULT_OVERLAY_WEIGHT):
+                 max_grammar_bytes, max_corpus_bytes, overlay_weight=DEFAULT_OVERLAY_WEIGHT,
+                 digests=True):
         self.overlay_weight = float(overlay_weight)  # 1 and 1.0 are one key
         self.arc_path, self.layer_paths = grammar_paths(grammars, user_overlays=user_overlays)
         self.corpus_sources = ((builtin_path("corpus"),) if builtin_corpus else ()) \
             + tuple(os.fspath(c) for c in corpora)
         self.user_from = 1 if builtin_corpus else 0  # corpus_sources[user_from:] are the user's
         self.data, self.usable = {}, False
+        self._unread = {}  # path -> (hash from the memo, the limit it was listed under)
+        if not digests:
+            return
+        memo, self._learnt = read_memo(), {}
         try:
-            self.arc_sha256 = self._hash(self.arc_path, max_grammar_bytes * 100)
-            self.layer_sha256 = [self._hash(p, max_grammar_bytes) for p in self.layer_paths]
+            self.arc_sha256 = self._hash(self.arc_path, max_grammar_bytes * 100, memo)[0]
+            self.layer_sha256 = [self._hash(p, max_grammar_bytes, memo)[0]
+                                 for p in self.layer_paths]
             if not self.corpus_sources:
                 return
-            digests, user, total = [], [], 0
+            hashes, user, total = [], [], 0
             for n, source in enumerate(self.corpus_sources):
                 for f in corpus_files(source):
-                    digests.append(self._hash(str(f), max_corpus_bytes - total))
+                    digest, size = self._hash(f, max_corpus_bytes - total, memo)
+                    hashes.append(digest)
                     user.append(n >= self.user_from)
-                    total += len(self.data[str(f)])
+                    total += size
         except (OSError, CorpusError, _Unusual):
             return
+        finally:
+            if self._learnt:
+                memo.update(self._learnt)
+                write_memo(memo)
         # The same digest read_corpus gives: the hash of the files' hashes, in order.
-        self.corpus_sha256 = corpus_digest(digests, user)
+        self.corpus_sha256 = corpus_digest(hashes, user)
         self.usable = True
 
-    def _hash(self, path, max_bytes):
+    def _hash(self, path, max_bytes, memo):
+        """``(sha256, size)`` of the file at ``path``, from ``memo`` when it is unchanged."""
+        st = os.stat(path)
+        if st.st_size > max_bytes:
+            raise _Unusual(path)
+        stamp = _stamp(st)
+        known = memo.get(path)
+        if known.__class__ is tuple and known[:-1] == stamp and known[-1].__class__ is str:
+            self._unread[path] = (known[-1], max_bytes)
+            return known[-1], st.st_size
         with open(path, "rb") as f:
             data = f.read(max_bytes + 1)
+            after = _stamp(os.fstat(f.fileno()))
         if len(data) > max_bytes:
             raise _Unusual(path)
         self.data[path] = data
-        return _sha256(data)
+        digest = _sha256(data)
+        # What was read is what the stamp says only if nothing wrote the file meanwhile.
+        if after == stamp and len(data) == st.st_size \
+                and time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > _SETTLE_NS:
+            self._learnt[path] = (*stamp, digest)
+        return digest, len(data)
+
+    def read_all(self):
+        """Read the files whose hashes came from the memo, for the cold path to parse, and
+        check them: a file whose bytes do not give its remembered hash is forgotten, and
+        leaves these inputs unusable, so nothing is stored under a key it does not match."""
+        wrong = []
+        for path, (digest, max_bytes) in self._unread.items():
+            try:
+                with open(path, "rb") as f:
+                    data = f.read(max_bytes + 1)
+            except OSError:  # the cold path reads it again, and says what is wrong
+                self.usable = False
+                continue
+            if len(data) > max_bytes or _sha256(data) != digest:
+                wrong.append(path)
+                self.usable = False
+                continue
+            self.data[path] = data
+        self._unread = {}
+        if wrong:
+            memo = read_memo()
+            for path in wrong:
+                memo.pop(path, None)
+            write_memo(memo)
 
     @property
     def grammar_key(self):
@@ -265,12 +364,13 @@ def _remove_stale_temporaries(folder):
 
 
 def clear(folder=None):
-    """Remove every entry; returns them."""
+    """Remove every entry, and the digest memo; returns the entries."""
     folder = cache_path() if folder is None else os.fspath(folder)
     found = entries(folder)
     for entry in found:
         for path in entry.paths:
             _unlink(path)
+    _unlink(os.path.join(folder, MEMO))
     return found
 
 
@@ -281,6 +381,18 @@ def _read(file):
     try:
         with open(file, "rb") as f:
             return f.read()
+    except OSError:
+        return None
+
+
+def _map(file):
+    """A model file's bytes, mapped rather than read, or None when it cannot be opened."""
+    try:
+        with open(file, "rb") as f:
+            if os.fstat(f.fileno()).st_size == 0:
+                return b""  # no mapping of nothing: still a damaged file, not a missing one
+            # Read through the mapping, each array is copied once, from the page cache.
+            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
     except OSError:
         return None
 
@@ -311,7 +423,7 @@ def cached_models(corpus_sha256, beats, settings=ModelSettings()):
     """The cached models for a corpus of this content hash, or None (missing or unusable)."""
     k = model_key(corpus_sha256, beats, settings, FORMAT_VERSION)
     file = path(MODEL, k)
-    data = _read(file)
+    data = _map(file)
     if data is None:
         return None
     try:
@@ -330,7 +442,7 @@ def load_models(corpus, beats, settings=ModelSettings(), *, use_cache=True, warn
     k = model_key(corpus.sha256, beats, settings, FORMAT_VERSION)
     file = path(MODEL, k)
     # A file another process evicted before it could be opened is a plain miss, not damage.
-    data = _read(file)
+    data = _map(file)
     if data is not None:
         try:
             return _checked(file, data, k)
@@ -343,7 +455,7 @@ def load_models(corpus, beats, settings=ModelSettings(), *, use_cache=True, warn
     models.validate()
     data = store.dumps(payload)
     if write(file, data, sync=True):
-        write(file + ".ok", data[4:36])
+        write(file + ".ok", store.digest(data))
     elif warn is not None:
         warn(f"{file}: cannot write model cache; continuing without it")
     return models
@@ -352,9 +464,22 @@ def load_models(corpus, beats, settings=ModelSettings(), *, use_cache=True, warn
 # -- grammar bundles: packed by dreamgen.bundle ------------------------------------------------
 
 def load(inputs, settings):
-    """``(arc, grammar, models)`` from the caches, or None for the cold path to take over."""
+    """``(arc, grammar, models, facts)`` from the caches (``facts``: see :func:`save`), or None
+    for the cold path to take over."""
     if not inputs.usable:
         return None
+    # What is unpacked here is acyclic and kept, so a collection meanwhile (a few ms of them
+    # in a warm start, as the objects pile up) could free nothing.
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(inputs, settings)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _load(inputs, settings):
     k = inputs.grammar_key
     file = path(GRAMMAR, k)
     try:
@@ -364,28 +489,30 @@ def load(inputs, settings):
         return None
     if found is None:
         return None
-    arc, grammar, known = found
+    arc, grammar, facts = found
     models = cached_models(inputs.corpus_sha256, arc.names, settings.model)
     if models is None:
         return None
     # The corpus was checked against another grammar or arc when its model was built.
-    if not known.issuperset(models.tags) or not set(arc.names).issuperset(models.beats_used):
+    if not facts["known"].issuperset(models.tags) \
+            or not set(arc.names).issuperset(models.beats_used):
         return None
     touch(file, _model_file(inputs.corpus_sha256, arc.names, settings.model))
-    return arc, grammar, models
+    return arc, grammar, models, facts
 
 
-def save(inputs, arc, grammar, known, corpus_sha256, settings):
+def save(inputs, arc, grammar, facts, corpus_sha256, settings):
     """Remember a cold load that passed every check, then prune the cache.
 
-    The grammar bundle (``known``: every name a tag may use) is written only when ``inputs``
+    The grammar bundle, with ``facts`` (sets of names made from the grammar and arc alone;
+    ``facts["known"]``: every name a corpus tag may use), is written only when ``inputs``
     holds the bytes that ``grammar`` was parsed from; the model is already stored.
     """
     keep = [_model_file(corpus_sha256, arc.names, settings.model)]
     if inputs.usable and inputs.corpus_sha256 == corpus_sha256:
         k = inputs.grammar_key
         try:
-            data = bundle.dumps(arc, grammar, known, k)
+            data = bundle.dumps(arc, grammar, facts, k)
         except ValueError:  # marshal meets a value it cannot store
             data = None
         if data is not None and write(path(GRAMMAR, k), data):

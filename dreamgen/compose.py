@@ -4,8 +4,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
-from .corpus_lint import (beat_sentences, contribution, tag_names, tag_problems, typical_beat,
-                          variables)
 from .errors import CorpusError
 from .grammar import MARKUP, Expander, RuleSyntaxError, TracingExpander, compile_rule
 from .markov import FILTERS, Candidate, normalise
@@ -177,15 +175,16 @@ class Dreamer:
                               user_overlays=user_overlays,
                               max_grammar_bytes=settings.max_grammar_bytes,
                               max_corpus_bytes=settings.max_corpus_bytes,
-                              overlay_weight=settings.overlay_weight)
+                              overlay_weight=settings.overlay_weight, digests=use_cache)
         dreamer = None
         if use_cache:
             found = cache.load(inputs, settings)
             if found is not None:
-                arc, grammar, models = found
+                arc, grammar, models, facts = found
                 dreamer = cls(grammar, arc, models, inputs.corpus_sha256, settings,
                               corpus=_CorpusLoader(inputs.corpus_sources, arc.names,
                                                    settings.max_corpus_bytes, inputs.user_from))
+                dreamer._foreign = facts.get("cast_heads")
         if dreamer is None:
             dreamer = cls._load_cold(inputs, grammars, settings=settings,
                                      user_overlays=user_overlays, use_cache=use_cache, warn=warn)
@@ -213,9 +212,12 @@ class Dreamer:
     def _load_cold(cls, inputs, grammars, *, settings, user_overlays, use_cache, warn):
         from . import cache
         from .corpus import read_corpus
+        from .corpus_lint import tag_names, variables
         from .grammar.load import load_grammar
 
         # Each file is parsed from the bytes inputs read and hashed: read once, keyed right.
+        if use_cache:
+            inputs.read_all()
         arc, grammar = load_grammar(grammars, user_overlays=user_overlays,
                                     max_bytes=settings.max_grammar_bytes, data=inputs.data,
                                     overlay_weight=settings.overlay_weight)
@@ -232,7 +234,8 @@ class Dreamer:
                       corpus=corpus)
         # Only a load that passed every check is remembered for warm starts.
         if use_cache:
-            cache.save(inputs, arc, grammar, known, corpus.sha256, settings)
+            cache.save(inputs, arc, grammar, {"known": known, "cast_heads": dreamer._cast_heads()},
+                       corpus.sha256, settings)
         return dreamer
 
     def dream(self, seed, trace=False, length=DEFAULT_LENGTH):
@@ -352,7 +355,8 @@ class Dreamer:
         """The nouns the cast lists offer for who watches, the water and the flowers, less
         those the rest of the grammar says anyway ("flowers", "pond"): in a Markov sentence
         each belongs to another dream ("the beekeepers" among net-menders). A few are verbs
-        too ("guides"), which costs a walk now and then. Made on first use: 7-14 ms."""
+        too ("guides"), which costs a walk now and then. Made on first use (5 ms) and kept in
+        the grammar bundle: a change to how they are found bumps ``bundle.BUNDLE_FORMAT``."""
         if self._foreign is None:
             g = self.grammar
             sources = {sym for name, sym in cast_lexicons(g, self.arc) if name in _CAST_HEADS}
@@ -515,6 +519,8 @@ class _CorpusLoader:
 
 def _check_corpus_tags(corpus, known, cast=()):
     """Raise the first unknown tag, unknown modifier or unbalanced '#' in the corpus."""
+    from .corpus_lint import tag_names, tag_problems, variables
+
     if not isinstance(known, (set, frozenset)):
         known, cast = tag_names(known), variables(known)  # a Grammar
     for para in corpus.paragraphs():
@@ -526,6 +532,8 @@ def _check_corpus_tags(corpus, known, cast=()):
 def _corpus_warnings(docs, models, weight):
     """One line for each of the user's files that adds little at --corpus-weight ``weight``,
     and one for each that has first-person sentences left out."""
+    from .corpus_lint import beat_sentences, contribution, typical_beat
+
     counts = beat_sentences(models)
     for doc in docs:
         said = contribution(doc, counts, weight=weight).warning(typical_beat(counts))

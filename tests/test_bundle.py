@@ -20,6 +20,7 @@ def test_a_warm_load_parses_nothing_and_dreams_the_same(dreamer, monkeypatch):
         raise AssertionError("took the cold path")
 
     monkeypatch.setattr(Dreamer, "_load_cold", cold)
+    monkeypatch.setattr(compose, "said_elsewhere", cold)  # the cast heads come bundled
     warm = Dreamer.load()
     assert [warm.dream(s).to_dict() for s in (0, 9, 42)] == \
         [dreamer.dream(s).to_dict() for s in (0, 9, 42)]
@@ -27,10 +28,29 @@ def test_a_warm_load_parses_nothing_and_dreams_the_same(dreamer, monkeypatch):
     assert warm.grammar.layers == dreamer.grammar.layers and warm.arc == dreamer.arc
 
 
+def test_a_warm_load_unpacks_the_layers_only_to_locate_an_error(dreamer, rebuilt):
+    from dreamgen.errors import LimitError
+    from dreamgen.settings import Limits
+
+    Dreamer.load()
+    warm = Dreamer.load()
+    assert warm.grammar.layers._layers is None  # a dream never needs them
+    warm.dream(1)
+    assert warm.grammar.layers._layers is None
+    tight = Settings(limits=Limits(max_nodes=5))
+    cold = Dreamer(rebuilt.grammar, rebuilt.arc, rebuilt.models, rebuilt.corpus_sha256, tight)
+    where = []
+    for loaded in (Dreamer.load(settings=tight), cold):
+        with pytest.raises(LimitError) as err:
+            loaded.dream(1)
+        where.append((err.value.path, err.value.line, err.value.column, str(err.value)))
+    assert where[0] == where[1] and where[0][0].endswith(".json")
+
+
 def test_pack_and_unpack_give_back_the_grammar(dreamer):
-    known = tag_names(dreamer.grammar)
-    arc, grammar, back = bundle.unpack(bundle.pack(dreamer.arc, dreamer.grammar, known, "k"))
-    assert (arc, grammar, set(back)) == (dreamer.arc, dreamer.grammar, known)
+    facts = {"known": tag_names(dreamer.grammar), "cast_heads": dreamer._cast_heads()}
+    arc, grammar, back = bundle.unpack(bundle.pack(dreamer.arc, dreamer.grammar, facts, "k"))
+    assert (arc, grammar, back) == (dreamer.arc, dreamer.grammar, facts)
 
 
 def _default_bundle():

@@ -136,3 +136,150 @@ def test_every_use_is_marked_so_eviction_follows_the_order_of_use(tmp_path):
     assert [e.name for e in entries(tmp_path)] == ["grammar-made.bin", "model-used.bin"]
     prune(tmp_path, max_entries=1)
     assert os.listdir(tmp_path) == ["model-used.bin"]
+
+
+# -- the digest memo --------------------------------------------------------------------------
+
+def _opening(monkeypatch):
+    """Every path opened from now on, by open(), io.open (pathlib) or os.open."""
+    import builtins
+    import io
+
+    opened = []
+
+    def counting(real):
+        def opener(file, *args, **kwargs):
+            if isinstance(file, (str, bytes, os.PathLike)):
+                opened.append(os.fsdecode(file))
+            return real(file, *args, **kwargs)
+        return opener
+
+    monkeypatch.setattr(builtins, "open", counting(builtins.open))
+    monkeypatch.setattr(io, "open", counting(io.open))
+    monkeypatch.setattr(os, "open", counting(os.open))
+    return opened
+
+
+def _settle_fast(monkeypatch):
+    """Files written by the test count as settled after 0.2 s, not 3 s."""
+    import dreamgen.cache
+
+    monkeypatch.setattr(dreamgen.cache, "_SETTLE_NS", 200_000_000)
+    time.sleep(0.25)
+
+
+def test_a_warm_load_opens_no_grammar_or_corpus_file(dreamer, monkeypatch):
+    from dreamgen.resources import builtin_path
+
+    Dreamer.load()
+    Dreamer.load()  # every file's digest is remembered by now
+    memo = os.path.join(os.environ["DREAMGEN_CACHE_DIR"], "digests.memo")
+    before = open(memo, "rb").read()
+    opened = _opening(monkeypatch)
+    warm = Dreamer.load()
+    text = warm.dream(3).text
+    ours = (builtin_path("grammars"), builtin_path("corpus"))
+    assert [p for p in opened if p.startswith(ours)] == []
+    assert text == dreamer.dream(3).text
+    monkeypatch.undo()
+    assert open(memo, "rb").read() == before  # nothing new to remember: not rewritten
+
+
+def test_a_file_changed_just_now_is_not_remembered_until_it_settles(write, monkeypatch):
+    from dreamgen.cache import read_memo
+
+    overlay = str(write("o.json", {"fallers": ["glass harp"]}))
+    Dreamer.load(grammars=[overlay])
+    assert overlay not in read_memo()
+    _settle_fast(monkeypatch)
+    Dreamer.load(grammars=[overlay])
+    assert overlay in read_memo()
+
+
+def test_a_same_size_edit_that_puts_the_mtime_back_is_still_noticed(write, monkeypatch):
+    from dreamgen.cache import read_memo
+
+    overlay = write("o.json", {"fallers": ["glass harp"]})
+    _settle_fast(monkeypatch)
+    assert "glass harp" in Dreamer.load(grammars=[overlay]).dream(1).text
+    assert str(overlay) in read_memo()
+    time.sleep(0.05)  # past the file system's clock tick, so the edit moves ctime
+    was = os.stat(overlay)
+    with open(overlay, "r+b") as f:  # in place: the same inode
+        data = f.read()
+        f.seek(0)
+        f.write(data.replace(b"glass harp", b"paper moon"))
+    os.utime(overlay, ns=(was.st_atime_ns, was.st_mtime_ns))
+    now = os.stat(overlay)
+    assert (now.st_size, now.st_ino, now.st_mtime_ns) == (was.st_size, was.st_ino,
+                                                          was.st_mtime_ns)
+    text = Dreamer.load(grammars=[overlay]).dream(1).text
+    assert "paper moon" in text and "glass harp" not in text
+
+
+def test_a_damaged_memo_is_hashed_past_and_written_again(dreamer, monkeypatch):
+    from dreamgen.cache import read_memo
+
+    Dreamer.load()
+    memo = os.path.join(os.environ["DREAMGEN_CACHE_DIR"], "digests.memo")
+    whole = open(memo, "rb").read()
+    assert read_memo()
+    damaged = bytearray(whole)
+    damaged[len(damaged) // 2] ^= 0xFF
+    for data in (bytes(damaged), whole[:len(whole) // 2], b"", b"DGD2" + b"\0" * 40):
+        with open(memo, "wb") as f:
+            f.write(data)
+        assert read_memo() == {}
+        assert Dreamer.load().dream(5).text == dreamer.dream(5).text
+        assert read_memo()  # every file hashed again, and remembered
+
+
+def test_a_wrong_remembered_digest_stores_no_bundle_and_is_forgotten(write, monkeypatch):
+    from dreamgen import cache
+    from dreamgen.settings import Settings
+
+    overlay = str(write("o.json", {"fallers": ["glass harp"]}))
+    _settle_fast(monkeypatch)
+    Dreamer.load(grammars=[overlay])
+    memo = cache.read_memo()
+    memo[overlay] = (*memo[overlay][:-1], "0" * 64)  # the file's stamp, another file's hash
+    cache.write_memo(memo)
+    s = Settings()
+    inputs = cache.Inputs([overlay], max_grammar_bytes=s.max_grammar_bytes,
+                          max_corpus_bytes=s.max_corpus_bytes)
+    wrong = cache.path(cache.GRAMMAR, inputs.grammar_key)
+    assert "glass harp" in Dreamer.load(grammars=[overlay]).dream(1).text
+    assert not os.path.exists(wrong)
+    assert overlay not in cache.read_memo()
+
+
+def test_a_load_without_the_cache_hashes_and_remembers_nothing(tmp_path, monkeypatch):
+    from dreamgen import cache
+    from dreamgen.markov import ModelSettings
+    from dreamgen.settings import Settings
+
+    from conftest import FIXTURES
+
+    def never(*args):
+        raise AssertionError("hashed for the cache")
+
+    monkeypatch.setenv("DREAMGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache, "_sha256", never)
+    monkeypatch.setattr(cache, "read_memo", never)
+    corpus = FIXTURES / "tiny" / "corpus.txt"
+    opened = _opening(monkeypatch)
+    Dreamer.load(corpora=[corpus], builtin_corpus=False, use_cache=False,
+                 settings=Settings(model=ModelSettings(state_size=2)))
+    assert opened.count(str(corpus)) == 1
+    assert not (tmp_path / "cache").exists()
+
+
+def test_cache_clear_removes_the_memo(run, monkeypatch, tmp_path):
+    from dreamgen.cache import write_memo
+
+    monkeypatch.setenv("DREAMGEN_CACHE_DIR", str(tmp_path))
+    assert write_memo({"a.json": (1, 2, 3, 4, 5, "0" * 64)})
+    _entry(tmp_path, "model-a.bin", ok=True)
+    result = run("cache", "clear")
+    assert result.exit_code == 0
+    assert os.listdir(tmp_path) == []

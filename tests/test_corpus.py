@@ -128,5 +128,5 @@ def test_a_folder_gives_the_same_kinds_of_file_to_the_corpus_and_to_mine(tmp_pat
     for name in ("b.md", "a.txt", "c.rtf", "d.json"):
         (tmp_path / name).write_text("You dream.")
     assert TEXT_SUFFIXES == (".txt", ".md")
-    assert [f.name for f in corpus_files(tmp_path)] == ["a.txt", "b.md"]
+    assert corpus_files(tmp_path) == [str(tmp_path / "a.txt"), str(tmp_path / "b.md")]
     assert [f.name for f in _files([tmp_path])] == ["a.txt", "b.md"]

@@ -184,8 +184,9 @@ def test_two_processes_building_the_same_cache_both_succeed(tmp_path):
     assert results[0][0] == results[1][0] and results[0][0]
     assert [r[1] for r in results] == [b"", b""]
     files = sorted(p.name for p in (tmp_path / "shared").iterdir())
-    # One model (and the .ok record that its content passed validation) and one grammar
-    # bundle, all whole; no temporary file left behind.
+    # One model (and the .ok record that its content passed validation), one grammar
+    # bundle and the digest memo, all whole; no temporary file left behind.
+    assert files.pop(0) == "digests.memo"
     assert [name.split("-")[0] for name in files] == ["grammar", "model", "model"]
     assert [name.rsplit(".", 1)[1] for name in files] == ["bin", "bin", "ok"]
 

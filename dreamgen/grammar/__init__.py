@@ -3,7 +3,8 @@ check them (lint), load what ``generate`` dreams from (load), the arc (arc), and
 (expand), plus the plain Tracery runner behind ``dreamgen expand`` (tracery).
 
 Data flows one way: read -> rules -> layers -> lint -> load; arc, modifiers and expand sit
-beside them and import only from upstream.
+beside them and import only from upstream. The reader's and the checker's names are imported
+on first use: a warm start dreams from a grammar read and checked before, and needs neither.
 """
 
 from ..settings import (DEFAULT_LENGTH, DEFAULT_MAX_CHARS, DEFAULT_MAX_DEPTH,
@@ -13,9 +14,7 @@ from .arc import (ARC_OVERLAY_KEYS, LENGTHS, MAX_MARKOV, Arc, Beat, Motif, apply
                   arc_overlay_problems, length_problems, load_arc)
 from .expand import Expander, Step, TracingExpander
 from .layers import Grammar, Layering, appended_weights, layered, reachable
-from .lint import CHECKS, build_grammar, check_layers
 from .modifiers import MODIFIERS
-from .read import APPEND_PREFIX, ARC_KEY, Layer, Problem, read_layer
 from .rules import (MARKUP, TAG, Action, RuleSyntaxError, Tag, compile_rule, is_lexicon,
                     markup_errors, walk)
 
@@ -30,3 +29,15 @@ __all__ = [
     "arc_overlay_problems", "build_grammar", "check_layers", "compile_rule", "is_lexicon",
     "layered", "length_problems", "load_arc", "markup_errors", "reachable", "read_layer", "walk",
 ]
+
+
+_LAZY = {**dict.fromkeys(("APPEND_PREFIX", "ARC_KEY", "Layer", "Problem", "read_layer"), "read"),
+         **dict.fromkeys(("CHECKS", "build_grammar", "check_layers"), "lint")}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

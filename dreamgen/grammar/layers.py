@@ -4,11 +4,9 @@ import json
 import hashlib
 import math
 from dataclasses import dataclass, field
-from fractions import Fraction
 from functools import cached_property
 
 from ..settings import DEFAULT_OVERLAY_WEIGHT
-from .read import APPEND_PREFIX
 from .rules import Tag, compile_rule, walk
 
 
@@ -35,6 +33,8 @@ class Layering:
 
     @classmethod
     def of(cls, layers):
+        from .read import APPEND_PREFIX  # here: a warm start layers nothing, nor reads a file
+
         rules, origin, sources, defining = {}, {}, {}, {}
         for layer in layers:
             for key, value in layer.rules.items():
@@ -110,6 +110,10 @@ def appended_weights(layers, overlays, overlay_weight=DEFAULT_OVERLAY_WEIGHT):
         raise ValueError(f"an overlay weight is a finite number 0 or more, not {overlay_weight!r}")
     if overlay_weight == 0:
         return {}
+    from fractions import Fraction  # only for overlays: it costs a warm start 1.5 ms
+
+    from .read import APPEND_PREFIX
+
     # Exact below 1/1000, where the rounded fraction would be 0.
     ratio = (Fraction(overlay_weight).limit_denominator(_WEIGHT_DENOMINATOR)
              or Fraction(overlay_weight))

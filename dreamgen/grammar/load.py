@@ -104,8 +104,14 @@ def _collect(paths, *, standalone, user_overlays, max_bytes, problems, data=None
     files = [str(Path(p)) for p in paths]
     if not standalone:
         arc_path, files = grammar_paths(paths, user_overlays=user_overlays)
-        arc = load_arc(arc_path, data=data.get(arc_path))
-        where = _beat_where(arc.path, data.get(arc_path))
+        arc_data = data.get(arc_path)
+        if arc_data is None:  # read once for both; load_arc says what is wrong, if anything
+            try:
+                arc_data = Path(arc_path).read_bytes()
+            except OSError:
+                pass
+        arc = load_arc(arc_path, data=arc_data)
+        where = _beat_where(arc.path, arc_data)
         entry_where = {b.name: (arc.path, *where.get(b.name, (1, 1))) for b in arc.beats}
     layers = []
     for path in files:

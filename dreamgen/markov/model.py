@@ -29,8 +29,8 @@ class Models:
         self.chains = {name: chain(c) for name, c in payload["chains"].items()}
         # Beats the user's own text writes: walks that start from their words.
         self.own_chains = {name: chain(c) for name, c in payload.get("own_chains", {}).items()}
-        self.novelty = Novelty(s["novelty_words"], payload["forms"].split("\n"),
-                               payload["ngrams"])
+        forms = payload["forms"].split("\n")
+        self.novelty = Novelty(s["novelty_words"], forms, payload["ngrams"])
         self._vocabulary = payload["vocabulary"]
         self._allowed = {}  # beat -> frozenset of its common forms, made on first use
         self.classifier = BeatClassifier(payload["beats"], payload["class_counts"],
@@ -41,7 +41,6 @@ class Models:
         self.pool_counts = payload.get("pool_counts", {})
         self.verbs = frozenset(payload["verbs"])
         self.scene = frozenset(payload["scene"])
-        forms = payload["forms"].split("\n")
         self.local = frozenset(forms[f] for f in payload.get("local", ()))
         self.repeatable = frozenset(forms[f] for f in payload.get("repeatable", ()))
         self.nouns = frozenset(forms[f] for f in payload.get("nouns", ()))
