@@ -149,9 +149,15 @@ def _wait(until, proc, tries=1200):
         time.sleep(0.05)
 
 
+@pytest.fixture(scope="module")
+def run_of_600(dreamer):
+    """Dreams 0 to 599 as jsonl, made in this process: what each real run must write."""
+    return _text(render_run(dreamer, 0, 600, "jsonl"))
+
+
 @pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="needs Linux /proc")
 @pytest.mark.parametrize("after_bytes", [0, 1, 150_000])  # at start-up, mid-way, late
-def test_a_killed_worker_of_a_real_run_is_replaced(tmp_path, after_bytes, dreamer):
+def test_a_killed_worker_of_a_real_run_is_replaced(tmp_path, after_bytes, run_of_600):
     out = tmp_path / "d.jsonl"
     # 600 dreams: at about 180 a second a core, 200 could end before a worker is killed.
     proc = subprocess.Popen([sys.executable, "-m", "dreamgen", "generate", "--seed", "0",
@@ -164,5 +170,5 @@ def test_a_killed_worker_of_a_real_run_is_replaced(tmp_path, after_bytes, dreame
     os.kill(workers[-1], signal.SIGKILL)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
-    assert out.read_text() == _text(render_run(dreamer, 0, 600, "jsonl"))
+    assert out.read_text() == run_of_600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.jsonl"]
