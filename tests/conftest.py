@@ -193,8 +193,9 @@ def isolated_dirs(tmp_path_factory, seeds, request):
 
 
 # Fixtures too costly to make in both xdist workers (a cold build, thousands of dreams): the
-# tests that use one run in one worker (setup.cfg runs xdist with --dist loadgroup).
-ONE_WORKER = ("rebuilt", "dreams1000", "run_of_600")
+# tests that use one (or a fixture made from one) run in one worker (setup.cfg runs xdist
+# with --dist loadgroup).
+ONE_WORKER = ("rebuilt", "dreams1000", "builtin_report")
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -249,6 +250,13 @@ def dreams200(dreamer):
 @pytest.fixture(scope="session")
 def dreams240(dreamer, dreams200):
     return dreams200 + [dreamer.dream(seed) for seed in range(200, 240)]
+
+
+@pytest.fixture(scope="session")
+def dreams1000(dreamer, dreams240):
+    """Dreams 0 to 999 (the first 240 are the session's): every test of them runs in one xdist
+    worker (ONE_WORKER)."""
+    return dreams240 + [dreamer.dream(seed) for seed in range(240, 1000)]
 
 
 @pytest.fixture
