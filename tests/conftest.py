@@ -72,13 +72,13 @@ def grow(disk):
 # -- models built once a run -------------------------------------------------------------------
 # Building a model cold takes seconds (the built-in corpus) or twice that (with the harbour
 # dream, whose untagged paragraphs are classified). Each xdist worker has a cache of its own,
-# which tests fill, prune and clear, so each worker used to build every model it loaded. Now
-# the first worker to need a model builds it, in a process of its own, into a folder shared by
-# the run's workers (a file lock keeps the others waiting); each worker copies that folder
-# into its own cache, where every load of the model is warm.
+# which tests fill, prune and clear, so left alone every worker would build every model it
+# loads. Instead the first worker to need a model builds it, in a process of its own, into a
+# folder the run's workers share (a file lock keeps the others waiting), and each worker
+# copies that folder into its own cache, where every load of the model is warm.
 
-# The built-in model is built by this command, with this hash seed, in a cache folder it
-# creates: test_cli checks the output against warm runs at other hash seeds.
+# The built-in model is built by this command at hash seed 0, into a cache folder it creates:
+# test_cli compares its output with warm runs at other hash seeds.
 COLD_ARGS = ["generate", "--seed", "3", "--count", "2", "--format", "jsonl"]
 HARBOUR = ROOT / "docs" / "examples" / "harbour-dream.txt"  # a writer's own 694-word dream
 SEEDS = {
@@ -90,8 +90,8 @@ SEEDS = {
 
 @contextmanager
 def _locked(path, block=True):
-    """Hold the lock file ``path``; yield False at once if ``block`` is False and another
-    process holds it."""
+    """Hold the lock file ``path``: yield True, or False at once if ``block`` is False and
+    another process holds it."""
     with open(path, "a") as f:
         if fcntl is None:
             yield True
@@ -112,17 +112,20 @@ class Seeds:
         root.mkdir(exist_ok=True)
 
     def built(self, name, block=True):
-        """The folder of ``name``: ``cache`` (what the cold run left in its empty cache
-        folder) and ``stdout``; None if the build failed, or is another worker's and
-        ``block`` is False."""
+        """The folder of ``name``'s build, made now unless made already: None if it failed.
+
+        The folder holds ``cache`` (what the cold run left in its empty cache folder) and
+        ``stdout``. With ``block`` False, None also when another worker is building it.
+        """
         folder = self.root / name
         with _locked(self.root / f"{name}.lock", block) as held:
             if not held:
                 return None
             if not (folder / "stdout").exists() and not (folder / "failed").exists():
                 folder.mkdir(exist_ok=True)
+                # Its own empty folders: whatever a test has set, the build sees no overlays.
                 env = dict(os.environ, DREAMGEN_CACHE_DIR=str(folder / "cache"),
-                           PYTHONHASHSEED="0")
+                           DREAMGEN_CONFIG_DIR=str(folder / "config"), PYTHONHASHSEED="0")
                 done = subprocess.run([sys.executable, *SEEDS[name]], cwd=ROOT, env=env,
                                       capture_output=True)
                 # Written last: a folder with stdout holds a whole build. A failed build is
