@@ -155,6 +155,16 @@ def _wait(until, proc, tries=1200):
         time.sleep(0.05)
 
 
+def _end(proc):
+    """Kill ``proc`` and its workers if it is still running: a run that hangs is not left
+    behind."""
+    if proc.poll() is None:
+        for pid in children(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+        proc.kill()
+        proc.communicate()
+
+
 @pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="needs Linux /proc")
 @pytest.mark.parametrize("after_bytes", [0, 1, 150_000])  # at start-up, mid-way, late
 def test_a_killed_worker_of_a_real_run_is_replaced(tmp_path, after_bytes, dreams1000):
@@ -163,12 +173,15 @@ def test_a_killed_worker_of_a_real_run_is_replaced(tmp_path, after_bytes, dreams
     proc = subprocess.Popen([sys.executable, "-m", "dreamgen", "generate", "--seed", "0",
                              "--count", "600", "--format", "jsonl", "--jobs", "2", "--out",
                              str(out)], cwd=ROOT, stderr=subprocess.PIPE)
-    _wait(lambda: len(children(proc.pid)) == 2, proc)
-    _wait(lambda: sum(p.stat().st_size for p in tmp_path.iterdir()) >= after_bytes, proc)
-    workers = children(proc.pid)
-    assert workers, "the run ended before a worker could be killed"
-    os.kill(workers[-1], signal.SIGKILL)
-    _, err = proc.communicate(timeout=120)
+    try:
+        _wait(lambda: len(children(proc.pid)) == 2, proc)
+        _wait(lambda: sum(p.stat().st_size for p in tmp_path.iterdir()) >= after_bytes, proc)
+        workers = children(proc.pid)
+        assert workers, "the run ended before a worker could be killed"
+        os.kill(workers[-1], signal.SIGKILL)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        _end(proc)
     assert proc.returncode == 0, err
     assert out.read_text() == render(dreams1000[:600], "jsonl")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.jsonl"]
