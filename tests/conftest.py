@@ -2,9 +2,16 @@ import json
 import os
 import shutil
 import subprocess
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: each xdist worker builds its own models
+    fcntl = None
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -62,9 +69,105 @@ def grow(disk):
     subprocess.run(["mount", "-o", "remount,size=16m", str(disk)], check=True)
 
 
+# -- models built once a run -------------------------------------------------------------------
+# Building a model cold takes seconds (the built-in corpus) or twice that (with the harbour
+# dream, whose untagged paragraphs are classified). Each xdist worker has a cache of its own,
+# which tests fill, prune and clear, so left alone every worker would build every model it
+# loads. Instead the first worker to need a model builds it, in a process of its own, into a
+# folder the run's workers share (a file lock keeps the others waiting), and each worker
+# copies that folder into its own cache, where every load of the model is warm.
+
+# The built-in model is built by this command at hash seed 0, into a cache folder it creates:
+# test_cli compares its output with warm runs at other hash seeds.
+COLD_ARGS = ["generate", "--seed", "3", "--count", "2", "--format", "jsonl"]
+HARBOUR = ROOT / "docs" / "examples" / "harbour-dream.txt"  # a writer's own 694-word dream
+SEEDS = {
+    "builtin": ["-m", "dreamgen", *COLD_ARGS],
+    "harbour": ["-c", "from dreamgen import Dreamer; "
+                f"Dreamer.load(corpora=[{str(HARBOUR)!r}])"],
+}
+
+
+@contextmanager
+def _locked(path, block=True):
+    """Hold the lock file ``path``: yield True, or False at once if ``block`` is False and
+    another process holds it."""
+    with open(path, "a") as f:
+        if fcntl is None:
+            yield True
+            return
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True  # closing the file releases the lock
+
+
+class Seeds:
+    """The models of :data:`SEEDS`, each built once for the run under ``root``."""
+
+    def __init__(self, root):
+        self.root = root
+        root.mkdir(exist_ok=True)
+
+    def built(self, name, block=True):
+        """The folder of ``name``'s build, made now unless made already: None if it failed.
+
+        The folder holds ``cache`` (what the cold run left in its empty cache folder) and
+        ``stdout``. With ``block`` False, None also when another worker is building it.
+        """
+        folder = self.root / name
+        with _locked(self.root / f"{name}.lock", block) as held:
+            if not held:
+                return None
+            if not (folder / "stdout").exists() and not (folder / "failed").exists():
+                folder.mkdir(exist_ok=True)
+                # Its own empty folders: whatever a test has set, the build sees no overlays.
+                env = dict(os.environ, DREAMGEN_CACHE_DIR=str(folder / "cache"),
+                           DREAMGEN_CONFIG_DIR=str(folder / "config"), PYTHONHASHSEED="0")
+                done = subprocess.run([sys.executable, *SEEDS[name]], cwd=ROOT, env=env,
+                                      capture_output=True)
+                # Written last: a folder with stdout holds a whole build. A failed build is
+                # left to the tests that load the model to report.
+                if done.returncode == 0:
+                    (folder / "stdout").write_bytes(done.stdout)
+                else:
+                    (folder / "failed").write_bytes(done.stdout + done.stderr)
+            return folder if (folder / "stdout").exists() else None
+
+    def cold(self, name):
+        """The folder of ``name``'s build (see :meth:`built`); a failed build fails the test."""
+        folder = self.built(name)
+        if folder is None:
+            pytest.fail(f"the cold build of {name} failed:\n"
+                        + (self.root / name / "failed").read_text(errors="replace"))
+        return folder
+
+    def copy(self, name, only=""):
+        """Copy the cache files of ``name`` (those starting with ``only``) into the cache
+        that ``$DREAMGEN_CACHE_DIR`` names."""
+        folder = self.built(name)
+        if folder is None:
+            return
+        for f in (folder / "cache").iterdir():
+            if f.name.startswith(only):
+                shutil.copy2(f, Path(os.environ["DREAMGEN_CACHE_DIR"]) / f.name)
+
+
+@pytest.fixture(scope="session")
+def seeds(tmp_path_factory):
+    """The run's shared models (see :class:`Seeds`)."""
+    base = tmp_path_factory.getbasetemp()
+    if fcntl is not None and os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # the run's folder, which holds each worker's
+    return Seeds(base / "seeds")
+
+
 @pytest.fixture(scope="session", autouse=True)
-def isolated_dirs(tmp_path_factory):
-    """Every test runs with its own model cache and no user overlays."""
+def isolated_dirs(tmp_path_factory, seeds, request):
+    """Every test runs with its own model cache and no user overlays; the cache starts with
+    the built-in model in it."""
     cache = tmp_path_factory.mktemp("cache")
     config = tmp_path_factory.mktemp("config")
     old = {k: os.environ.get(k) for k in ("DREAMGEN_CACHE_DIR", "DREAMGEN_CONFIG_DIR")}
@@ -75,6 +178,14 @@ def isolated_dirs(tmp_path_factory):
     import dreamgen.cache
 
     dreamgen.cache.DEFAULT_CACHE_MAX_ENTRIES = dreamgen.cache.DEFAULT_CACHE_MAX_BYTES = 10**9
+    # Start every build that the collected tests need and no other worker has started (the
+    # harbour model, say, while another worker builds the built-in one), then wait for the
+    # built-in model, which nearly every test loads.
+    wanted = ["builtin"] + ["harbour"] * any("harbour" in getattr(item, "fixturenames", ())
+                                             for item in request.session.items)
+    for name in wanted:
+        seeds.built(name, block=False)
+    seeds.copy("builtin")
     yield
     dreamgen.cache.DEFAULT_CACHE_MAX_ENTRIES, dreamgen.cache.DEFAULT_CACHE_MAX_BYTES = CACHE_LIMITS
     for k, v in old.items():
@@ -82,6 +193,30 @@ def isolated_dirs(tmp_path_factory):
             os.environ.pop(k, None)
         else:
             os.environ[k] = v
+
+
+# Fixtures too costly to make in both xdist workers (a cold build, thousands of dreams): the
+# tests that use one (or a fixture made from one) run in one worker (setup.cfg runs xdist
+# with --dist loadgroup).
+ONE_WORKER = ("rebuilt", "dreams1000", "builtin_report")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_collection_modifyitems(items):
+    for item in items:
+        for name in ONE_WORKER:
+            if name in getattr(item, "fixturenames", ()):
+                item.add_marker(pytest.mark.xdist_group(name))
+    yield
+    # pytest-xdist 3.8 tells the scheduler a test's group by writing "@group" into
+    # item._nodeid, which pytest 9.2 no longer reads (pytest-dev/pytest-xdist#1386), so the
+    # groups are silently lost; give pytest the grouped id itself. A no-op where xdist works.
+    for item in items:
+        grouped = item.__dict__.get("_nodeid")
+        if isinstance(grouped, str) and grouped != item.nodeid:
+            from _pytest.nodeid import coerce_node_id
+
+            item._id = coerce_node_id(grouped)
 
 
 @pytest.fixture(scope="session")
@@ -93,21 +228,20 @@ def dreamer():
 
 @pytest.fixture(scope="session")
 def rebuilt():
-    """The default dreamer built cold, past the cache: one build for every test that needs it."""
+    """The default dreamer built cold, past the cache: one build for every test that needs it
+    (in one xdist worker: see pytest_collection_modifyitems)."""
     from dreamgen import Dreamer
 
     return Dreamer.load(use_cache=False)
 
 
-# A writer's own 694-word untagged dream (the guide's worked example).
-HARBOUR = ROOT / "docs" / "examples" / "harbour-dream.txt"
-
-
 @pytest.fixture(scope="session")
-def harbour():
-    """The default dreamer with the harbour dream as --corpus: one build for every test."""
+def harbour(seeds):
+    """The default dreamer with the harbour dream (the guide's worked example) as --corpus,
+    its model built once for the run."""
     from dreamgen import Dreamer
 
+    seeds.copy("harbour")
     return Dreamer.load(corpora=[HARBOUR])
 
 
@@ -119,6 +253,13 @@ def dreams200(dreamer):
 @pytest.fixture(scope="session")
 def dreams240(dreamer, dreams200):
     return dreams200 + [dreamer.dream(seed) for seed in range(200, 240)]
+
+
+@pytest.fixture(scope="session")
+def dreams1000(dreamer, dreams240):
+    """Dreams 0 to 999 (the first 240 are the session's): every test of them runs in one xdist
+    worker (ONE_WORKER)."""
+    return dreams240 + [dreamer.dream(seed) for seed in range(240, 1000)]
 
 
 @pytest.fixture

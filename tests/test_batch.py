@@ -127,12 +127,18 @@ def _text(pieces):
     return "".join(t for t, _ in pieces)
 
 
+@pytest.fixture(scope="module")
+def run_of_40(dreamer):
+    """Dreams 100 to 139 as jsonl, made in this process."""
+    return _text(render_run(dreamer, 100, 40, "jsonl"))
+
+
 @pytest.mark.parametrize("seed", [100, 121, 139])  # the first chunk, one mid-way, the last
-def test_a_chunk_whose_worker_dies_is_made_again(dreamer, tmp_path, seed):
+def test_a_chunk_whose_worker_dies_is_made_again(dreamer, run_of_40, tmp_path, seed):
     dies = _DiesOn(dreamer, seed, once=tmp_path / "died")
     two = _text(render_run(dies, 100, 40, "jsonl", jobs=2, chunk=4))
     assert (tmp_path / "died").exists()
-    assert two == _text(render_run(dreamer, 100, 40, "jsonl"))
+    assert two == run_of_40
 
 
 def test_a_chunk_whose_worker_dies_twice_stops_the_run(dreamer):
@@ -149,20 +155,33 @@ def _wait(until, proc, tries=1200):
         time.sleep(0.05)
 
 
+def _end(proc):
+    """Kill ``proc`` and its workers if it is still running: a run that hangs is not left
+    behind."""
+    if proc.poll() is None:
+        for pid in children(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+        proc.kill()
+        proc.communicate()
+
+
 @pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="needs Linux /proc")
 @pytest.mark.parametrize("after_bytes", [0, 1, 150_000])  # at start-up, mid-way, late
-def test_a_killed_worker_of_a_real_run_is_replaced(tmp_path, after_bytes, dreamer):
+def test_a_killed_worker_of_a_real_run_is_replaced(tmp_path, after_bytes, dreams1000):
     out = tmp_path / "d.jsonl"
     # 600 dreams: at about 180 a second a core, 200 could end before a worker is killed.
     proc = subprocess.Popen([sys.executable, "-m", "dreamgen", "generate", "--seed", "0",
                              "--count", "600", "--format", "jsonl", "--jobs", "2", "--out",
                              str(out)], cwd=ROOT, stderr=subprocess.PIPE)
-    _wait(lambda: len(children(proc.pid)) == 2, proc)
-    _wait(lambda: sum(p.stat().st_size for p in tmp_path.iterdir()) >= after_bytes, proc)
-    workers = children(proc.pid)
-    assert workers, "the run ended before a worker could be killed"
-    os.kill(workers[-1], signal.SIGKILL)
-    _, err = proc.communicate(timeout=120)
+    try:
+        _wait(lambda: len(children(proc.pid)) == 2, proc)
+        _wait(lambda: sum(p.stat().st_size for p in tmp_path.iterdir()) >= after_bytes, proc)
+        workers = children(proc.pid)
+        assert workers, "the run ended before a worker could be killed"
+        os.kill(workers[-1], signal.SIGKILL)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        _end(proc)
     assert proc.returncode == 0, err
-    assert out.read_text() == _text(render_run(dreamer, 0, 600, "jsonl"))
+    assert out.read_text() == render(dreams1000[:600], "jsonl")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.jsonl"]

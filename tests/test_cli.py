@@ -1,5 +1,6 @@
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -8,10 +9,11 @@ import pytest
 from click.testing import CliRunner
 
 import dreamgen
+from dreamgen.cache import entries
 from dreamgen.cli import cli
 from dreamgen.output.render import SEPARATOR
 
-from conftest import ROOT
+from conftest import COLD_ARGS, ROOT
 
 
 def test_version(run):
@@ -126,8 +128,12 @@ def test_help_documents_the_environment_and_the_text_separator(run):
 
 
 def test_cache_info_shows_path_size_and_entries_and_clear_empties_it(run, tmp_path,
-                                                                     monkeypatch):
+                                                                     monkeypatch, seeds):
     monkeypatch.setenv("DREAMGEN_CACHE_DIR", str(tmp_path / "c"))
+    # The run's built model, so generate is cold for the grammar only (and writes its entry)
+    # without building the model again; a cold run writing both entries is checked below.
+    (tmp_path / "c").mkdir()
+    seeds.copy("builtin", only="model-")
     run("generate", "--seed", "1")
     info = run("cache", "info").output.splitlines()
     assert info[0] == f"path     {tmp_path / 'c'}"
@@ -219,13 +225,18 @@ def _subprocess(args, hashseed, env_extra=None):
                           env=env, cwd=ROOT, check=True).stdout
 
 
-def test_output_is_identical_across_processes_and_hash_seeds(tmp_path):
-    args = ["generate", "--seed", "3", "--count", "2", "--format", "jsonl"]
-    cold = _subprocess(args, 0, {"DREAMGEN_CACHE_DIR": str(tmp_path / "fresh")})
-    warm = _subprocess(args, 1, {"DREAMGEN_CACHE_DIR": str(tmp_path / "fresh")})
-    other = _subprocess(args, 12345)
+def test_output_is_identical_across_processes_and_hash_seeds(tmp_path, seeds):
+    # The run's one cold build of the built-in model ran COLD_ARGS at hash seed 0 in a
+    # process of its own, into a cache folder it made (conftest.py); warm runs read a copy.
+    built = seeds.cold("builtin")
+    cold = (built / "stdout").read_bytes()
+    assert (built / "cache").is_dir()
+    assert sorted(e.name.split("-")[0] for e in entries(built / "cache")) == ["grammar", "model"]
+    shutil.copytree(built / "cache", tmp_path / "fresh")
+    warm = _subprocess(COLD_ARGS, 1, {"DREAMGEN_CACHE_DIR": str(tmp_path / "fresh")})
+    other = _subprocess(COLD_ARGS, 12345)
     assert cold == warm == other
-    assert (tmp_path / "fresh").is_dir()
+    assert cold.count(b"\n") == 2
 
 
 def test_python_dash_m_and_library_agree(dreamer):

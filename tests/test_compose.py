@@ -115,17 +115,17 @@ def test_json_record_has_the_documented_fields(dreamer):
 
 
 @pytest.fixture(scope="module")
-def dreams1000(dreamer, dreams240):
+def lengths1000(dreamer, dreams1000):
     made = {length: [dreamer.dream(seed, length=length) for seed in range(1000)]
             for length in dreamgen.LENGTHS if length != "full"}
-    # Full is the default length: the session's first 240 dreams are the same dreams.
-    made["full"] = dreams240 + [dreamer.dream(seed) for seed in range(240, 1000)]
+    # Full is the default length: the session's first 1000 dreams are the same dreams.
+    made["full"] = dreams1000
     return made
 
 
 @pytest.mark.parametrize("length", dreamgen.LENGTHS)
-def test_dreams_0_to_999_meet_the_quality_floor_at_every_length(dreamer, dreams1000, length):
-    dreams = dreams1000[length]
+def test_dreams_0_to_999_meet_the_quality_floor_at_every_length(dreamer, lengths1000, length):
+    dreams = lengths1000[length]
     names = [b.name for b in dreamer.arc.at_length(length)[0]]
     failures = {d.seed: dream_problems(d, names) for d in dreams}
     assert {s: p for s, p in failures.items() if p} == {}
@@ -133,14 +133,14 @@ def test_dreams_0_to_999_meet_the_quality_floor_at_every_length(dreamer, dreams1
     assert len({d.text for d in dreams}) == len(dreams)
 
 
-def test_micro_dreams_0_to_999_fit_one_post_in_one_paragraph(dreams1000):
-    dreams = dreams1000["micro"]
+def test_micro_dreams_0_to_999_fit_one_post_in_one_paragraph(lengths1000):
+    dreams = lengths1000["micro"]
     assert max(len(d.text) for d in dreams) <= 500
     assert not any("\n" in d.text for d in dreams)
 
 
-def test_short_dreams_0_to_999_are_600_to_1200_characters_in_a_few_paragraphs(dreams1000):
-    dreams = dreams1000["short"]
+def test_short_dreams_0_to_999_are_600_to_1200_characters_in_a_few_paragraphs(lengths1000):
+    dreams = lengths1000["short"]
     sizes = sorted(len(d.text) for d in dreams)
     # Measured: 653 to 1,133 characters, median 903.
     assert sizes[0] >= 600 and sizes[-1] <= 1200
