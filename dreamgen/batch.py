@@ -74,7 +74,7 @@ def _parallel(dreamer, start, count, fmt, jobs, load, chunk, index, length):
                 piece = next(pieces, None)
                 if piece is None:
                     break
-                pending.append([pool.submit(*piece, fmt, index + piece[0] - start, length),
+                pending.append([_submit(pool, *piece, fmt, index + piece[0] - start, length),
                                 *piece])
             if not pending:
                 return
@@ -96,13 +96,29 @@ def _parallel(dreamer, start, count, fmt, jobs, load, chunk, index, length):
                 pool = _Pool(ctx, jobs, load)
                 for item in lost:
                     failed.add(item[1])
-                    item[0] = pool.submit(item[1], item[2], fmt, index + item[1] - start, length)
+                    item[0] = _submit(pool, item[1], item[2], fmt, index + item[1] - start,
+                                      length)
                 continue
             pending.popleft()
             yield _result(text), n
     finally:
         _worker_dreamer = None
         pool.close()
+
+
+def _submit(pool, *args):
+    """``pool.submit(*args)``, or a future that failed as the pool did: a worker that dies
+    between two submits breaks the pool under the next one, and that chunk is lost with the
+    rest, to be made again, not an internal error."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return pool.submit(*args)
+    except BrokenProcessPool as exc:
+        future = Future()
+        future.set_exception(exc)
+        return future
 
 
 class _Pool:

@@ -185,3 +185,21 @@ def test_a_killed_worker_of_a_real_run_is_replaced(tmp_path, after_bytes, dreams
     assert proc.returncode == 0, err
     assert out.read_text() == render(dreams1000[:600], "jsonl")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d.jsonl"]
+
+
+def test_a_submit_to_a_pool_that_just_broke_is_a_lost_chunk_not_an_error():
+    from concurrent.futures.process import BrokenProcessPool
+
+    from dreamgen.batch import _submit
+
+    class Broken:
+        def submit(self, *args):
+            raise BrokenProcessPool("a worker died")
+
+    class Fine:
+        def submit(self, *args):
+            return args
+
+    future = _submit(Broken(), 0, 10)
+    assert future.done() and isinstance(future.exception(), BrokenProcessPool)
+    assert _submit(Fine(), 0, 10) == (0, 10)
