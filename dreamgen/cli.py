@@ -692,7 +692,7 @@ def cache_info():
 
 @cache.command("clear")
 def cache_clear():
-    """Remove every cache entry; the next run rebuilds what it needs."""
+    """Remove every cache entry and the digest memo; the next run rebuilds what it needs."""
     from .cache import clear
     from .resources import cache_path
 
