@@ -8,7 +8,7 @@ from itertools import combinations
 
 from .grammar import TAG, Action, Tag, is_lexicon, reachable
 from .settings import DEFAULT_LENGTH, DEFAULT_OVERLAY_WEIGHT, DEFAULT_OWN_RUN
-from .text import normalise, split_sentences
+from .text import normalise, one_word_blanks, split_sentences
 
 # A run of words stops at the end of a sentence or clause, and at a tag (made one such end).
 _BREAK = re.compile(r"[.!?;:](?:\s|$)")
@@ -68,7 +68,7 @@ def template_share(dreams):
             for s in b.sentences:
                 if s.origin == "markov" and s.trace is not None:
                     forms = [normalise(w) for w in s.trace.template]
-                    keys |= {(i, *forms[:i], *forms[i + 1:]) for i in range(len(forms))}
+                    keys |= one_word_blanks(forms)
         family.update(keys)
     top_family = max(family.values(), default=0)
     return {"max_template_share": top_n / len(dreams) if dreams else 0.0,

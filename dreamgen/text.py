@@ -4,7 +4,7 @@ import re
 from functools import lru_cache
 
 __all__ = ["FIRST_PERSON", "FUNCTION_WORDS", "THEY", "YOU", "normalise", "said_twice",
-           "says_series", "second_person", "sentence_spans", "series", "split_sentences"]
+           "one_word_blanks", "says_series", "second_person", "sentence_spans", "series", "split_sentences"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z#])")
 # The words that point at people a sentence has not named (in normal form): "You shade your
@@ -190,3 +190,9 @@ def says_series(forms, noun):
     """The words of ``forms`` that say ``noun`` ("beat": "beat", "beats", "heartbeat")."""
     return {f for f in forms if noun and (f.endswith(noun) or (
         f.startswith(noun) and f[len(noun):] in _SUFFIXES))}
+
+
+def one_word_blanks(words):
+    """``words`` with each one in turn blanked out: two sentences that share a blank differ in
+    one word only ("It bobs there in the wind" and "It glows there in the wind")."""
+    return {(i, *words[:i], *words[i + 1:]) for i in range(len(words))}

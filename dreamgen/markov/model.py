@@ -5,6 +5,7 @@ from array import array
 from bisect import bisect_left
 
 from ..settings import DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS, DEFAULT_SAMPLE_WALKS, ModelSettings
+from ..text import one_word_blanks
 from .build import sentence_hash
 from .chain import Chain
 from .classify import BeatClassifier
@@ -126,7 +127,7 @@ class Models:
                     kept.append(k)
                     continue
                 forms = self.norm_ids(k)
-                blanks = {(i, *forms[:i], *forms[i + 1:]) for i in range(len(forms))}
+                blanks = one_word_blanks(forms)
                 if blanks & seen:
                     counts["one_word_changed"] += 1
                     continue
