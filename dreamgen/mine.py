@@ -8,8 +8,9 @@ from pathlib import Path
 
 from .corpus import TEXT_SUFFIXES
 from .errors import CorpusError
-from .settings import (DEFAULT_MAX_MINE_BYTES, DEFAULT_OVERLAY_WEIGHT, DEFAULT_REACH_DREAMS,
-                       DEFAULT_REACH_SAMPLES)
+from .settings import (DEFAULT_MAX_MINE_BYTES, DEFAULT_NOVELTY_WORDS, DEFAULT_OVERLAY_WEIGHT,
+                       DEFAULT_REACH_DREAMS, DEFAULT_REACH_SAMPLES)
+from .text import said_twice, split_sentences
 
 __all__ = [
     "DEFAULT_MAX_MINE_BYTES",
@@ -233,11 +234,20 @@ class Reach:
         return (1 - low) ** DEFAULT_REACH_DREAMS
 
     @property
+    def copies(self):
+        """Whether it is a run of words no dream may copy from a corpus that holds its text."""
+        return len(self.text.split()) >= DEFAULT_NOVELTY_WORDS
+
+    @property
     def rare(self):
-        return self.miss >= RARE_MISS
+        return self.miss >= RARE_MISS or self.copies
 
     def why(self):
         """Why a rare entry is rare, in one line."""
+        if self.copies:
+            return (f"never shows while your text is in the corpus: no dream copies "
+                    f"{DEFAULT_NOVELTY_WORDS} words in a row of it, and this entry has "
+                    f"{len(self.text.split())}")
         overlay_weight = self.overlay_weight
         if not self.drawn:
             return f"never shows: no beat draws {self.symbol!r}"
@@ -662,7 +672,13 @@ def reach(finds, *, samples=DEFAULT_REACH_SAMPLES, user_overlays=True,
         exp = Expander(grammar, dream_random(seed), trace=trace)
         exp.symbol(arc.cast)
         text = " ".join(exp.symbol(b.entry) for b in beats)
-        for token in set(t.lower() for t in found.findall(text)):
+        seen = set()
+        for sentence in split_sentences(text):
+            # A dream redraws a sentence that says a word twice ("a faint heartbeat, as though
+            # the crater possesses a laboring heartbeat"), so there the entry shows nothing.
+            if said_twice(found.sub(lambda m: tokens[m.group(0).lower()][1], sentence)) is None:
+                seen.update(t.lower() for t in found.findall(sentence))
+        for token in seen:
             shown[token] += 1
         for symbol in {step[0] for step in trace}:
             drawn[symbol] = drawn.get(symbol, 0) + 1

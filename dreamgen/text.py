@@ -146,9 +146,10 @@ def said_twice(sentence, allowed=frozenset()):
                 i - j == 2 and (forms[j + 1] in _JOINED_BY or forms[j + 1].endswith("ly"))):
             return f
         last[f] = i
-        # "a flickering shine flickers": one stem said twice as two words.
-        if len(f) >= 5 and f not in FUNCTION_WORDS:
-            stem = _stem(f)
+        # "a flickering shine flickers", "one great wail ... high and wailing", "the milky air
+        # ... mild as milk": one stem said twice as two words, a compound's last word too.
+        if len(f) >= 4 and f not in FUNCTION_WORDS:
+            stem = _stem(f.rsplit("-", 1)[-1])
             if stems.get(stem, f) != f:
                 return f
             stems[stem] = f
@@ -164,7 +165,7 @@ def said_twice(sentence, allowed=frozenset()):
 
 
 def _stem(form):
-    for x in ("ing", "ed", "es", "s", "er"):
+    for x in ("ing", "ed", "es", "s", "er", "y"):
         if form.endswith(x) and len(form) - len(x) >= 4:
             form = form[:-len(x)]
             break

@@ -9,8 +9,8 @@ from hypothesis import given, settings, strategies as st
 from dreamgen import Dreamer
 from dreamgen.grammar import read_layer
 from dreamgen.grammar.load import check_files
-from dreamgen.mine import (PLACES, mine_files, mine_text, overlay, plural, reach, singular,
-                           to_json, to_sources, to_yaml)
+from dreamgen.mine import (PLACES, Reach, mine_files, mine_text, overlay, plural, reach,
+                           singular, to_json, to_sources, to_yaml)
 
 from conftest import ROOT
 
@@ -256,3 +256,14 @@ def test_nothing_to_mine_gives_no_finds_and_no_reach(tmp_path):
     (tmp_path / "plain.txt").write_text("title: x\n\nNothing here at all.\n", encoding="utf-8")
     finds = mine_files([tmp_path / "plain.txt"])
     assert finds == [] and reach(finds) == [] and overlay(finds) == {}
+
+
+def test_an_entry_of_eight_words_is_rare_because_no_dream_copies_it():
+    # Mined from the source dream, which is in the corpus: every sentence that says it shares
+    # eight words with the corpus, so a dream always redraws it (0 of 200 dreams show it).
+    long_ = Reach("pulseSimiles", "as though the crater itself possesses a broken, laboring "
+                  "heartbeat", dreams=222, drawn=566, samples=1000, shared=3)
+    short = Reach("pulseSimiles", "like a drum under snow", dreams=222, drawn=566,
+                  samples=1000, shared=3)
+    assert long_.copies and long_.rare and "8 words in a row" in long_.why()
+    assert not short.copies and not short.rare

@@ -10,7 +10,7 @@ from functools import cached_property
 
 from ..settings import (DEFAULT_BEAT_MARGIN, DEFAULT_ECHO_WORDS,
                         DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS)
-from ..text import FIRST_PERSON, FUNCTION_WORDS, THEY, says_series, series
+from ..text import FIRST_PERSON, FUNCTION_WORDS, THEY, said_twice, says_series, series
 from .build import DETERMINERS, named_at
 from .novelty import normalise
 
@@ -338,7 +338,18 @@ def names_something_new(c):
     """Names no thing another Markov sentence of its beat has named: "In every face you see a
     calm, bright hope" after "Together you share a quiet hope" says the same thing twice."""
     said = c.beat_said
-    return not said or not any(c.forms[i] in said for i in _heads(c))
+    if not said:
+        return True
+    forms = c.forms
+    named = [forms[i] for i in _heads(c)]
+    if forms[0] in _KIN:  # a bare subject: "Warmth travels up your arm"
+        named.append(forms[0])
+    return not any(f in said or _KIN.get(f) in said for f in named)
+
+
+# Two words for one thing a beat says once: "Heat rises into your wrist" after "warmth climbs
+# your arm" says the touch's warmth twice.
+_KIN = {"heat": "warmth", "warmth": "heat"}
 
 
 def _heads(c):
@@ -461,6 +472,13 @@ def _named(c):
     return at
 
 
+def says_nothing_twice(c):
+    """Once the cast is filled in, says no word or stem twice where a reader would stop, by
+    the rule grammar sentences keep: "one great wail rises from the #witnesses#, high and
+    wailing"."""
+    return said_twice(c.expanded, c.models.repeatable) is None
+
+
 def no_echo(c):
     """Repeats no run of words from a sentence already in the dream."""
     return c.said is None or not (phrases(c.expanded) & c.said)
@@ -475,7 +493,8 @@ FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun, no_repeate
            one_verb_after_you_see, has_a_verb, every_clause_has_a_verb, not_your_own_sentence,
            novel, in_arc_order, once_said, told_first, names_only_what_is_shown,
            names_something_new, describes_nothing_again, counts_on_what_is_said, in_its_beat)
-TEXT_FILTERS = (novel_once_cast, names_only_its_own_cast, told_first_once_cast, no_echo)
+TEXT_FILTERS = (novel_once_cast, names_only_its_own_cast, told_first_once_cast,
+                says_nothing_twice, no_echo)
 # The filters that need nothing of a dream: a build walks each chain through them once and
 # keeps what passes as the beat's pool (see Models.sample_pools), so a dream runs only the
 # rest. A filter that reads nothing of a dream belongs here.
