@@ -39,7 +39,7 @@ of in into on onto upon over under across through toward towards against beneath
 above around with without from at by along among between behind beside past near inside
 within like and but
 """.split())
-FORMAT_VERSION = 17
+FORMAT_VERSION = 18
 _RESERVED = ("___BEGIN__", "___END__")
 _SHIELD = "\u01c2"  # a letter (so \w matches it) that corpus text never holds
 _CLAUSE_JOINS = ("and", "but")
@@ -312,10 +312,11 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
 
 def named_at(forms, determiners=DETERMINERS, before=BEFORE_NOUNS):
     """The positions in ``forms`` (a sentence's words in normal form) of the words it names
-    a thing by: right after a determiner, or after a determiner and a word of ``before``."""
+    a thing by: right after a determiner, or after a determiner and a word of ``before``.
+    A word a determiner follows is a verb ("Some press their faces"), not a thing."""
     at = []
     for i, f in enumerate(forms[:-1]):
-        if f in determiners:
+        if f in determiners and not (i + 2 < len(forms) and forms[i + 2] in determiners):
             at.append(i + 1)
             if forms[i + 1] in before and i + 2 < len(forms):
                 at.append(i + 2)

@@ -242,6 +242,19 @@ def material_names_no_part(c):
                for i, w in enumerate(words[:-1]))
 
 
+_SMELLING = frozenset({"smell", "smells", "smelling", "smelled", "scent", "scents", "scented",
+                       "fragrance", "fragrant", "odour", "odours", "perfume", "perfumed", "reek",
+                       "reeks", "whiff", "aroma", "breathe", "breathes", "breath", "breathing",
+                       "inhale", "nose", "nostrils", "tang", "air", "taste", "tastes"})
+
+
+def smells_its_scent(c):
+    """Says the dream's scent only as something smelled: "the sky is full of #scent#" (a
+    vignette's kites, with its scent put in their place) fills a sky with boiled coffee."""
+    return not any(w.startswith("#scent#") for w in c.words) or any(
+        f in _SMELLING for f in c.forms)
+
+
 def shares_what_is_shared(c):
     """Does not share a thing with the others that then matches "yours": "You share a quiet
     hope that matches your own" says the hope twice."""
@@ -489,7 +502,7 @@ def no_echo(c):
 # without them (see build.py), so no walk can say one.
 FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun, no_repeated_phrase,
            no_word_twice, kept_from, no_contrast_with_nothing, material_names_no_part,
-           shares_what_is_shared, they_are_named, has_a_main_clause, one_gender, verbs_agree,
+           smells_its_scent, shares_what_is_shared, they_are_named, has_a_main_clause, one_gender, verbs_agree,
            one_verb_after_you_see, has_a_verb, every_clause_has_a_verb, not_your_own_sentence,
            novel, in_arc_order, once_said, told_first, names_only_what_is_shown,
            names_something_new, describes_nothing_again, counts_on_what_is_said, in_its_beat)
