@@ -157,6 +157,13 @@ def said_twice(sentence, allowed=frozenset()):
     for i, f in enumerate(forms):
         if f in _TWICE_PLACED and f in forms[i + 1:i + 6] and "and" not in forms[i + 1:i + 6]:
             return f
+    # "through your shoulder and settles in your shoulder": one thing named twice.
+    named = set()
+    for a, b in zip(forms, forms[1:]):
+        if a in FUNCTION_WORDS and b and b not in FUNCTION_WORDS:
+            if (a, b) in named:
+                return b
+            named.add((a, b))
     # "One by one ... one by one": three words said twice.
     runs = list(zip(forms, forms[1:], forms[2:]))
     if len(set(runs)) < len(runs):

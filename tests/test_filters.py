@@ -14,7 +14,8 @@ from dreamgen.markov.filters import (TEXT_FILTERS, first_failure, in_arc_order,
                                      names_something_new, told_first_once_cast,
                                      no_contrast_with_nothing, material_names_no_part,
                                      shares_what_is_shared, describes_nothing_again,
-                                     counts_on_what_is_said)
+                                     counts_on_what_is_said, says_nothing_twice,
+                                     smells_its_scent)
 
 
 def cand(text, models=None, **kw):
@@ -383,3 +384,25 @@ def test_the_cast_its_beat_described_is_not_described_again():
     assert describes_nothing_again(cand(text))
     assert not describes_nothing_again(cand(text, described=frozenset({"#garments#"})))
     assert describes_nothing_again(cand(text, described=frozenset({"#scent#"})))
+
+
+def test_the_touchs_warmth_is_said_once_in_either_word(dreamer):
+    c = walked(dreamer.models, "Heat rises into your wrist and climbs your arm.", "touch")
+    c.beat_said = frozenset({"climbs", "quiet"})
+    assert names_something_new(c)
+    c.beat_said = frozenset({"warmth", "climbs"})  # the grammar's "warmth climbs your arm"
+    assert not names_something_new(c)
+
+
+def test_once_the_cast_is_in_no_stem_is_said_twice(dreamer):
+    c = cand("Then one great wail rises from the #witnesses#, high and wailing.", dreamer.models,
+             expanded="Then one great wail rises from the potters, high and wailing.")
+    assert not says_nothing_twice(c)
+    c.expanded = "Then one great wail rises from the potters, high and thin."
+    assert says_nothing_twice(c)
+
+
+def test_the_dreams_scent_is_only_smelled():
+    assert smells_its_scent(cand("The air smells of #scent#, sharp enough to taste."))
+    assert smells_its_scent(cand("The wind drops, and the reeds bend low."))
+    assert not smells_its_scent(cand("Above you the sky is full of #scent#, and the wind is cold."))
