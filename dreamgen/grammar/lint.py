@@ -14,8 +14,8 @@ from ..text import FIRST_PERSON, YOU
 from .layers import Layering, layered, reachable
 from .modifiers import MODIFIERS
 from .read import APPEND_PREFIX, Problem
-from .rules import (MARKUP, Action, RuleSyntaxError, Tag, compile_rule, is_lexicon,
-                    markup_errors, walk)
+from .rules import (MARKUP, Action, RuleSyntaxError, Tag, is_lexicon, markup_errors,
+                    parsed_rule, walk)
 
 __all__ = ["CHECKS", "Checked", "build_grammar", "check_layers", "settle"]
 
@@ -62,20 +62,21 @@ class Checked:
         return self.layering.rules
 
     def _compile(self, symbol, i, rule):
+        try:
+            return parsed_rule(rule)
+        except RuleSyntaxError as exc:
+            error = exc
+        # Every fault of the markup, where there are any; else what compiling found.
         bad = markup_errors(rule)
         for offset, message in bad:
             head, _, tail = message.partition(":")
             self.syntax.append(self.problem(
                 symbol, i, f"{head} in {self.named(symbol, i)}" + (f":{tail}" if tail else ""),
                 offset=offset))
-        if bad:
-            return None
-        try:
-            return compile_rule(rule)
-        except RuleSyntaxError as exc:
-            self.syntax.append(self.problem(symbol, i, f"{exc} in {self.named(symbol, i)}",
-                                            offset=exc.offset))
-            return None
+        if not bad:
+            self.syntax.append(self.problem(symbol, i, f"{error} in {self.named(symbol, i)}",
+                                            offset=error.offset))
+        return None
 
     def problem(self, symbol, index, message, severity="error", offset=None):
         """A :class:`Problem` at rule ``index`` of ``symbol`` (None: the symbol itself)."""
@@ -612,7 +613,7 @@ def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc", voice
 
 def _parsed_or_none(rule):
     try:
-        return compile_rule(rule)
+        return parsed_rule(rule)
     except RuleSyntaxError:
         return None
 

@@ -335,6 +335,13 @@ def _parse_yaml(path, text, report):
     return data, where, rule_where, style
 
 
+# Layers read without a problem, by (path, bytes): every load reads the built-in files again,
+# and finding where each key and rule is written costs more than the rest of the reading.
+# A Layer is never changed once read, so the same one is handed out again.
+_CLEAN_READS = {}
+_CLEAN_READS_KEPT = 32
+
+
 def read_layer(path, *, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES, data=None, problems=None):
     """Read one grammar file (``.json``, ``.yaml`` or ``.yml``) into a :class:`Layer`.
 
@@ -345,9 +352,25 @@ def read_layer(path, *, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES, data=None, problems
     """
     path = str(path)
     raw = _read_bytes(path, max_bytes) if data is None else data
+    key = (path, raw) if isinstance(raw, bytes) else None
+    kept = _CLEAN_READS.get(key)
+    if kept is not None:
+        return kept
+    layer, reported = _read(path, raw, problems)
+    if key is not None and not reported:
+        if len(_CLEAN_READS) >= _CLEAN_READS_KEPT:
+            del _CLEAN_READS[next(iter(_CLEAN_READS))]  # the oldest
+        _CLEAN_READS[(path, raw)] = layer
+    return layer
+
+
+def _read(path, raw, problems):
+    """``(layer, whether a problem was reported)`` for :func:`read_layer`."""
     text = decode_utf8(path, raw, GrammarError)
+    reported = []
 
     def report(message, line, col, symbol=None):
+        reported.append(True)
         if problems is None:
             raise GrammarError(message, path=path, line=line, column=col, symbol=symbol)
         problems.append(Problem(path, line, col, message, symbol=symbol))
@@ -394,7 +417,7 @@ def read_layer(path, *, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES, data=None, problems
         if not bad:
             rules[key] = tuple(value)
     return Layer(path=path, rules=rules, where=where, rule_where=rule_where, arc=arc,
-                 sha256=hashlib.sha256(raw).hexdigest(), rule_style=style)
+                 sha256=hashlib.sha256(raw).hexdigest(), rule_style=style), bool(reported)
 
 
 def _kind(value, nested=False):
