@@ -602,13 +602,34 @@ def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc", voice
     >>> check_layers([read_layer("g.json", data=b'{"origin": "#nme#", "name": "x"}')])[0].message
     "unknown symbol 'nme' in rule 0 of 'origin'; did you mean 'name'?"
     """
-    g = Checked(tuple(layers), tuple(roots), tuple(persistent), reach_from,
-                voiced=tuple(voiced))
+    layers, roots, persistent, voiced = map(tuple, (layers, roots, persistent, voiced))
+    # A Layer is never changed once made, and read_layer hands out the same one for the same
+    # bytes, so the same layers have the same problems: the second of `generate --grammar`'s
+    # two checks, and any later load of the same files, costs nothing. The layers are kept
+    # with the answer, so no other object can take one of their ids.
+    try:
+        key = (tuple(map(id, layers)), roots, persistent, reach_from, voiced, tuple(checks),
+               tuple(MODIFIERS.items()))
+        kept = _CHECKED.get(key)
+    except TypeError:  # an option that cannot be hashed: check without remembering
+        key = kept = None
+    if kept is not None:
+        return list(kept[1])
+    g = Checked(layers, roots, persistent, reach_from, voiced=voiced)
     problems = [p for check in checks for p in check(g)]
     order = {layer.path: n for n, layer in enumerate(layers)}
     problems.sort(key=lambda p: (p.severity != "error", order.get(p.path, len(order)),
                                  p.line, p.column))
+    if key is not None:
+        if len(_CHECKED) >= _CHECKED_KEPT:
+            del _CHECKED[next(iter(_CHECKED))]  # the oldest
+        _CHECKED[key] = (layers, tuple(problems))
     return problems
+
+
+# check_layers's answers by the identity of the layers and the options: (layers, problems).
+_CHECKED = {}
+_CHECKED_KEPT = 16
 
 
 def _parsed_or_none(rule):
