@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import CorpusError, did_you_mean
-from .files import decode_utf8, read_limited
+from .files import Memo, decode_utf8, read_limited
 from .settings import DEFAULT_MAX_CORPUS_BYTES
 from .text import FIRST_PERSON, second_person, sentence_spans
 
@@ -126,11 +126,10 @@ def unknown_beat(beat, beats):
     return f"unknown beat {beat!r}{did_you_mean(beat, beats)} (beats: {', '.join(beats)})"
 
 
-# Documents read without a problem, by (path, bytes, beats, reword): every load that misses
+# Documents read without a problem, by path, digest, beats and reword: every load that misses
 # the grammar cache reads the whole corpus again (a quarter of a second), and the same bytes
 # always read the same. A Document is never changed once read, so the same one is handed out.
-_CLEAN_READS = {}
-_CLEAN_READS_KEPT = 2_000  # five times the built-in corpus's files
+_CLEAN_READS = Memo(2_000)  # five times the built-in corpus's files
 
 
 def read_document(path, *, beats=None, data=None, max_bytes=DEFAULT_MAX_CORPUS_BYTES,
@@ -146,20 +145,18 @@ def read_document(path, *, beats=None, data=None, max_bytes=DEFAULT_MAX_CORPUS_B
     if data is None:
         data = read_limited(path, max_bytes, CorpusError, what="corpus file",
                             option="--max-corpus-bytes")
-    key = (path, bytes(data), None if beats is None else tuple(beats), reword)
-    kept = _CLEAN_READS.get(key)
-    if kept is not None:
-        return kept
-    before = None if problems is None else len(problems)
-    doc = _read_document(path, data, beats, reword, problems)
-    if problems is None or len(problems) == before:
-        if len(_CLEAN_READS) >= _CLEAN_READS_KEPT:
-            del _CLEAN_READS[next(iter(_CLEAN_READS))]  # the oldest
-        _CLEAN_READS[key] = doc
+    digest = hashlib.sha256(data).hexdigest()
+    key = (path, digest, None if beats is None else tuple(beats), reword)
+    doc = _CLEAN_READS.get(key)
+    if doc is None:
+        before = None if problems is None else len(problems)
+        doc = _read_document(path, data, digest, beats, reword, problems)
+        if problems is None or len(problems) == before:
+            _CLEAN_READS.keep(key, doc)
     return doc
 
 
-def _read_document(path, data, beats, reword, problems):
+def _read_document(path, data, digest, beats, reword, problems):
     text = _text(path, data)
     lines = text.splitlines()
     if Path(path).suffix == ".md":
@@ -222,7 +219,7 @@ def _read_document(path, data, beats, reword, problems):
                           f"{rewrites[0].reason}); run 'dreamgen check {path}' for each",
                           path=path, line=rewrites[0].line, column=rewrites[0].column)
     return Document(path, tuple(header), tuple(spoken if reword else paragraphs),
-                    hashlib.sha256(data).hexdigest(), tuple(rewrites))
+                    digest, tuple(rewrites))
 
 
 def _to_you(para):

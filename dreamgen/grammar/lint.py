@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from ..errors import did_you_mean
+from ..files import Memo
 from ..settings import DEFAULT_OVERLAY_WEIGHT
 from ..text import FIRST_PERSON, YOU
 from .layers import Layering, layered, reachable
@@ -621,15 +622,12 @@ def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc", voice
     problems.sort(key=lambda p: (p.severity != "error", order.get(p.path, len(order)),
                                  p.line, p.column))
     if key is not None:
-        if len(_CHECKED) >= _CHECKED_KEPT:
-            del _CHECKED[next(iter(_CHECKED))]  # the oldest
-        _CHECKED[key] = (layers, tuple(problems))
+        _CHECKED.keep(key, (layers, tuple(problems)))
     return problems
 
 
 # check_layers's answers by the identity of the layers and the options: (layers, problems).
-_CHECKED = {}
-_CHECKED_KEPT = 16
+_CHECKED = Memo(16)
 
 
 def _parsed_or_none(rule):
