@@ -1,5 +1,6 @@
-"""Read input files (a size limit, so no input can exhaust memory, and strict UTF-8), write
-files whole or not at all, and seal what the cache keeps against damage."""
+"""Read input files (a size limit, so no input can exhaust memory, and strict UTF-8), keep
+what was made of them, write files whole or not at all, and seal what the cache keeps
+against damage."""
 
 import os
 import zlib
@@ -8,8 +9,31 @@ from pathlib import Path
 
 from .errors import OutputError
 
-__all__ = ["atomic_writer", "check_target", "decode_utf8", "file_mode", "read_limited", "sealed",
-           "unsealed"]
+__all__ = ["Memo", "atomic_writer", "check_target", "decode_utf8", "file_mode", "read_limited",
+           "sealed", "unsealed"]
+
+
+class Memo:
+    """At most ``size`` values by key, the oldest dropped first (none kept at size 0).
+
+    A process that loads again (a test run, a caller trying overlay after overlay) re-reads
+    and re-checks the same built-in files each time; what was made of the same bytes is the
+    same, so the grammar reader, the corpus reader and the grammar checker keep it here.
+    """
+
+    def __init__(self, size):
+        self.size, self._kept = size, {}
+
+    def get(self, key):
+        return self._kept.get(key)
+
+    def keep(self, key, value):
+        """Keep ``value`` under ``key`` and return it."""
+        if self.size > 0:
+            if len(self._kept) >= self.size:
+                del self._kept[next(iter(self._kept))]
+            self._kept[key] = value
+        return value
 
 
 def check_target(path, *, force=False):

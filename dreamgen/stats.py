@@ -201,12 +201,14 @@ def overlay_entries(grammar, used, weight=DEFAULT_OVERLAY_WEIGHT):
     ``used`` counts ``(symbol, rule index)`` draws."""
     from .resources import builtin_path
 
-    builtin = builtin_path("grammars")
+    builtin = os.path.realpath(builtin_path("grammars"))
+    overlays = {layer.path for layer in grammar.layers
+                if os.path.dirname(os.path.realpath(layer.path)) != builtin}
     sources = grammar.layering.sources
     found = {}
     for symbol, spans in sources.items():
         for i, (layer, key, j) in enumerate(spans):
-            if os.path.dirname(os.path.realpath(layer.path)) == os.path.realpath(builtin):
+            if layer.path not in overlays:
                 continue
             mine = found.setdefault(layer.path, {"symbols": set(), "entries": 0, "used": 0,
                                                  "unused": {}})

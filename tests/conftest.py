@@ -262,6 +262,22 @@ def dreams1000(dreamer, dreams240):
     return dreams240 + [dreamer.dream(seed) for seed in range(240, 1000)]
 
 
+@contextmanager
+def unremembered():
+    """Grammar checks as they were before any memo: every rule parsed, every file read and
+    every grammar checked anew (tests/test_lint.py and test_properties.py compare the two)."""
+    from unittest import mock
+
+    from dreamgen.files import Memo
+    from dreamgen.grammar import layers, lint, read, rules
+
+    with mock.patch.object(lint, "parsed_rule", rules.compile_rule), \
+            mock.patch.object(layers, "parsed_rule", rules.compile_rule), \
+            mock.patch.object(read, "_CLEAN_READS", Memo(0)), \
+            mock.patch.object(lint, "_CHECKED", Memo(0)):
+        yield
+
+
 @pytest.fixture
 def write(tmp_path):
     """Write a file under tmp_path: text, bytes, or JSON for dicts and lists."""

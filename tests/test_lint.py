@@ -7,7 +7,7 @@ import pytest
 from dreamgen.grammar.load import check_files, load_grammar
 from dreamgen.errors import GrammarError
 
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT, unremembered
 
 BROKEN = FIXTURES / "broken"
 
@@ -81,6 +81,21 @@ def test_broken_grammar_gives_its_exact_messages(name):
     path = BROKEN / name
     report = check_files([path], user_overlays=False)
     assert [str(p) for p in report.problems] == [f"{path}:{line}" for line in EXPECTED[name]]
+
+
+# Overlays whose problems come from checking them against the built-in layers (a symbol they
+# define, reach or add to), and the built-in grammar alone.
+AGAINST_BUILT_IN = [(), [ROOT / "examples" / "lantern.json"],
+                    *([BROKEN / name] for name in ("unknown_symbol.json", "adds_to_nothing.json",
+                                                   "yaml_tag_in_comment.yaml"))]
+
+
+@pytest.mark.parametrize("paths", AGAINST_BUILT_IN, ids=lambda p: p[0].name if p else "none")
+def test_a_remembered_check_finds_what_a_fresh_one_finds(paths):
+    with unremembered():
+        fresh = check_files(paths, user_overlays=False).to_dict()
+    assert check_files(paths, user_overlays=False).to_dict() == fresh
+    assert check_files(paths, user_overlays=False).to_dict() == fresh  # all of it remembered
 
 
 def test_a_stray_suffix_entry_is_named_with_the_beat_it_was_meant_for():

@@ -13,6 +13,8 @@ from dreamgen.grammar import Expander, Limits, build_grammar, read_layer
 from dreamgen.output.render import render
 from dreamgen.rng import dream_random
 
+from conftest import unremembered
+
 SYMBOLS = ["origin", "a", "b", "c"]
 MODS = ["s", "ed", "a", "capitalize", "firstS", "replace(a,b)", "replace(a)", "shout"]
 SMALL = Limits(max_depth=30, max_nodes=500, max_chars=5_000)
@@ -95,3 +97,24 @@ def test_the_wording_checks_take_any_grammar_and_place_each_problem(rules):
                           voiced=(("beat", "origin"),)):
         assert p.path == "g.json" and p.line >= 1 and p.column >= 1
         assert "\n" not in p.message and (p.symbol is None or p.symbol in rules)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(worded, worded)
+def test_a_remembered_check_finds_what_a_fresh_one_finds(base, overlay):
+    from dreamgen.grammar import check_layers
+
+    files = {"base.json": json.dumps(base).encode(),
+             "mine.json": json.dumps({f"+{k}": v for k, v in overlay.items()}).encode()}
+
+    def check(voiced=(("beat", "origin"),)):
+        layers = [read_layer(path, data=data) for path, data in files.items()]
+        return check_layers(layers, roots=("origin",), persistent=("origin",), voiced=voiced)
+
+    with unremembered():
+        fresh = check()
+    # Checked first: the same rules in a file of another name, the same files otherwise.
+    check_layers([read_layer("mine.json", data=files["base.json"])], roots=("origin",))
+    check(voiced=())
+    assert check() == fresh
+    assert check() == fresh  # all of it remembered

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..settings import DEFAULT_OVERLAY_WEIGHT
-from .rules import Tag, compile_rule, walk
+from .rules import Tag, parsed_rule, walk
 
 
 __all__ = ["DEFAULT_OVERLAY_WEIGHT", "Grammar", "Layering", "appended_weights", "layered",
@@ -150,7 +150,7 @@ def layered(layers, *, overlays=frozenset(), overlay_weight=DEFAULT_OVERLAY_WEIG
     """
     layering = Layering.of(layers)
     rules = layering.rules
-    compiled = {s: tuple(compile_rule(r) for r in rl) for s, rl in rules.items()}
+    compiled = {s: tuple(parsed_rule(r) for r in rl) for s, rl in rules.items()}
     weights = appended_weights(layers, overlays, overlay_weight) if overlays else {}
     # The weights change what dreams say, so they are part of the digest; without any, the
     # digest is the rules' alone, as it always was.

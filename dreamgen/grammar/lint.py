@@ -9,13 +9,14 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from ..errors import did_you_mean
+from ..files import Memo
 from ..settings import DEFAULT_OVERLAY_WEIGHT
 from ..text import FIRST_PERSON, YOU
 from .layers import Layering, layered, reachable
 from .modifiers import MODIFIERS
 from .read import APPEND_PREFIX, Problem
-from .rules import (MARKUP, Action, RuleSyntaxError, Tag, compile_rule, is_lexicon,
-                    markup_errors, walk)
+from .rules import (MARKUP, Action, RuleSyntaxError, Tag, is_lexicon, markup_errors,
+                    parsed_rule, walk)
 
 __all__ = ["CHECKS", "Checked", "build_grammar", "check_layers", "settle"]
 
@@ -62,20 +63,21 @@ class Checked:
         return self.layering.rules
 
     def _compile(self, symbol, i, rule):
+        try:
+            return parsed_rule(rule)
+        except RuleSyntaxError as exc:
+            error = exc
+        # Every fault of the markup, where there are any; else what compiling found.
         bad = markup_errors(rule)
         for offset, message in bad:
             head, _, tail = message.partition(":")
             self.syntax.append(self.problem(
                 symbol, i, f"{head} in {self.named(symbol, i)}" + (f":{tail}" if tail else ""),
                 offset=offset))
-        if bad:
-            return None
-        try:
-            return compile_rule(rule)
-        except RuleSyntaxError as exc:
-            self.syntax.append(self.problem(symbol, i, f"{exc} in {self.named(symbol, i)}",
-                                            offset=exc.offset))
-            return None
+        if not bad:
+            self.syntax.append(self.problem(symbol, i, f"{error} in {self.named(symbol, i)}",
+                                            offset=error.offset))
+        return None
 
     def problem(self, symbol, index, message, severity="error", offset=None):
         """A :class:`Problem` at rule ``index`` of ``symbol`` (None: the symbol itself)."""
@@ -601,18 +603,36 @@ def check_layers(layers, *, roots=(), persistent=(), reach_from="the arc", voice
     >>> check_layers([read_layer("g.json", data=b'{"origin": "#nme#", "name": "x"}')])[0].message
     "unknown symbol 'nme' in rule 0 of 'origin'; did you mean 'name'?"
     """
-    g = Checked(tuple(layers), tuple(roots), tuple(persistent), reach_from,
-                voiced=tuple(voiced))
+    layers, roots, persistent, voiced = map(tuple, (layers, roots, persistent, voiced))
+    # A Layer is never changed once made, and read_layer hands out the same one for the same
+    # bytes, so the same layers have the same problems: the second of `generate --grammar`'s
+    # two checks, and any later load of the same files, costs nothing. The layers are kept
+    # with the answer, so no other object can take one of their ids.
+    try:
+        key = (tuple(map(id, layers)), roots, persistent, reach_from, voiced, tuple(checks),
+               tuple(MODIFIERS.items()))
+        kept = _CHECKED.get(key)
+    except TypeError:  # an option that cannot be hashed: check without remembering
+        key = kept = None
+    if kept is not None:
+        return list(kept[1])
+    g = Checked(layers, roots, persistent, reach_from, voiced=voiced)
     problems = [p for check in checks for p in check(g)]
     order = {layer.path: n for n, layer in enumerate(layers)}
     problems.sort(key=lambda p: (p.severity != "error", order.get(p.path, len(order)),
                                  p.line, p.column))
+    if key is not None:
+        _CHECKED.keep(key, (layers, tuple(problems)))
     return problems
+
+
+# check_layers's answers by the identity of the layers and the options: (layers, problems).
+_CHECKED = Memo(16)
 
 
 def _parsed_or_none(rule):
     try:
-        return compile_rule(rule)
+        return parsed_rule(rule)
     except RuleSyntaxError:
         return None
 

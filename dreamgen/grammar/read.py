@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from ..errors import GrammarError
-from ..files import decode_utf8, read_limited
+from ..files import Memo, decode_utf8, read_limited
 from ..settings import DEFAULT_MAX_GRAMMAR_BYTES
 
 
@@ -335,6 +335,12 @@ def _parse_yaml(path, text, report):
     return data, where, rule_where, style
 
 
+# Layers read without a problem, by path and digest: every load reads the built-in files
+# again, and finding where each key and rule is written costs more than the rest of a load's
+# reading. A Layer is never changed once read, so the same one is handed out again.
+_CLEAN_READS = Memo(32)
+
+
 def read_layer(path, *, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES, data=None, problems=None):
     """Read one grammar file (``.json``, ``.yaml`` or ``.yml``) into a :class:`Layer`.
 
@@ -345,9 +351,22 @@ def read_layer(path, *, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES, data=None, problems
     """
     path = str(path)
     raw = _read_bytes(path, max_bytes) if data is None else data
+    digest = hashlib.sha256(raw).hexdigest()
+    layer = _CLEAN_READS.get((path, digest))
+    if layer is None:
+        layer, reported = _read(path, raw, digest, problems)
+        if not reported:
+            _CLEAN_READS.keep((path, digest), layer)
+    return layer
+
+
+def _read(path, raw, digest, problems):
+    """``(layer, whether a problem was reported)`` for :func:`read_layer`."""
     text = decode_utf8(path, raw, GrammarError)
+    reported = []
 
     def report(message, line, col, symbol=None):
+        reported.append(True)
         if problems is None:
             raise GrammarError(message, path=path, line=line, column=col, symbol=symbol)
         problems.append(Problem(path, line, col, message, symbol=symbol))
@@ -394,7 +413,7 @@ def read_layer(path, *, max_bytes=DEFAULT_MAX_GRAMMAR_BYTES, data=None, problems
         if not bad:
             rules[key] = tuple(value)
     return Layer(path=path, rules=rules, where=where, rule_where=rule_where, arc=arc,
-                 sha256=hashlib.sha256(raw).hexdigest(), rule_style=style)
+                 sha256=digest, rule_style=style), bool(reported)
 
 
 def _kind(value, nested=False):
