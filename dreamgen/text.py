@@ -3,8 +3,9 @@
 import re
 from functools import lru_cache
 
-__all__ = ["FIRST_PERSON", "FUNCTION_WORDS", "THEY", "YOU", "normalise", "said_twice",
-           "one_word_blanks", "says_series", "second_person", "sentence_spans", "series", "split_sentences"]
+__all__ = ["FIRST_PERSON", "FUNCTION_WORDS", "THEY", "YOU", "normalise", "one_word_blanks",
+           "said_twice", "says_series", "second_person", "sentence_spans", "series",
+           "split_sentences"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z#])")
 # The words that point at people a sentence has not named (in normal form): "You shade your

@@ -502,10 +502,11 @@ def no_echo(c):
 # without them (see build.py), so no walk can say one.
 FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun, no_repeated_phrase,
            no_word_twice, kept_from, no_contrast_with_nothing, material_names_no_part,
-           smells_its_scent, shares_what_is_shared, they_are_named, has_a_main_clause, one_gender, verbs_agree,
-           one_verb_after_you_see, has_a_verb, every_clause_has_a_verb, not_your_own_sentence,
-           novel, in_arc_order, once_said, told_first, names_only_what_is_shown,
-           names_something_new, describes_nothing_again, counts_on_what_is_said, in_its_beat)
+           smells_its_scent, shares_what_is_shared, they_are_named, has_a_main_clause,
+           one_gender, verbs_agree, one_verb_after_you_see, has_a_verb, every_clause_has_a_verb,
+           not_your_own_sentence, novel, in_arc_order, once_said, told_first,
+           names_only_what_is_shown, names_something_new, describes_nothing_again,
+           counts_on_what_is_said, in_its_beat)
 TEXT_FILTERS = (novel_once_cast, names_only_its_own_cast, told_first_once_cast,
                 says_nothing_twice, no_echo)
 # The filters that need nothing of a dream: a build walks each chain through them once and
