@@ -260,7 +260,9 @@ class Dreamer:
         shown = {normalise(w) for v in cast.values() if isinstance(v, str) for w in v.split()}
         cast_forms = frozenset(shown)
         spent = set()  # words of the once-only motifs the dream has said
-        # Who "they" are: the witnesses' head noun, and whether an earlier beat has named them.
+        # Who "they" are: the witnesses' head noun, and whether the beat before named them.
+        # Named only beats ago, they are out of frame: "The whole dream seems to lean in with
+        # them" in the touch, three beats after the grief, has nobody to lean with.
         who = cast.get("witnesses")
         who = normalise(who.split()[-1]) if isinstance(who, str) and who.strip() else None
         met = False
@@ -340,7 +342,7 @@ class Dreamer:
                     sentences.insert(at, Sentence(text, beat.name, "markov", how))
                     beat_said |= forms - cast_forms
                     untold = _tell(text, untold)
-            met = met or (who is not None and _first(sentences, {who}) is not None)
+            met = who is not None and _first(sentences, {who}) is not None
             beats.append(BeatText(beat.name, tuple(sentences)))
         return Dream(seed, tuple(beats), cast, self.grammar_sha256, self.corpus_sha256,
                      length=length, paragraphs=paragraphs,

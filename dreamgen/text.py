@@ -120,6 +120,7 @@ _JOINED_BY = frozenset({"and", "by", "to", "after", "upon", "or"})  # "hand to h
 _TWICE_PLACED = frozenset({"from", "over", "across", "through", "toward", "towards", "beneath",
                           "into", "onto", "above", "below", "behind", "beyond", "around"})
 _SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "est", "ness")
+_ONE_THING = {"ground": "earth"}
 _PUNCT = re.compile(r"^[^\w#]+|[^\w#]+$")
 
 
@@ -148,19 +149,25 @@ def said_twice(sentence, allowed=frozenset()):
             return f
         last[f] = i
         # "a flickering shine flickers", "one great wail ... high and wailing", "the milky air
-        # ... mild as milk": one stem said twice as two words, a compound's last word too.
+        # ... mild as milk": one stem said twice as two words, each part of a compound too
+        # ("velvet-soft, smelling of dusty velvet").
         if len(f) >= 4 and f not in FUNCTION_WORDS:
-            stem = _stem(f.rsplit("-", 1)[-1])
-            if stems.get(stem, f) != f:
-                return f
-            stems[stem] = f
+            for part in f.split("-"):
+                if len(part) < 4 or part in FUNCTION_WORDS:
+                    continue
+                stem = _stem(part)
+                if stems.get(stem, f) != f:
+                    return f
+                stems[stem] = f
     # "from the pool from the far shore", "over the basin over you": one place said twice.
     for i, f in enumerate(forms):
         if f in _TWICE_PLACED and f in forms[i + 1:i + 6] and "and" not in forms[i + 1:i + 6]:
             return f
-    # "through your shoulder and settles in your shoulder": one thing named twice.
+    # "through your shoulder and settles in your shoulder": one thing named twice, under one
+    # name or two ("The earth shakes under you, and the ground trembles").
     named = set()
     for a, b in zip(forms, forms[1:]):
+        b = _ONE_THING.get(b, b)
         if a in FUNCTION_WORDS and b and b not in FUNCTION_WORDS:
             if (a, b) in named:
                 return b
