@@ -107,8 +107,9 @@ DEFAULT_ECHO_WORDS = 4
 # In a beat the user's corpus text writes, their sentences weigh this much against the
 # built-in corpus's: at 3, three in four of its Markov sentences start from the user's words.
 # Drawn from the pools, a 694-word file (docs/examples/harbour-dream.txt) gave a run of its
-# words to 17% of all Markov sentences at 1, 25% at 2 (24% on seeds 500-519, under the
-# quarter it promises) and 28% at 3 (26% on seeds 500-519), over seeds 0-39.
+# words to 17% of all Markov sentences at 1, 22% at 2 (24% on seeds 500-519, under the
+# quarter it promises) and 23% at 3 (25% on seeds 500-519), over seeds 0-39: 28% and 26%
+# before the touch's warmth in the arm was told once (docs/grammar.md).
 DEFAULT_CORPUS_WEIGHT = 3.0
 
 

@@ -250,6 +250,23 @@ def test_no_markov_sentence_says_they_before_the_witnesses_are_named(dreams200):
             assert s.origin == "grammar" or not forms & THEY, (dream.seed, s.text)
 
 
+def test_a_markov_they_has_the_witnesses_in_its_beat_or_the_one_before(dreams200):
+    from dreamgen.markov.novelty import normalise
+    from dreamgen.text import THEY
+
+    checked = 0
+    for dream in dreams200:
+        who = normalise(dream.cast["witnesses"].split()[-1])
+        named = [any(who in {normalise(w) for w in s.text.split()} for s in beat.sentences)
+                 for beat in dream.beats]
+        for i, beat in enumerate(dream.beats):
+            for s in beat.sentences:
+                if s.origin == "markov" and {normalise(w) for w in s.text.split()} & THEY:
+                    checked += 1
+                    assert named[i] or (i and named[i - 1]), (dream.seed, beat.name, s.text)
+    assert checked > 50
+
+
 def test_no_markov_sentence_names_flowers_before_the_dream_has(dreamer, dreams200):
     from dreamgen.compose import entry_head
     from dreamgen.markov.novelty import normalise
