@@ -137,10 +137,14 @@ def said_twice(sentence, allowed=frozenset()):
     function word) may repeat, as may "again and again", "hand to hand" and "gently, impossibly
     gently"."""
     forms = [normalise(w) for w in sentence.split()]
-    for a, b in zip(forms, forms[1:]):
+    words = sentence.split()
+    for i, (a, b) in enumerate(zip(forms, forms[1:])):
         short, long_ = sorted((a, b), key=len)
         if len(short) >= 4 and (a == b or any(long_ == short + x for x in _SUFFIXES)):
             return long_
+        # "dog roses spring up up through your shadow": two fills that meet on one word.
+        if a == b and a and words[i][-1:].isalpha():
+            return a
     last, stems = {}, {}
     for i, f in enumerate(forms):
         j = last.get(f)

@@ -113,6 +113,7 @@ def test_sentence_spans_are_the_split_sentences(text):
     ("The hushed wind thick and velvet-soft, smelling of dusty velvet and linseed oil.",
      "velvet"),
     ("The earth shakes under you, and the ground trembles.", "earth"),
+    ("Dog roses spring up up through your shadow.", "up"),
     ("Hot water splashes over the stones, and the ground shakes under you.", None),
     ("A sea-green haze hangs over the half-drowned reeds.", None),
     ("It turns over and over in the air above the pool.", None),
