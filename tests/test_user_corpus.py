@@ -28,10 +28,11 @@ def test_the_file_is_the_users_and_about_700_words(harbour):
 
 
 def test_at_the_default_weight_a_quarter_of_markov_sentences_take_four_of_its_words(harbour):
-    # Seeds the default weight was not chosen on (it was chosen on 0-39).
-    found = _share(harbour, range(500, 520))
+    # A hundred seeds the default weight was not chosen on (it was chosen on 0-39): twenty
+    # swing the share by two points either way.
+    found = _share(harbour, range(500, 600))
     assert DEFAULT_CORPUS_WEIGHT == harbour.settings.corpus_weight
-    assert found["markov_sentences"] >= 300
+    assert found["markov_sentences"] >= 1400
     assert found["share"] >= 0.25, found
 
 

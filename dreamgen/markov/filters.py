@@ -185,7 +185,9 @@ def verbs_agree(c):
     said_s = then = False
     for i, (w, t) in enumerate(zip(c.words, c.ids)):
         lw = w.lower()
-        if lw.endswith("s") and not lw.endswith("ss") and norm[t] in verbs and (
+        # "bends" is a verb too when the corpus has "bend" as one, though never "bends".
+        if lw.endswith("s") and not lw.endswith("ss") and (
+                norm[t] in verbs or known(normalise(w)[:-1]) in verbs) and (
                 i and c.words[i - 1].lower() not in _NOT_BEFORE_VERB):
             said_s = True
         elif lw == "to":  # "seems to lean in and wait"
@@ -200,7 +202,8 @@ def verbs_agree(c):
             if not bare.endswith("s") and (known(bare + "s") in verbs
                                            or known(bare + "es") in verbs
                                            or known(bare + "s") >= 0 and (
-                                               then or not c.words[i - 2].endswith(","))):
+                                               then or not c.words[i - 2].endswith(","))
+                                           or then and known(bare) in verbs):
                 return False
     return True
 
