@@ -262,7 +262,7 @@ class Dreamer:
         spent = set()  # words of the once-only motifs the dream has said
         # Who "they" are: the witnesses' head noun, and whether the beat before named them.
         # Named only beats ago, they are out of frame: "The whole dream seems to lean in with
-        # them" in the touch, three beats after the grief, has nobody to lean with.
+        # them" in the touch, four beats after the grief, has nobody to lean with.
         who = cast.get("witnesses")
         who = normalise(who.split()[-1]) if isinstance(who, str) and who.strip() else None
         met = False

@@ -107,7 +107,7 @@ DEFAULT_ECHO_WORDS = 4
 # In a beat the user's corpus text writes, their sentences weigh this much against the
 # built-in corpus's: at 5, five in six of its Markov sentences start from the user's words.
 # Drawn from the pools, a 694-word file (docs/examples/harbour-dream.txt) gives a run of its
-# words to 16% of all Markov sentences at 1, 24% at 3 and 26.3% at 5, over seeds 500-599
+# words to 16% of all Markov sentences at 1, 24% at 3 and 26.2% at 5, over seeds 500-599
 # (27.1% at 5 over 0-39). 3 gave a quarter until the approach took a second Markov sentence,
 # a beat the file writes nothing usable for (docs/grammar.md).
 DEFAULT_CORPUS_WEIGHT = 5.0

@@ -135,7 +135,7 @@ def said_twice(sentence, allowed=frozenset()):
     """The word ``sentence`` says twice where a reader would stop, or None: "a dull, dull jolt",
     "the ruined ruin", "the hollowed ground ... a hollowed seed". A word of ``allowed`` (and a
     function word) may repeat, as may "again and again", "hand to hand" and "gently, impossibly
-    gently"."""
+    gently", but no word twice in a row ("spring up up")."""
     forms = [normalise(w) for w in sentence.split()]
     words = sentence.split()
     for i, (a, b) in enumerate(zip(forms, forms[1:])):
@@ -157,7 +157,7 @@ def said_twice(sentence, allowed=frozenset()):
         # ("velvet-soft, smelling of dusty velvet").
         if len(f) >= 4 and f not in FUNCTION_WORDS:
             for part in f.split("-"):
-                if len(part) < 4 or part in FUNCTION_WORDS:
+                if len(part) < 4 or part in FUNCTION_WORDS or part in allowed:
                     continue
                 stem = _stem(part)
                 if stems.get(stem, f) != f:

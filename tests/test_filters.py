@@ -118,6 +118,10 @@ def test_a_verb_joined_to_one_in_s_agrees(dreamer):
     assert verbs_agree(c("The whole dream seems to lean in and wait with you."))
     assert not verbs_agree(c("A plea rises from the wreck as you pass, then let go."))
     assert verbs_agree(c("A plea rises from the wreck as you pass, then lets go."))
+    # "bends" is not in the corpus after a subject, "bend" is: still a verb in -s.
+    assert not verbs_agree(c("The light bends toward you as you pass, then let go."))
+    # "steps" is a noun the corpus has, though "step" is a verb.
+    assert verbs_agree(c("Small steps echo and fade into the dark."))
 
 
 def test_another_dreams_cast_is_not_named(dreamer):

@@ -65,7 +65,7 @@ class Candidate:
     expanded: str = None  # the text once its cast tags are filled in
     foreign: frozenset = frozenset()  # cast nouns of other dreams (lower case)
     shown: set = None  # the words (normal form) the dream and its cast have said so far
-    people: bool = None  # whether the dream has named its witnesses (None: not known)
+    people: bool = None  # whether its beat or the one before named the witnesses (None: not known)
     untold: frozenset = frozenset()  # words of "told" motifs the dream has not said yet
     beat_said: frozenset = frozenset()  # words its beat has said, less the cast's
     described: frozenset = frozenset()  # cast tags ("#garments#") its beat has described
@@ -185,9 +185,12 @@ def verbs_agree(c):
     said_s = then = False
     for i, (w, t) in enumerate(zip(c.words, c.ids)):
         lw = w.lower()
-        # "bends" is a verb too when the corpus has "bend" as one, though never "bends".
+        then = False
+        # "bends" is a verb too when the corpus has "bend" as one, though never "bends"; a noun
+        # the corpus has ("Small steps echo") is not.
         if lw.endswith("s") and not lw.endswith("ss") and (
-                norm[t] in verbs or known(normalise(w)[:-1]) in verbs) and (
+                norm[t] in verbs or known(normalise(w)[:-1]) in verbs
+                and normalise(w) not in c.models.nouns) and (
                 i and c.words[i - 1].lower() not in _NOT_BEFORE_VERB):
             said_s = True
         elif lw == "to":  # "seems to lean in and wait"
@@ -280,8 +283,8 @@ def no_word_twice(c):
 
 
 def they_are_named(c):
-    """Says "they", "them" or "theirs" only once the dream has named who they are ("You lift
-    your eyes along with theirs" before anyone is there to look)."""
+    """Says "they", "them" or "theirs" only while its beat or the one before has named who they
+    are ("You lift your eyes along with theirs" before anyone is there to look)."""
     return c.people is None or c.people or not any(f in THEY for f in c.forms)
 
 
