@@ -265,7 +265,7 @@ class Dreamer:
         # them" in the touch, four beats after the grief, has nobody to lean with.
         who = cast.get("witnesses")
         who = normalise(who.split()[-1]) if isinstance(who, str) and who.strip() else None
-        met = False
+        named_before = False
         # Each "told" motif: its words, and what in this dream's text says it (a tag's words
         # as the cast fills it in), until the dream has said it.
         untold = [(m, m | {normalise(entry_head(str(cast[v]))) for v in
@@ -311,7 +311,8 @@ class Dreamer:
                                   if name not in _NAMED_CAST and isinstance(value, str)
                                   and value.strip() and value in text)
             for _ in range(beat.markov):
-                people = None if who is None else met or _first(sentences, {who}) is not None
+                people = None if who is None else (
+                    named_before or _first(sentences, {who}) is not None)
                 text, how = self._markov(beat.name, rng, exp, said, spent, steps, foreign,
                                          shown=shown, people=people,
                                          untold=frozenset().union(*(m for m, _ in untold)),
@@ -322,7 +323,7 @@ class Dreamer:
                     # (forms & local) first: local is thousands of words, forms a dozen.
                     needs += [{f} for f in (forms & self.models.local) - shown_before
                               - FUNCTION_WORDS]
-                    if not met and who is not None and forms & (THEY | {who}):
+                    if not named_before and who is not None and forms & (THEY | {who}):
                         needs.append({who})
                     # "Each beat is fainter than the last" after the heartbeat it counts.
                     noun = series(text)
@@ -342,7 +343,7 @@ class Dreamer:
                     sentences.insert(at, Sentence(text, beat.name, "markov", how))
                     beat_said |= forms - cast_forms
                     untold = _tell(text, untold)
-            met = who is not None and _first(sentences, {who}) is not None
+            named_before = who is not None and _first(sentences, {who}) is not None
             beats.append(BeatText(beat.name, tuple(sentences)))
         return Dream(seed, tuple(beats), cast, self.grammar_sha256, self.corpus_sha256,
                      length=length, paragraphs=paragraphs,

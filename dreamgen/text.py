@@ -136,8 +136,8 @@ def said_twice(sentence, allowed=frozenset()):
     "the ruined ruin", "the hollowed ground ... a hollowed seed". A word of ``allowed`` (and a
     function word) may repeat, as may "again and again", "hand to hand" and "gently, impossibly
     gently", but no word twice in a row ("spring up up")."""
-    forms = [normalise(w) for w in sentence.split()]
     words = sentence.split()
+    forms = [normalise(w) for w in words]
     for i, (a, b) in enumerate(zip(forms, forms[1:])):
         short, long_ = sorted((a, b), key=len)
         if len(short) >= 4 and (a == b or any(long_ == short + x for x in _SUFFIXES)):

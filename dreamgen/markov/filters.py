@@ -182,7 +182,7 @@ def verbs_agree(c):
     if c.models is None:
         return True
     norm, verbs, known = c.models.norm, c.models.verbs, c.models.novelty.form_id
-    said_s = then = False
+    said_s = False
     for i, (w, t) in enumerate(zip(c.words, c.ids)):
         lw = w.lower()
         then = False
