@@ -152,6 +152,10 @@ class Dreamer:
         for m in arc.motifs:
             if m.said_in:
                 self._said_in.setdefault(m.said_in, set()).update(m.words)
+        self._once_in = {}  # beat -> the motifs one sentence of it may say
+        for m in arc.motifs:
+            if m.once_in:
+                self._once_in.setdefault(m.once_in, []).append(frozenset(m.words))
         self._foreign = None  # see _cast_heads
 
     @property
@@ -266,9 +270,12 @@ class Dreamer:
         who = cast.get("witnesses")
         who = normalise(who.split()[-1]) if isinstance(who, str) and who.strip() else None
         named_before = False
-        # Each "told" motif: its words, and what in this dream's text says it (a tag's words
-        # as the cast fills it in), until the dream has said it.
-        untold = [(m, m | {normalise(entry_head(str(cast[v]))) for v in
+        # Each "told" motif: the words a Markov sentence may not say yet, and what in this
+        # dream's text says it (a tag's words as the cast fills it in), until the dream has
+        # said it. A sentence that names the tag names it first: "Beyond the #water#" tells
+        # the water that "It rolls over the water to you" needs.
+        untold = [(frozenset(t for t in m if not t.startswith("#")),
+                   m | {normalise(entry_head(str(cast[v]))) for v in
                            {t.strip("#").split(".")[0] for t in m if t.startswith("#")}
                            if str(cast.get(v, "")).strip()})
                   for m in self._told]
@@ -310,14 +317,21 @@ class Dreamer:
             described = frozenset(f"#{name}#" for name, value in cast.items()
                                   if name not in _NAMED_CAST and isinstance(value, str)
                                   and value.strip() and value in text)
+            once_in = self._once_in.get(beat.name, ())
             for _ in range(beat.markov):
                 people = None if who is None else (
                     named_before or _first(sentences, {who}) is not None)
-                text, how = self._markov(beat.name, rng, exp, said, spent, steps, foreign,
+                here = spent
+                if once_in:
+                    words = {normalise(w) for s in sentences for w in s.text.split()}
+                    here = spent.union(*(m for m in once_in if m & words))
+                text, how = self._markov(beat.name, rng, exp, said, here, steps, foreign,
                                          shown=shown, people=people,
                                          untold=frozenset().union(*(m for m, _ in untold)),
                                          beat_said=beat_said, described=described)
                 if text is not None:
+                    if here is not spent:
+                        self._spend(text, spent, beat.name)
                     forms = _forms(text)
                     needs = [says for m, says in untold_before if forms & says]
                     # (forms & local) first: local is thousands of words, forms a dozen.

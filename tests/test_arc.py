@@ -167,6 +167,14 @@ def test_what_a_beat_always_tells_is_said_in_it():
     assert said_in["made whole"] == "renewal" and said_in["touching"] == "touch"
 
 
+def test_a_motif_said_once_in_a_beat_names_a_beat_of_the_arc(write):
+    assert {m.name: m.once_in for m in ARC.motifs if m.once_in} == {"the omen's look": "omen"}
+    data = json.loads(ARC_TEXT)
+    data["motifs"][0]["once_in"] = "omne"
+    with pytest.raises(ArcError, match="'once_in' names beat 'omne'.*did you mean 'omen'"):
+        load_arc(str(write("arc.json", data)))
+
+
 def test_a_motif_said_in_a_beat_the_arc_lacks_is_named(write):
     data = json.loads(ARC_TEXT)
     data["motifs"][0]["said_in"] = "omne"

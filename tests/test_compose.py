@@ -379,6 +379,25 @@ def test_no_markov_sentence_tells_again_what_its_beat_told(dreamer, dreams200):
                     dream.seed, s.text)
 
 
+def test_a_motif_said_once_in_a_beat_is_said_there_by_one_sentence(dreamer, dreams200):
+    from dreamgen.compose import _forms
+
+    once_in = [(m.once_in, set(m.words)) for m in dreamer.arc.motifs if m.once_in]
+    assert once_in
+    checked = 0
+    for dream in dreams200:
+        for beat in dream.beats:
+            for name, words in once_in:
+                if beat.name != name:
+                    continue
+                saying = [s for s in beat.sentences if _forms(s.text) & words]
+                if any(s.origin == "markov" for s in saying):
+                    checked += 1
+                    # The witnesses look up once: by the Markov sentence alone.
+                    assert len(saying) == 1, (dream.seed, [s.text for s in saying])
+    assert checked >= 20
+
+
 def test_another_max_words_walks_the_chains_and_keeps_to_it(dreamer):
     from dataclasses import replace
 

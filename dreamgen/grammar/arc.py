@@ -55,7 +55,9 @@ class Motif:
     A motif ``told`` is said by a Markov sentence only once the dream has said it (flowers
     only where the renewal made them bloom). A motif ``said_in`` a beat is one that beat's
     grammar always tells, in whatever words: from there on no Markov sentence tells it again
-    (a second plea, the crack sealed twice).
+    (a second plea, the crack sealed twice). A motif said ``once_in`` a beat is said there by
+    one sentence at most, and is free in every other beat (the witnesses looking up twice in
+    the omen, though the wish may look up again).
     """
 
     name: str
@@ -65,6 +67,7 @@ class Motif:
     once: bool = False
     told: bool = False
     said_in: str = None
+    once_in: str = None
 
 
 @dataclass(frozen=True)
@@ -245,20 +248,20 @@ def load_arc(path, *, data=None):
 
 def _motifs(data, names, path):
     if not isinstance(data, list):
-        raise ArcError("'motifs' is a list of {name, words, from, until, once, told, said_in} "
-                       "objects",
-                       path=path)
+        raise ArcError("'motifs' is a list of {name, words, from, until, once, told, said_in, "
+                       "once_in} objects", path=path)
     motifs = []
     for i, m in enumerate(data):
         if not (isinstance(m, dict) and isinstance(m.get("name"), str)
                 and isinstance(m.get("words"), list)
                 and all(isinstance(w, str) for w in m["words"])):
             raise ArcError(f"motif {i} needs a 'name' and a list of 'words'", path=path)
-        extra = set(m) - {"name", "words", "from", "until", "once", "told", "said_in"}
+        extra = set(m) - {"name", "words", "from", "until", "once", "told", "said_in",
+                          "once_in"}
         if extra:
             raise ArcError(f"motif {m['name']!r} has unknown keys: {', '.join(sorted(extra))}",
                            path=path)
-        for end in ("from", "until", "said_in"):
+        for end in ("from", "until", "said_in", "once_in"):
             if m.get(end) is not None and m[end] not in names:
                 raise ArcError(f"motif {m['name']!r}: {end!r} names beat {m[end]!r}, which the "
                                f"arc does not have{did_you_mean(m[end], names)}", path=path)
@@ -267,7 +270,7 @@ def _motifs(data, names, path):
                 raise ArcError(f"motif {m['name']!r}: {flag!r} is true or false", path=path)
         motifs.append(Motif(m["name"], tuple(w.lower() for w in m["words"]), m.get("from"),
                             m.get("until"), m.get("once", False), m.get("told", False),
-                            m.get("said_in")))
+                            m.get("said_in"), m.get("once_in")))
     return tuple(motifs)
 
 
