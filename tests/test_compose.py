@@ -379,6 +379,26 @@ def test_no_markov_sentence_tells_again_what_its_beat_told(dreamer, dreams200):
                     dream.seed, s.text)
 
 
+def test_no_markov_sentence_says_the_water_before_the_dream_names_it(dreams200):
+    import re
+
+    checked = 0
+    for dream in dreams200:
+        water = dream.cast["water"]
+        head = water.split()[-1].lower()
+        named = False
+        for beat in dream.beats:
+            for s in beat.sentences:
+                says = re.search(r"\bwaters?\b", s.text, re.I)
+                if s.origin == "markov" and says and water not in s.text:
+                    checked += 1
+                    # "It rolls over the water to you" where only a horse trough was named
+                    # would be fine; where nothing was, it is a lake from nowhere.
+                    assert named, (dream.seed, s.text)
+                named = named or bool(says) or head in s.text.lower()
+    assert checked >= 50
+
+
 def test_a_motif_said_once_in_a_beat_is_said_there_by_one_sentence(dreamer, dreams200):
     from dreamgen.compose import _forms
 
