@@ -1,6 +1,7 @@
 """Compose dreams: pick the cast, then write each beat from grammar and Markov sentences."""
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -397,8 +398,9 @@ class Dreamer:
                 beat_said=frozenset(), described=frozenset()):
         """A new Markov sentence for ``beat`` and, when ``steps`` is a list, its trace.
 
-        Drawn evenly from the beat's pool (see Models.sample_pools), through the filters
-        that need the dream; a beat with no pool, or given ``filters``, walks its chain.
+        Drawn from the beat's pool (see Models.sample_pools), an opening evenly and then one
+        sentence of it (Models.openings), through the filters that need the dream; a beat with
+        no pool, or given ``filters``, walks its chain.
         """
         models, s = self.models, self.settings
         forbidden = self._forbidden.get(beat, frozenset())
@@ -410,13 +412,17 @@ class Dreamer:
         pool = models.pool(beat) if pooled else ()
         # Half the tries draw from the user's text; a beat it cannot write falls back.
         mine = models.pool(beat, own=True) if pooled and own else ()
+        openings = models.openings(beat) if pool else ()
+        openings_mine = models.openings(beat, own=True) if mine else ()
         if filters is None:
             filters = DREAM_FILTERS if pool else FILTERS
         for walks in range(1, s.markov_tries + 1):
             self.markov_attempts += 1
             if pool:
                 draw = mine if mine and 2 * walks <= s.markov_tries else pool
-                ids = draw[rng.index(len(draw))]
+                groups, upto = openings_mine if draw is mine else openings
+                opening = groups[bisect_right(upto, rng.index(upto[-1]))]
+                ids = draw[opening[rng.index(len(opening))]]
             else:
                 # Half the tries walk the user's text; a beat it cannot write falls back.
                 ids = models.walk_ids(beat, rng, s.min_words, s.max_words,

@@ -323,6 +323,35 @@ def test_a_pool_keeps_one_of_the_sentences_that_differ_in_one_word(dreamer):
     assert dreamer.models.pool_counts["one_word_changed"] > 0
 
 
+def test_a_pool_is_drawn_by_opening_each_opening_weighing_at_most_two(dreamer):
+    from dreamgen.settings import DEFAULT_OPENING_WEIGHT, DEFAULT_OPENING_WORDS
+
+    models = dreamer.models
+    big = 0
+    for beat in models.chains:
+        pool = models.pool(beat)
+        groups, upto = models.openings(beat)
+        assert sorted(i for g in groups for i in g) == list(range(len(pool)))
+        before = 0
+        for g, at in zip(groups, upto):
+            assert len({tuple(models.norm_ids(pool[i][:DEFAULT_OPENING_WORDS])) for i in g}) == 1
+            assert at - before == min(len(g), DEFAULT_OPENING_WEIGHT)
+            before = at
+            big += len(g) > DEFAULT_OPENING_WEIGHT
+    assert big >= 20  # the corpus's frames make openings that many pool sentences share
+
+
+def test_no_opening_of_a_markov_sentence_is_in_most_dreams(dreams200):
+    from collections import Counter
+
+    openings = Counter()
+    for d in dreams200:
+        openings.update({" ".join(s.text.split()[:4]) for b in d.beats for s in b.sentences
+                         if s.origin == "markov"})
+    # Drawn evenly from the pool, "You move slowly, as ..." opened 76% of the approaches.
+    assert max(openings.values()) <= 0.4 * len(dreams200), openings.most_common(3)
+
+
 def test_the_pools_are_the_same_when_rebuilt(dreamer, rebuilt):
     for beat in dreamer.models.chains:
         assert dreamer.models.pool(beat) == rebuilt.models.pool(beat), beat
