@@ -324,7 +324,8 @@ class Dreamer:
                     named_before or _first(sentences, {who}) is not None)
                 here = spent
                 if once_in:
-                    words = {normalise(w) for s in sentences for w in s.text.split()}
+                    # The cast's own words are not the motif's: "river guides" guide nobody.
+                    words = {normalise(w) for s in sentences for w in s.text.split()} - cast_forms
                     here = spent.union(*(m for m in once_in if m & words))
                 text, how = self._markov(beat.name, rng, exp, said, here, steps, foreign,
                                          shown=shown, people=people,

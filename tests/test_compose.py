@@ -435,11 +435,12 @@ def test_a_motif_said_once_in_a_beat_is_said_there_by_one_sentence(dreamer, drea
     assert once_in
     checked = 0
     for dream in dreams200:
+        cast = set().union(*(_forms(v) for v in dream.cast.values() if isinstance(v, str)))
         for beat in dream.beats:
             for name, words in once_in:
                 if beat.name != name:
                     continue
-                saying = [s for s in beat.sentences if _forms(s.text) & words]
+                saying = [s for s in beat.sentences if (_forms(s.text) - cast) & words]
                 if any(s.origin == "markov" for s in saying):
                     checked += 1
                     # The witnesses look up once: by the Markov sentence alone.

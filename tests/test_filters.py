@@ -264,6 +264,19 @@ def test_a_sentence_has_a_clause_of_its_own(good, bad):
     assert has_a_main_clause(cand(good)) and not has_a_main_clause(cand(bad))
 
 
+@pytest.mark.parametrize("good, bad", [
+    ("Weeping drifts across the water to you.", "Calming it as you would a sleeping baby."),
+    ("Weeping bystanders reach out as you pass.",
+     "Standing together among the flowers and say nothing."),
+    ("Reaching down, you rest your hand on it gently.",
+     "Seeping out beneath your knuckles and runs into every crack."),
+])
+def test_an_opening_participle_waits_for_a_clause(dreamer, good, bad):
+    models = dreamer.models
+    assert has_a_main_clause(walked(models, good))
+    assert not has_a_main_clause(walked(models, bad))
+
+
 def test_a_told_motif_waits_until_the_dream_has_said_it():
     untold = frozenset({"#flowers#", "petals", "bloom"})
     assert not told_first(cand("The spark hovers above the #flowers# at your feet.",

@@ -39,12 +39,14 @@ of in into on onto upon over under across through toward towards against beneath
 above around with without from at by along among between behind beside past near inside
 within like and but
 """.split())
-FORMAT_VERSION = 20
+FORMAT_VERSION = 21
 _RESERVED = ("___BEGIN__", "___END__")
 _SHIELD = "\u01c2"  # a letter (so \w matches it) that corpus text never holds
 _CLAUSE_JOINS = ("and", "but")
 _CHAIN_ARRAYS = ("tokens", "cls", "starts", "members", "ahead", "dup")
 _SUBJECTS = frozenset({"you", "it", "they", "she", "he"})
+_ADVERBS = frozenset({"still", "just", "never", "always", "almost", "also", "even", "often",
+                      "now", "then", "so", "too", "not", "only", "barely", "hardly"})
 _CLAUSE_OPENERS = frozenset({"and", "but", "then", "as", "when", "while", "until", "yet", "so",
                              "where", "before", "after"})
 
@@ -94,7 +96,10 @@ def _verbs(sentences, vocab, norm):
                 i == 1 or words[i - 2].endswith(","))
             if (lw in _SUBJECTS and opens) or tagged:
                 nxt = words[i + 1]
-                if nxt[-1:].isalpha() and normalise(nxt) not in HINGE_WORDS | _SUBJECTS:
+                form = normalise(nxt)
+                # "you still feel", "you slowly rise": an adverb before the verb is not one.
+                if nxt[-1:].isalpha() and form not in HINGE_WORDS | _SUBJECTS | _ADVERBS \
+                        and not (form.endswith("ly") and len(form) > 4):
                     found[norm[toks[i + 1]]] += 1
     return {f for f, n in found.items() if n >= 2}
 

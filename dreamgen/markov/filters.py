@@ -293,6 +293,11 @@ _WHERE = frozenset({"where", "which", "who", "whose"})
 _OPENING_PLACES = frozenset({"past", "beyond", "beside", "behind", "below", "beneath", "above",
                              "across", "along", "among", "around", "at", "by", "in", "inside",
                              "near", "on", "over", "through", "under", "within"})
+_AFTER_A_PARTICIPLE = frozenset({"together", "away", "forward", "forwards", "round", "apart",
+                                 "close", "closer", "alone", "aside"})
+# Words in -ing that are no participle.
+_ING_WORDS = frozenset({"something", "nothing", "everything", "anything", "morning",
+                        "evening", "ceiling", "spring", "string", "thing", "during"})
 _SUBORDINATORS = frozenset({"when", "while", "if", "because", "until", "although", "though",
                             "once", "as", "before", "after", "since", "whenever"})
 
@@ -301,9 +306,17 @@ def has_a_main_clause(c):
     """Is more than a place and what is there ("Past the rain-slick gutter, where typesetters
     stand in a row.") or than a clause that waits for one ("When they stand at your side and
     leans against you."; "When you turn, and they draw close."): the corpus opens on "When"
-    or "As" only before a comma and the sentence's own clause."""
+    or "As" only before a comma and the sentence's own clause. Nor an opening participle
+    with its object or adverb and no comma after it ("Calming it as you would a sleeping
+    baby.", "Standing together among the flowers and say nothing."); "Weeping drifts across
+    the water" and "Weeping bystanders reach out" name what acts."""
     words = c.words
     first = words[0].lower()
+    if (first.endswith("ing") and len(first) > 4 and first not in _ING_WORDS
+            and len(words) > 2 and not any(w.endswith(",") for w in words[:-1])):
+        second = c.forms[1]
+        if second in FUNCTION_WORDS or second.endswith("ly") or second in _AFTER_A_PARTICIPLE:
+            return False
     if first in _SUBORDINATORS:
         for i, w in enumerate(words[:-1]):
             if w.endswith(","):
