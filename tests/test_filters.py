@@ -259,6 +259,7 @@ def test_they_wait_until_the_dream_has_named_them():
      "When they stand at your side and leans against you."),
     ("As you draw near, you feel a silent plea.",
      "When you turn toward them, and they draw close."),
+    ("Then, as if a child were spinning it, it turns.", "Then, as if a child were spinning it."),
 ])
 def test_a_sentence_has_a_clause_of_its_own(good, bad):
     assert has_a_main_clause(cand(good)) and not has_a_main_clause(cand(bad))

@@ -295,6 +295,8 @@ _OPENING_PLACES = frozenset({"past", "beyond", "beside", "behind", "below", "ben
                              "near", "on", "over", "through", "under", "within"})
 _AFTER_A_PARTICIPLE = frozenset({"together", "away", "forward", "forwards", "round", "apart",
                                  "close", "closer", "alone", "aside"})
+_LEAD_INS = frozenset({"then", "and", "but", "yet", "still", "now", "so", "slowly",
+                       "suddenly", "soon", "again"})
 # Words in -ing that are no participle.
 _ING_WORDS = frozenset({"something", "nothing", "everything", "anything", "morning",
                         "evening", "ceiling", "spring", "string", "thing", "during"})
@@ -311,10 +313,12 @@ def has_a_main_clause(c):
     baby.", "Standing together among the flowers and say nothing."); "Weeping drifts across
     the water" and "Weeping bystanders reach out" name what acts."""
     words = c.words
+    if len(words) > 2 and words[0].endswith(",") and words[0][:-1].lower() in _LEAD_INS:
+        words = words[1:]  # "Then, as if a child were spinning it." waits as "As if" does
     first = words[0].lower()
     if (first.endswith("ing") and len(first) > 4 and first not in _ING_WORDS
             and len(words) > 2 and not any(w.endswith(",") for w in words[:-1])):
-        second = c.forms[1]
+        second = normalise(words[1])
         if second in FUNCTION_WORDS or second.endswith("ly") or second in _AFTER_A_PARTICIPLE:
             return False
     if first in _SUBORDINATORS:
