@@ -29,6 +29,9 @@ def walked(models, text, beat="approach"):
 
 
 @pytest.mark.parametrize("f, good, bad", [
+    (no_loose_pronoun, "One sinks down beside the pond and hides her face.",
+     "Another sits on the edge of the pond."),
+    (no_loose_pronoun, "The #witnesses# weep and hold each other.", "They weep and hold each other."),
     (length, "You lay your palm upon the broken thing.", "You wait."),
     (whole_sentence, "You lay your palm upon the broken thing.",
      "you lay your palm upon the broken thing"),

@@ -39,7 +39,7 @@ of in into on onto upon over under across through toward towards against beneath
 above around with without from at by along among between behind beside past near inside
 within like and but
 """.split())
-FORMAT_VERSION = 21
+FORMAT_VERSION = 22
 _RESERVED = ("___BEGIN__", "___END__")
 _SHIELD = "\u01c2"  # a letter (so \w matches it) that corpus text never holds
 _CLAUSE_JOINS = ("and", "but")
