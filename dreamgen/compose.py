@@ -150,11 +150,10 @@ class Dreamer:
                       for m in arc.motifs if m.once]
         self._told = [frozenset(m.words) for m in arc.motifs if m.told]
         self._said_in = {}  # beat -> the words of the motifs its grammar always tells
+        self._once_in = {}  # beat -> the motifs one sentence of it may say
         for m in arc.motifs:
             if m.said_in:
                 self._said_in.setdefault(m.said_in, set()).update(m.words)
-        self._once_in = {}  # beat -> the motifs one sentence of it may say
-        for m in arc.motifs:
             if m.once_in:
                 self._once_in.setdefault(m.once_in, []).append(frozenset(m.words))
         self._foreign = None  # see _cast_heads
@@ -322,11 +321,8 @@ class Dreamer:
             for _ in range(beat.markov):
                 people = None if who is None else (
                     named_before or _first(sentences, {who}) is not None)
-                here = spent
-                if once_in:
-                    # The cast's own words are not the motif's: "river guides" guide nobody.
-                    words = {normalise(w) for s in sentences for w in s.text.split()} - cast_forms
-                    here = spent.union(*(m for m in once_in if m & words))
+                # What the beat has said, less the cast's words ("river guides" guide nobody).
+                here = spent.union(*(m for m in once_in if m & beat_said)) if once_in else spent
                 text, how = self._markov(beat.name, rng, exp, said, here, steps, foreign,
                                          shown=shown, people=people,
                                          untold=frozenset().union(*(m for m, _ in untold)),

@@ -45,8 +45,9 @@ _SHIELD = "\u01c2"  # a letter (so \w matches it) that corpus text never holds
 _CLAUSE_JOINS = ("and", "but")
 _CHAIN_ARRAYS = ("tokens", "cls", "starts", "members", "ahead", "dup")
 _SUBJECTS = frozenset({"you", "it", "they", "she", "he"})
-_ADVERBS = frozenset({"still", "just", "never", "always", "almost", "also", "even", "often",
-                      "now", "then", "so", "too", "not", "only", "barely", "hardly"})
+# Adverbs that stand before a verb ("still stirs", "you never ..."): no verbs themselves.
+ADVERBS = frozenset({"still", "now", "barely", "always", "never", "ever", "almost", "just"})
+_ADVERBS = ADVERBS | {"also", "even", "often", "then", "so", "too", "not", "only", "hardly"}
 _CLAUSE_OPENERS = frozenset({"and", "but", "then", "as", "when", "while", "until", "yet", "so",
                              "where", "before", "after"})
 

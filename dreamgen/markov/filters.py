@@ -11,7 +11,7 @@ from functools import cached_property
 from ..settings import (DEFAULT_BEAT_MARGIN, DEFAULT_ECHO_WORDS,
                         DEFAULT_MAX_WORDS, DEFAULT_MIN_WORDS)
 from ..text import FIRST_PERSON, FUNCTION_WORDS, THEY, said_twice, says_series, series
-from .build import DETERMINERS, named_at
+from .build import ADVERBS as _ADVERBS, DETERMINERS, named_at
 from .novelty import normalise
 
 __all__ = ["DEFAULT_BEAT_MARGIN", "DEFAULT_ECHO_WORDS", "DEFAULT_MAX_WORDS",
@@ -33,7 +33,6 @@ _NOT_A_VERB = frozenset({
 _ING_NOUNS = frozenset({"something", "nothing", "everything", "anything", "evening", "morning",
                         "king", "ring", "spring", "string", "wing", "thing", "ceiling"})
 _IS = frozenset({"is", "are", "was", "were"})
-_ADVERBS = frozenset({"still", "now", "barely", "always", "never", "ever", "almost", "just"})
 _PERCEIVE = frozenset({"see", "sense", "feel", "find", "notice", "hear", "glimpse", "spot"})
 _LOOK = frozenset({"look", "looks", "looking", "up", "gaze", "gazes", "gazing", "stare", "stares",
                    "staring", "peer", "peers", "squint", "squints", "squinting"})
