@@ -103,10 +103,12 @@ def test_built_in_grammar_meets_the_diversity_targets(builtin_report):
     # at 18.5% (the commonest opening is in 21% of dreams, where one frame opened 76% of
     # approaches drawn evenly). Saying the witnesses' collapse once (the grammar's grief says
     # none; one Markov sentence may) left the grief's second Markov sentence fewer to choose
-    # from: 29%, "Others weep without trying to hide it". The line is 0.30.
-    assert r["max_sentence_share"] <= 0.30
-    assert r["max_template_share"] <= 0.30
-    assert r["max_family_share"] <= 0.30
+    # from: 30%, "Others weep without trying to hide it", a corpus clause copied whole; with
+    # that clause reworded in its vignette, 22% ("Some press their faces into the cold").
+    # The line is 0.25.
+    assert r["max_sentence_share"] <= 0.25
+    assert r["max_template_share"] <= 0.25
+    assert r["max_family_share"] <= 0.25
     assert r["markov_sentence_share_min"] >= 1 / 3
 
 
