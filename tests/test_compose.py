@@ -450,7 +450,7 @@ def test_the_witnesses_collapse_once_in_the_grief(dreams200):
                     r"\b(sink to their knees|fold over|fold like|fold into|kneel and|crumple to|"
                     r"collapse against|they sink)\b", s.text) for s in saying):
             doubled.append((dream.seed, [s.text for s in saying]))
-    assert collapsed >= 30  # the Markov side still tells it (48 of 200 with 712 vignettes)
+    assert collapsed >= 50  # the Markov side still tells it
     assert not doubled, doubled[:3]
 
 
