@@ -15,7 +15,10 @@ from dreamgen.markov.filters import (TEXT_FILTERS, first_failure, in_arc_order,
                                      no_contrast_with_nothing, material_names_no_part,
                                      shares_what_is_shared, describes_nothing_again,
                                      counts_on_what_is_said, says_nothing_twice,
-                                     smells_its_scent)
+                                     smells_its_scent, pronouns_refer, his_is_someone,
+                                     from_them_a_voice, says_one_thing_once, no_comma_splice,
+                                     ends_on_a_word_that_ends, a_colour_names_a_thing,
+                                     bare_verbs_agree, agrees_after_it, a_before_a_vowel)
 
 
 def cand(text, models=None, **kw):
@@ -427,3 +430,51 @@ def test_the_dreams_scent_is_only_smelled():
     assert smells_its_scent(cand("The air smells of #scent#, sharp enough to taste."))
     assert smells_its_scent(cand("The wind drops, and the reeds bend low."))
     assert not smells_its_scent(cand("Above you the sky is full of #scent#, and the wind is cold."))
+
+
+# The joins read r42 (712 vignettes) and a copy editor's pass over 900 walked sentences found.
+@pytest.mark.parametrize("f, good, bad", [
+    (pronouns_refer, "Tears fill their eyes, and they let them fall.",
+     "Sorrow bows the #witnesses#, and they let them fall."),
+    (pronouns_refer, "It glows as it falls toward the #water#.", "It lifts out of it and floats above the water."),
+    (pronouns_refer, "When the time comes, it will rise into the sky.",
+     "When the time comes, it will rise to meet it."),
+    (his_is_someone, "An old man lowers his head and weeps.",
+     "Around him the #witnesses# weep into the wind."),
+    (from_them_a_voice, "A cry goes up from the #witnesses#, long and mournful.",
+     "Startled birds burst up from the #witnesses#, long and mournful."),
+    (says_one_thing_once, "Silently the #witnesses# gather round you.",
+     "Silent and watchful, the #witnesses# gather round you in silence."),
+    (says_one_thing_once, "One day it will rise again.", "Some day it will rise again before long."),
+    (ends_on_a_word_that_ends, "Grey light fills the room, and you do not move.",
+     "Grey light fills the room, and then you do not."),
+    (a_colour_names_a_thing, "Along the horizon glows a dull #glow# light.",
+     "Along the line of the horizon glows a dull #glow#."),
+])
+def test_a_join_filter_turns_down_what_it_names(dreamer, f, good, bad):
+    assert f(walked(dreamer.models, good)) and not f(walked(dreamer.models, bad))
+
+
+def test_two_clauses_are_not_joined_by_a_comma_alone(dreamer):
+    m = dreamer.models
+    assert not no_comma_splice(walked(m, "You read quiet hope in their eyes, the #witnesses# gather close."))
+    assert not no_comma_splice(walked(m, "You hold your ground, calm in the middle of the grief, you stay still."))
+    assert no_comma_splice(walked(m, "You read quiet hope in their eyes, and the #witnesses# gather close."))
+
+
+def test_verbs_joined_by_and_agree_with_their_subject(dreamer):
+    m = dreamer.models
+    assert not bare_verbs_agree(walked(m, "Others sit down on the step and lets his tears fall."))
+    assert not bare_verbs_agree(walked(m, "Beyond the #water#, the #witnesses# in #garments# step away from the glass and peers upward."))
+    assert bare_verbs_agree(walked(m, "Others sit down on the step and let their tears fall."))
+    assert bare_verbs_agree(walked(m, "The light rises and the #witnesses# step back."))
+    assert not verbs_agree(walked(m, "The cry echoes across the water and are gone."))
+    assert not agrees_after_it(walked(m, "Its glow pours over you like the heat of it press against your chest."))
+    assert agrees_after_it(walked(m, "You feel the heat of it against your chest."))
+
+
+def test_the_article_fits_the_cast_filled_in():
+    assert not a_before_a_vowel(cand("A #glow# shimmer rests on the edge of the world.",
+                                     expanded="A apricot shimmer rests on the edge of the world."))
+    assert a_before_a_vowel(cand("A #glow# shimmer rests on the edge of the world.",
+                                 expanded="A pale shimmer rests on the edge of the world, a unicorn."))
