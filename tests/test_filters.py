@@ -446,6 +446,8 @@ def test_the_dreams_scent_is_only_smelled():
     (says_one_thing_once, "Silently the #witnesses# gather round you.",
      "Silent and watchful, the #witnesses# gather round you in silence."),
     (says_one_thing_once, "One day it will rise again.", "Some day it will rise again before long."),
+    (says_one_thing_once, "Cool air brushes your cheeks, soft and damp.",
+     "Warm air brushes your cheeks, cool and damp."),
     (ends_on_a_word_that_ends, "Grey light fills the room, and you do not move.",
      "Grey light fills the room, and then you do not."),
     (a_colour_names_a_thing, "Along the horizon glows a dull #glow# light.",
@@ -469,6 +471,8 @@ def test_verbs_joined_by_and_agree_with_their_subject(dreamer):
     assert bare_verbs_agree(walked(m, "Others sit down on the step and let their tears fall."))
     assert bare_verbs_agree(walked(m, "The light rises and the #witnesses# step back."))
     assert not verbs_agree(walked(m, "The cry echoes across the water and are gone."))
+    assert not verbs_agree(walked(m, "The cry echoes across the water and then go still."))
+    assert verbs_agree(walked(m, "The cry echoes across the water and then goes still."))
     assert not agrees_after_it(walked(m, "Its glow pours over you like the heat of it press against your chest."))
     assert agrees_after_it(walked(m, "You feel the heat of it against your chest."))
 

@@ -232,7 +232,8 @@ def verbs_agree(c):
             said_s = False
         elif said_s and i and w[-1].isalpha() and (
                 c.words[i - 1].lower() == "and" or (then := (
-                    c.words[i - 1].lower() == "then" and c.words[i - 2].endswith(",")))):
+                    c.words[i - 1].lower() == "then" and (
+                        c.words[i - 2].endswith(",") or c.words[i - 2].lower() == "and")))):
             # (a word that ends the sentence or a clause is an adjective: "clear and warm.")
             # A word whose -s form the corpus has is a verb here too ("and curl like smoke":
             # "curls" is in the corpus), unless a comma opened a clause of its own.
@@ -523,10 +524,17 @@ _ONE_THING = (frozenset({"silent", "silently", "silence", "soundless", "soundles
                          "when the hour comes", "in its own time"}))
 
 
+# Words that cannot both be true of one thing: "Warm air brushes your cheeks, cool and damp."
+_CONTRARY = (frozenset({"warm", "cool"}), frozenset({"warm", "cold"}), frozenset({"hot", "cold"}),
+             frozenset({"hot", "cool"}))
+
+
 def says_one_thing_once(c):
-    """Says silence, or slowness, once: "Soundlessly, the ruin seems to be asking for you,
-    silently"."""
+    """Says silence, or slowness, once, and nothing with its contrary: "Soundlessly, the ruin
+    seems to be asking for you, silently"."""
     forms = c.forms
+    if any(pair <= set(forms) for pair in _CONTRARY):
+        return False
     text = " ".join(forms)
     for group in _ONE_THING:
         n = sum(1 for f in forms if f in group) + sum(
