@@ -18,7 +18,8 @@ from dreamgen.markov.filters import (TEXT_FILTERS, first_failure, in_arc_order,
                                      smells_its_scent, pronouns_refer, his_is_someone,
                                      from_them_a_voice, says_one_thing_once, no_comma_splice,
                                      ends_on_a_word_that_ends, a_colour_names_a_thing,
-                                     bare_verbs_agree, agrees_after_it, a_before_a_vowel)
+                                     bare_verbs_agree, agrees_after_it, a_before_a_vowel,
+                                     the_colour_is_seen)
 
 
 def cand(text, models=None, **kw):
@@ -446,6 +447,10 @@ def test_the_dreams_scent_is_only_smelled():
     (says_one_thing_once, "Silently the #witnesses# gather round you.",
      "Silent and watchful, the #witnesses# gather round you in silence."),
     (says_one_thing_once, "One day it will rise again.", "Some day it will rise again before long."),
+    (the_colour_is_seen, "Light spills from the #fallen#, somewhere between #colour#.",
+     "A cry rings out from the #fallen#, somewhere between #colour#."),
+    (one_gender, "Two girls hold each other and cry into her hair.",
+     "Two girls hold each other and cry into his hair."),
     (says_one_thing_once, "Cool air brushes your cheeks, soft and damp.",
      "Warm air brushes your cheeks, cool and damp."),
     (ends_on_a_word_that_ends, "Grey light fills the room, and you do not move.",

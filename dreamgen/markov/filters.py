@@ -39,9 +39,11 @@ _LOOK = frozenset({"look", "looks", "looking", "up", "gaze", "gazes", "gazing", 
 _RELATIVE = frozenset({"that", "which", "who", "where", "as", "while", "when", "and", "but",
                        "until", "before", "after", "because", "if"})
 _SHE = frozenset({"woman", "girl", "mother", "grandmother", "sister", "aunt", "she", "wife",
-                  "daughter", "nun", "widow", "bride"})
+                  "daughter", "nun", "widow", "bride", "women", "girls", "sisters", "mothers",
+                  "daughters", "nuns", "widows", "brides"})
 _HE = frozenset({"man", "boy", "father", "grandfather", "brother", "uncle", "he", "husband",
-                 "son", "monk", "widower", "groom"})
+                 "son", "monk", "widower", "groom", "men", "boys", "brothers", "fathers", "sons",
+                 "monks"})
 _HIS_WORDS = frozenset({"his", "him", "himself", "he"})
 _HER_WORDS = frozenset({"her", "hers", "herself", "she"})
 _LOOSE = frozenset({"They", "Their", "Them", "He", "His", "Him", "She", "Her", "Another"})
@@ -509,6 +511,16 @@ def from_them_a_voice(c):
     return True
 
 
+_HEARD = frozenset({"cry", "cries", "shout", "wail", "voice", "voices", "sound", "song", "call",
+                    "scream", "sob", "sobs"})
+
+
+def the_colour_is_seen(c):
+    """Says the colour no word fits only of what is seen: "A cry rings out from the #fallen#,
+    somewhere between #colour#" gives a cry the impact's light."""
+    return not any(w.startswith("#colour#") for w in c.words) or _HEARD.isdisjoint(c.forms)
+
+
 # Words that say one thing: two in one sentence say it twice ("Silent and watchful, they
 # gather round you in silence").
 _ONE_THING = (frozenset({"silent", "silently", "silence", "soundless", "soundlessly",
@@ -757,7 +769,8 @@ def no_echo(c):
 FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun, no_repeated_phrase,
            no_word_twice, kept_from, no_contrast_with_nothing, material_names_no_part,
            smells_its_scent, shares_what_is_shared, they_are_named, has_a_main_clause,
-           one_gender, pronouns_refer, his_is_someone, from_them_a_voice, says_one_thing_once,
+           one_gender, pronouns_refer, his_is_someone, from_them_a_voice, the_colour_is_seen,
+           says_one_thing_once,
            no_comma_splice, ends_on_a_word_that_ends, a_colour_names_a_thing, verbs_agree, bare_verbs_agree,
            agrees_after_it,
            one_verb_after_you_see, has_a_verb, every_clause_has_a_verb,
