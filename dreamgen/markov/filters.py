@@ -515,10 +515,21 @@ _HEARD = frozenset({"cry", "cries", "shout", "wail", "voice", "voices", "sound",
                     "scream", "sob", "sobs"})
 
 
+# What the impact's colour can be said of.
+_SEEN = frozenset({"light", "colour", "color", "glow", "glare", "flash", "flashes", "shade",
+                   "hue", "brilliance", "blaze", "radiance", "gleam", "shine", "air", "sky",
+                   "night", "flare", "flares", "world", "dusk", "everything", "spills",
+                   "bursts", "floods", "pours"})
+
+
 def the_colour_is_seen(c):
-    """Says the colour no word fits only of what is seen: "A cry rings out from the #fallen#,
-    somewhere between #colour#" gives a cry the impact's light."""
-    return not any(w.startswith("#colour#") for w in c.words) or _HEARD.isdisjoint(c.forms)
+    """Says the colour no word fits only of light, and not of a sound: "A cry rings out from
+    the #fallen#, somewhere between #colour#"; "Afterward, there is no word, somewhere between
+    #colour#"."""
+    if not any(w.startswith("#colour#") for w in c.words):
+        return True
+    forms = set(c.forms)
+    return _HEARD.isdisjoint(forms) and not _SEEN.isdisjoint(forms)
 
 
 # Words that say one thing: two in one sentence say it twice ("Silent and watchful, they
