@@ -442,6 +442,8 @@ def test_the_dreams_scent_is_only_smelled():
     (pronouns_refer, "It glows as it falls toward the #water#.", "It lifts out of it and floats above the water."),
     (pronouns_refer, "When the time comes, it will rise into the sky.",
      "When the time comes, it will rise to meet it."),
+    (pronouns_refer, "You let it carry you toward the light.",
+     "Finally you look back at you with softened eyes."),
     (his_is_someone, "An old man lowers his head and weeps.",
      "Around him the #witnesses# weep into the wind."),
     (from_them_a_voice, "A cry goes up from the #witnesses#, long and mournful.",

@@ -276,11 +276,16 @@ def agrees_after_it(c):
 _PLURAL_TAGS = ("#witnesses", "#flowers", "#trail", "#garments")
 
 
+# Someone else in the clause, for "you" to be the object of: "You let it carry you".
+_OTHERS = frozenset({"it", "they", "them", "he", "she", "him", "her", "someone", "something",
+                     "one", "nothing", "everything", "everyone", "no"})
+
+
 def pronouns_refer(c):
     """Says "they ... them" only with a plural thing to be "them", and "it ... it" in one
     clause only with a noun between ("Sorrow bows the weavers, and they let them fall", "It
-    lifts out of it", "it will rise to meet it"): joins that left a vignette's tears, or
-    its sky, behind."""
+    lifts out of it", "it will rise to meet it"), nor "you" as its own clause's object ("you
+    look back at you"): joins that left a vignette's tears, or its sky, behind."""
     forms, words = c.forms, c.words
     if c.models is None:
         return True
@@ -295,6 +300,15 @@ def pronouns_refer(c):
                    for i, f in enumerate(forms[:end])):
             return False
     for i, f in enumerate(forms):
+        if f == "you" and i + 1 < len(forms) and norm[c.ids[i + 1]] in verbs:
+            # "Finally you look back at you": one clause's "you" is not its own object.
+            for j in range(i + 1, len(forms)):
+                if not words[j - 1][-1:].isalpha() or forms[j] in _CLAUSE_BREAKS or (
+                        forms[j] in _RELATIVE or forms[j] in _SUBORDINATORS
+                        or forms[j] in DETERMINERS or forms[j] in _OTHERS or "#" in words[j]):
+                    break
+                if forms[j] == "you":
+                    return False
         if f != "it":
             continue
         for j in range(i + 1, len(forms)):
