@@ -19,7 +19,7 @@ from dreamgen.markov.filters import (TEXT_FILTERS, first_failure, in_arc_order,
                                      from_them_a_voice, says_one_thing_once, no_comma_splice,
                                      ends_on_a_word_that_ends, a_colour_names_a_thing,
                                      bare_verbs_agree, agrees_after_it, a_before_a_vowel,
-                                     the_colour_is_seen)
+                                     the_colour_is_seen, no_stranger_met_before)
 
 
 def cand(text, models=None, **kw):
@@ -444,6 +444,10 @@ def test_the_dreams_scent_is_only_smelled():
      "When the time comes, it will rise to meet it."),
     (pronouns_refer, "You let it carry you toward the light.",
      "Finally you look back at you with softened eyes."),
+    (no_stranger_met_before, "A bent old man holds his own shoulders, shaking.",
+     "The bent old man holds his own shoulders, shaking."),
+    (has_a_main_clause, "From the place where it came down, light rises.",
+     "From the place where it came down."),
     (his_is_someone, "An old man lowers his head and weeps.",
      "Around him the #witnesses# weep into the wind."),
     (from_them_a_voice, "A cry goes up from the #witnesses#, long and mournful.",
@@ -476,6 +480,7 @@ def test_two_clauses_are_not_joined_by_a_comma_alone(dreamer):
 def test_verbs_joined_by_and_agree_with_their_subject(dreamer):
     m = dreamer.models
     assert not bare_verbs_agree(walked(m, "Others sit down on the step and lets his tears fall."))
+    assert not bare_verbs_agree(walked(m, "#flowers.capitalize# drift behind your eyes and then goes quiet."))
     assert not bare_verbs_agree(walked(m, "Beyond the #water#, the #witnesses# in #garments# step away from the glass and peers upward."))
     assert bare_verbs_agree(walked(m, "Others sit down on the step and let their tears fall."))
     assert bare_verbs_agree(walked(m, "The light rises and the #witnesses# step back."))

@@ -196,7 +196,8 @@ def bare_verbs_agree(c):
     for i in range(1, len(forms) - 1):
         if words[i - 1].endswith((",", ";")) or forms[i] in _RELATIVE and forms[i] != "and":
             bare = False
-        if forms[i] == "and" and bare and _s_verb(c, i + 1):
+        if forms[i] == "and" and bare and (_s_verb(c, i + 1) or forms[i + 1] == "then"
+                                           and i + 2 < len(forms) and _s_verb(c, i + 2)):
             return False
         if (words[i - 1].startswith(_PLURAL_TAGS) or forms[i - 1] in _BARE_SUBJECTS) and (
                 norm[ids[i]] in verbs and not forms[i].endswith("s")):
@@ -207,6 +208,8 @@ def bare_verbs_agree(c):
 def _s_verb(c, i):
     """Whether the word at ``i`` is a verb in -s ("peers", "lets") the corpus has bare."""
     f, norm, verbs = c.forms[i], c.models.norm, c.models.verbs
+    if f in _IRREGULAR_S.values():
+        return True
     return (f.endswith("s") and not f.endswith("ss")
             and (norm[c.ids[i]] in verbs or f not in c.models.nouns)
             and c.models.novelty.form_id(f[:-1]) in verbs)
@@ -401,7 +404,7 @@ def they_are_named(c):
 
 _WHERE = frozenset({"where", "which", "who", "whose"})
 # The words a sentence that opens on a place begins with ("Past the gutter, where ...").
-_OPENING_PLACES = frozenset({"past", "beyond", "beside", "behind", "below", "beneath", "above",
+_OPENING_PLACES = frozenset({"from", "past", "beyond", "beside", "behind", "below", "beneath", "above",
                              "across", "along", "among", "around", "at", "by", "in", "inside",
                              "near", "on", "over", "through", "under", "within"})
 _AFTER_A_PARTICIPLE = frozenset({"together", "away", "forward", "forwards", "round", "apart",
@@ -455,7 +458,8 @@ def has_a_main_clause(c):
                 start = len(c.words) - len(words)
                 if not any(norm[c.ids[start + k]] in verbs
                            and words[k - 1].lower() not in _NOT_BEFORE_VERB
-                           for k in range(1, i)):
+                           for k in range(1, i)) and not any(
+                               w.endswith(",") for w in words[i:-1]):
                     return False
                 break
     for i in range(1, len(words) - 1):
@@ -481,6 +485,16 @@ def no_loose_pronoun(c):
     """Does not open on "They", "He", "She" or "Another": out of its vignette, nobody knows
     who ("Another sits on the edge of the pond" with no "One" before it)."""
     return c.words[0] not in _LOOSE
+
+
+_PERSONS = _SHE | _HE | {"child", "children", "stranger", "figure"}
+
+
+def no_stranger_met_before(c):
+    """Does not open on "the" for someone nobody has met: "The bent old man holds his own
+    shoulders, shaking" in a dream with no old man."""
+    forms = c.forms
+    return forms[0] != "the" or not any(f in _PERSONS for f in forms[1:4])
 
 
 _HE_SHE = frozenset({"he", "him", "his", "she", "her"})
@@ -794,7 +808,7 @@ def no_echo(c):
 FILTERS = (length, whole_sentence, no_first_person, no_loose_pronoun, no_repeated_phrase,
            no_word_twice, kept_from, no_contrast_with_nothing, material_names_no_part,
            smells_its_scent, shares_what_is_shared, they_are_named, has_a_main_clause,
-           one_gender, pronouns_refer, his_is_someone, from_them_a_voice, the_colour_is_seen,
+           one_gender, pronouns_refer, his_is_someone, no_stranger_met_before, from_them_a_voice, the_colour_is_seen,
            says_one_thing_once,
            no_comma_splice, ends_on_a_word_that_ends, a_colour_names_a_thing, verbs_agree, bare_verbs_agree,
            agrees_after_it,
