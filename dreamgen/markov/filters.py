@@ -39,11 +39,9 @@ _LOOK = frozenset({"look", "looks", "looking", "up", "gaze", "gazes", "gazing", 
 _RELATIVE = frozenset({"that", "which", "who", "where", "as", "while", "when", "and", "but",
                        "until", "before", "after", "because", "if"})
 _SHE = frozenset({"woman", "girl", "mother", "grandmother", "sister", "aunt", "she", "wife",
-                  "daughter", "nun", "widow", "bride", "women", "girls", "sisters", "mothers",
-                  "daughters", "nuns", "widows", "brides"})
+                  "daughter", "nun", "widow", "bride"})
 _HE = frozenset({"man", "boy", "father", "grandfather", "brother", "uncle", "he", "husband",
-                 "son", "monk", "widower", "groom", "men", "boys", "brothers", "fathers", "sons",
-                 "monks"})
+                 "son", "monk", "widower", "groom"})
 _HIS_WORDS = frozenset({"his", "him", "himself", "he"})
 _HER_WORDS = frozenset({"her", "hers", "herself", "she"})
 _LOOSE = frozenset({"They", "Their", "Them", "He", "His", "Him", "She", "Her", "Another"})
@@ -122,7 +120,8 @@ def every_clause_has_a_verb(c):
                 return False
             found = False
         elif i and w.lower() == "and" and not found and i + 1 < len(c.ids) and (
-                norm[c.ids[i + 1]] in verbs):
+                norm[c.ids[i + 1]] in verbs) and c.words[0].lower() in DETERMINERS and (
+                "of" in (x.lower() for x in c.words[1:i])):
             return False  # "The warmth of a blanket and hear rain on a window."
         elif i == 0 or (c.words[i - 1].lower() not in _NOT_BEFORE_VERB
                         and not _modifies(c.words, i)):
@@ -199,7 +198,12 @@ def bare_verbs_agree(c):
         if forms[i] == "and" and bare and (_s_verb(c, i + 1) or forms[i + 1] == "then"
                                            and i + 2 < len(forms) and _s_verb(c, i + 2)):
             return False
-        if (words[i - 1].startswith(_PLURAL_TAGS) or forms[i - 1] in _BARE_SUBJECTS) and (
+        if forms[i] == "and" and (forms[i + 1] in DETERMINERS or forms[i + 1] in _OTHERS):
+            bare = False  # "You wait and the glow rises and settles": a subject of its own
+        # (a subject: "you" opening the sentence or a clause, not "holds you close and lifts")
+        subject = forms[i - 1] in _BARE_SUBJECTS and (
+            i == 1 or not words[i - 2][-1:].isalpha() or forms[i - 2] == "and")
+        if (words[i - 1].startswith(_PLURAL_TAGS) or subject) and (
                 norm[ids[i]] in verbs and not forms[i].endswith("s")):
             bare = True
     return True
@@ -236,6 +240,7 @@ def verbs_agree(c):
         elif lw == "to":  # "seems to lean in and wait"
             said_s = False
         elif said_s and i and w[-1].isalpha() and (
+                normalise(w) not in FUNCTION_WORDS or normalise(w) in _IRREGULAR_S) and (
                 c.words[i - 1].lower() == "and" or (then := (
                     c.words[i - 1].lower() == "then" and (
                         c.words[i - 2].endswith(",") or c.words[i - 2].lower() == "and")))):
@@ -262,13 +267,13 @@ _PREPOSITIONS = frozenset({"of", "from", "with", "to", "into", "onto", "in", "on
 
 
 def agrees_after_it(c):
-    """Takes no bare verb after "of it" or "of them": "like the heat of it press against your
-    chest" ends a sentence where something felt it press."""
+    """Takes no bare verb after "of it": "like the heat of it press against your chest" ends a
+    sentence where something felt it press ("Two of them reach" is a subject and its verb)."""
     if c.models is None:
         return True
     verbs, known, forms = c.models.verbs, c.models.novelty.form_id, c.forms
     for i in range(2, len(forms)):
-        if forms[i - 1] in ("it", "them") and forms[i - 2] in _PREPOSITIONS and (
+        if forms[i - 1] == "it" and forms[i - 2] == "of" and (
                 c.words[i - 1][-1:].isalpha()) and (
                 known(forms[i] + "s") in verbs or known(forms[i] + "es") in verbs):
             return False
@@ -285,15 +290,17 @@ _OTHERS = frozenset({"it", "they", "them", "he", "she", "him", "her", "someone",
 
 
 def pronouns_refer(c):
-    """Says "they ... them" only with a plural thing to be "them", and "it ... it" in one
-    clause only with a noun between ("Sorrow bows the weavers, and they let them fall", "It
+    """Says "they ... them" in one clause only with a plural thing to be "them", and "it ...
+    it" in one clause only with a determiner or a cast tag between ("Sorrow bows the weavers, and they let them fall", "It
     lifts out of it", "it will rise to meet it"), nor "you" as its own clause's object ("you
     look back at you"): joins that left a vignette's tears, or its sky, behind."""
     forms, words = c.forms, c.words
     if c.models is None:
         return True
     nouns, verbs, norm = c.models.nouns, c.models.verbs, c.models.norm
-    if "they" in forms and "them" in forms[forms.index("they"):]:
+    if "they" in forms and "them" in forms[forms.index("they"):] and not any(
+            not w[-1:].isalpha() for w in words[forms.index("they"):forms.index(
+                "them", forms.index("they"))]):
         end = len(forms) - 1 - forms[::-1].index("them")
         # Something other than the watchers for "them" to be: "tears" of "Tears fill their
         # eyes, and they let them fall". A word in -s right after the first is its verb
@@ -310,8 +317,9 @@ def pronouns_refer(c):
                         forms[j] in _RELATIVE or forms[j] in _SUBORDINATORS
                         or forms[j] in DETERMINERS or forms[j] in _OTHERS or "#" in words[j]):
                     break
-                if forms[j] == "you":
-                    return False
+                if forms[j] == "you" and not (
+                        j + 1 < len(forms) and norm[c.ids[j + 1]] in verbs):
+                    return False  # ("You find you are holding your breath": its own clause)
         if f != "it":
             continue
         for j in range(i + 1, len(forms)):
@@ -435,10 +443,10 @@ def has_a_main_clause(c):
         second = normalise(words[1])
         if second in FUNCTION_WORDS or second.endswith("ly") or second in _AFTER_A_PARTICIPLE:
             return False
-    if first in _PREPOSITIONS:
+    if first == "from":
         # "From the heart of the light is asking you to help.": no subject for its verb.
         for i in range(2, len(words) - 1):
-            if words[i].lower() in _IS and words[i + 1].lower().endswith("ing") and not any(
+            if words[i].lower() in _IS and normalise(words[i + 1]).endswith("ing") and not any(
                     w.endswith(",") for w in words[:i]):
                 return False
     if first in _SUBORDINATORS:
@@ -491,8 +499,8 @@ _PERSONS = _SHE | _HE | {"child", "children", "stranger", "figure"}
 
 
 def no_stranger_met_before(c):
-    """Does not open on "the" for someone nobody has met: "The bent old man holds his own
-    shoulders, shaking" in a dream with no old man."""
+    """Does not open on "the" for one person: no sentence of a dream brings in a person for
+    "the" to point back to ("The bent old man holds his own shoulders, shaking")."""
     forms = c.forms
     return forms[0] != "the" or not any(f in _PERSONS for f in forms[1:4])
 
@@ -547,7 +555,7 @@ _HEARD = frozenset({"cry", "cries", "shout", "wail", "voice", "voices", "sound",
 _SEEN = frozenset({"light", "colour", "color", "glow", "glare", "flash", "flashes", "shade",
                    "hue", "brilliance", "blaze", "radiance", "gleam", "shine", "air", "sky",
                    "night", "flare", "flares", "world", "dusk", "everything", "spills",
-                   "bursts", "floods", "pours"})
+                   "bursts", "floods", "pours", "shines", "glows", "blazes", "burns", "flashes"})
 
 
 def the_colour_is_seen(c):
@@ -581,10 +589,18 @@ _CONTRARY = (frozenset({"warm", "cool"}), frozenset({"warm", "cold"}), frozenset
 
 
 def says_one_thing_once(c):
-    """Says silence, or slowness, once, and nothing with its contrary: "Soundlessly, the ruin
-    seems to be asking for you, silently"."""
+    """Says silence, slowness, a cry or a time to come once, and nothing with its contrary in
+    one clause: "Soundlessly, the ruin seems to be asking for you, silently"; "Some day it will
+    rise again before long"; "Warm air brushes your cheeks, cool and damp"."""
     forms = c.forms
-    if any(pair <= set(forms) for pair in _CONTRARY):
+    clause = []
+    for i, (w, f) in enumerate(zip(c.words, forms)):
+        if i and f in _CLAUSE_BREAKS and not c.words[i - 1][-1:].isalpha():
+            if any(pair <= set(clause) for pair in _CONTRARY):
+                return False
+            clause = []
+        clause.append(f)
+    if any(pair <= set(clause) for pair in _CONTRARY):
         return False
     text = " ".join(forms)
     for group in _ONE_THING:
@@ -616,8 +632,7 @@ def no_comma_splice(c):
 
 # Words no sentence ends on but one that leaves its verb out: "Grey light fills the room, and
 # then you do not."; "You notice that your own breathing has become."
-_NO_END = frozenset({"not", "become", "becomes", "is", "are", "was", "were", "has", "have",
-                     "does", "do", "can", "will", "the", "a", "and"})
+_NO_END = frozenset({"not", "become", "becomes", "does", "do", "the", "a", "and"})
 
 
 def ends_on_a_word_that_ends(c):
