@@ -477,6 +477,8 @@ def test_two_clauses_are_not_joined_by_a_comma_alone(dreamer):
 
 def test_verbs_joined_by_and_agree_with_their_subject(dreamer):
     m = dreamer.models
+    assert not every_clause_has_a_verb(walked(m, "Along the edge of the hollow and wait."))
+    assert every_clause_has_a_verb(walked(m, "Along the edge of the hollow they gather and wait."))
     assert not bare_verbs_agree(walked(m, "Others sit down on the step and lets his tears fall."))
     assert not bare_verbs_agree(walked(m, "#flowers.capitalize# drift behind your eyes and then goes quiet."))
     assert not bare_verbs_agree(walked(m, "Beyond the #water#, the #witnesses# in #garments# step away from the glass and peers upward."))

@@ -120,9 +120,12 @@ def every_clause_has_a_verb(c):
                 return False
             found = False
         elif i and w.lower() == "and" and not found and i + 1 < len(c.ids) and (
-                norm[c.ids[i + 1]] in verbs) and c.words[0].lower() in DETERMINERS and (
+                norm[c.ids[i + 1]] in verbs) and (
+                c.words[0].lower() in DETERMINERS or c.words[0].lower() in _OPENING_PLACES) and (
                 "of" in (x.lower() for x in c.words[1:i])):
-            return False  # "The warmth of a blanket and hear rain on a window."
+            # "The warmth of a blanket and hear rain on a window."; "Along the edge of the
+            # hollow and wait."
+            return False
         elif i == 0 or (c.words[i - 1].lower() not in _NOT_BEFORE_VERB
                         and not _modifies(c.words, i)):
             # The corpus's verbs miss many ("tingles"); a word in -s after no determiner is
