@@ -453,9 +453,7 @@ def test_the_witnesses_collapse_once_in_the_grief(dreamer, dreams200):
         collapsed += bool(markov)
         if len(markov) > 1 or grammar:
             doubled.append((dream.seed, markov + grammar))
-    # The Markov side still tells it: 141 of 200 on 0df2bd2 (399 vignettes), 33 once the
-    # grown corpus's join filters turned down the collapses that joined two vignettes.
-    assert collapsed >= 25
+    assert collapsed >= 50  # the Markov side still tells it
     assert not doubled, doubled[:3]
 
 
@@ -492,28 +490,3 @@ def test_another_max_words_walks_the_chains_and_keeps_to_it(dreamer):
     pooled = {tuple(dreamer.models.words(ids)) for b in dreamer.models.chains
               for ids in dreamer.models.pool(b)}
     assert any(s.trace.template not in pooled for s in markov)
-
-
-def test_nothing_is_it_before_the_omen(dreams200):
-    from dreamgen.compose import _forms
-    # "You stand in the middle of it.", "Above it, the sky glows a deep saffron": before the
-    # point of light there is nothing for "it" to be (the arc's "the fallen thing" motif).
-    said = [s.text for d in dreams200 for b in d.beats if b.name == "threshold"
-            for s in b.sentences if s.origin == "markov" and _forms(s.text) & {"it", "its"}]
-    assert not said, said[:3]
-
-
-def test_no_markov_sentence_says_glass_before_the_dream_has(dreams200):
-    # "It waits to climb back into the glass" for a fallen lute of pearl (read r46), "Scarcely
-    # a sound comes from the metal" for an egg of bone (r53): glass and metal are told motifs,
-    # said by a Markov sentence only once the dream has said them.
-    from dreamgen.compose import _forms
-    early = []
-    for d in dreams200:
-        said = set()
-        for b in d.beats:
-            for s in b.sentences:
-                if s.origin == "markov" and {"glass", "metal"} & (_forms(s.text) - said):
-                    early.append((d.seed, s.text))
-                said |= _forms(s.text)
-    assert not early, early[:3]

@@ -39,7 +39,7 @@ of in into on onto upon over under across through toward towards against beneath
 above around with without from at by along among between behind beside past near inside
 within like and but
 """.split())
-FORMAT_VERSION = 24
+FORMAT_VERSION = 22
 _RESERVED = ("___BEGIN__", "___END__")
 _SHIELD = "\u01c2"  # a letter (so \w matches it) that corpus text never holds
 _CLAUSE_JOINS = ("and", "but")
@@ -82,11 +82,10 @@ def _uints(values):
     return array("Q", values)
 
 
-def _verbs(sentences, vocab, norm, named=None, forms=None):
+def _verbs(sentences, vocab, norm):
     """Normal-form ids of the words that follow a subject opening a clause ("You kneel",
     ", and it dims", "The #witnesses# weep") twice or more: the corpus's own verbs, found
-    without a tagger (once may be a slip: "it end"). ``named``: form id -> files that name it
-    as a thing; ``forms``: the normal forms by id."""
+    without a tagger (once may be a slip: "it end")."""
     found = Counter()
     for toks in sentences:
         words = [vocab[t] for t in toks]
@@ -103,14 +102,7 @@ def _verbs(sentences, vocab, norm, named=None, forms=None):
                 if nxt[-1:].isalpha() and form not in HINGE_WORDS | _SUBJECTS | _ADVERBS \
                         and not (form.endswith("ly") and len(form) > 4):
                     found[norm[toks[i + 1]]] += 1
-    # A noun the corpus names twenty times as often as it says it after a subject is a noun
-    # there too ("you light" 4 times, "the light" in 891 files; "edge", "hush", "wind"): counted
-    # a verb, it let "By slow degrees the light of a new day." pass as a sentence ("fall" and
-    # "cry", 12 and 16 times as often, stay verbs). Nor is a participle a clause's verb
-    # ("Standing in the #water#, the #witnesses# in #garments#."; "bring" and "cling" are).
-    named = named or {}
-    return {f for f, n in found.items() if n >= 2 and named.get(f, 0) < 20 * n
-            and not (forms and len(forms[f]) > 5 and forms[f].endswith("ing"))}
+    return {f for f, n in found.items() if n >= 2}
 
 
 def _repeatable(sentences, norm, share=DEFAULT_REPEAT_SHARE):
@@ -260,7 +252,7 @@ def build_payload(corpus, beats, settings=ModelSettings(), *, cache_key=""):
                                     for name in _CHAIN_ARRAYS + ("users",)}
                 vocabulary[beat] = _uints(sorted(set(vocabulary[beat]) | users))
     all_sentences = [sent for found in doc_sentences for _, sent, _ in found]
-    verbs = _uints(sorted(_verbs(all_sentences, vocab, norm, named + after_of, forms)))
+    verbs = _uints(sorted(_verbs(all_sentences, vocab, norm)))
     repeatable = _uints(sorted(_repeatable(all_sentences, norm)))
     k = settings.novelty_words
     hashes = set()
